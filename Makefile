@@ -1,0 +1,46 @@
+# Agency Cloud Suite — `make run` and `make test` work on a fresh machine with Python >= 3.11.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test lint format bench fuzz worker clean-db shell
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: $(STAMP)  ## set up, start the embedded database, migrate, seed, serve on 127.0.0.1:8000
+	$(PY) manage.py serve
+
+test: $(STAMP)  ## lint, format check, whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP)  ## performance benchmarks; figures go to docs/performance.md
+	$(PY) -m bench
+
+fuzz: $(STAMP)  ## longer schemathesis run over the whole API
+	SUITE_FUZZ_EXAMPLES=200 $(VENV)/bin/pytest -m fuzz -p no:randomly
+
+worker: $(STAMP)  ## the background task worker alone
+	$(PY) manage.py db_worker
+
+shell: $(STAMP)
+	$(PY) manage.py shell
+
+clean-db:  ## delete the embedded database (demo data is re-seeded by make run)
+	rm -rf var/pgdata

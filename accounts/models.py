@@ -1,0 +1,109 @@
+"""One identity for every person, and their roles per institution."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person on the platform: resident, staff member or operator.
+
+    ``is_superuser`` marks the platform operator. A person's role inside an
+    institution lives in ``Membership``; without one they are a resident.
+    """
+
+    email = models.EmailField(_("이메일"), unique=True)
+    name = models.CharField(_("이름"), max_length=60)
+    phone = models.CharField(_("연락처"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("활성"), default=True)
+    is_staff = models.BooleanField(_("관리 사이트 접근"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    preferred_language = models.CharField(max_length=8, default="ko")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_platform_operator(self) -> bool:
+        return self.is_active and self.is_superuser
+
+
+class Role(models.TextChoices):
+    INSTITUTION_ADMIN = "institution_admin", _("기관 관리자")
+    FACILITY_MANAGER = "facility_manager", _("시설 담당자")
+    STAFF = "staff", _("직원")
+
+
+class Membership(models.Model):
+    """A person's role in one institution. Deactivated, never deleted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    institution = models.ForeignKey(
+        "tenants.Institution", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("역할"), max_length=30, choices=Role.choices, default=Role.STAFF)
+    is_active = models.BooleanField(_("활성"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["institution__name", "user__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "institution"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.institution.slug} ({self.role})"

@@ -1,0 +1,203 @@
+"""Sign-up, log-in, log-out, password reset, profile, invitations and the sign-in hop."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import AcceptInviteForm, LoginForm, ProfileForm, SignupForm
+from accounts.services import user_signup
+from tenants.models import Domain, apex_url
+
+SSO_SALT = "accounts.sso"
+SSO_MAX_AGE = 60
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _safe_next(request, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _is_institution_host(request) -> bool:
+    return getattr(request, "institution", None) is not None
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    """Log in on the apex. On an institution host, sign in through the apex (one sign-in)."""
+    next_url = _safe_next(request)
+    if _is_institution_host(request):
+        return_url = request.build_absolute_uri(reverse("accounts:sso_accept"))
+        query = urlencode({"return": return_url, "next": next_url})
+        return HttpResponseRedirect(apex_url(f"/accounts/sso/?{query}"))
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url)
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user(), backend=BACKEND)
+        return redirect(next_url)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url},
+        status=200 if request.method == "GET" or form.is_valid() else 400,
+    )
+
+
+def _host_is_ours(host: str) -> bool:
+    hostname = host.split(":")[0].lower()
+    return hostname == settings.SUITE_DOMAIN or Domain.objects.filter(domain=hostname).exists()
+
+
+def sso_begin(request):
+    """Apex: hand a signed, short-lived ticket to an institution host of ours."""
+    return_url = request.GET.get("return", "")
+    next_url = request.GET.get("next", "/")
+    from urllib.parse import urlparse
+
+    parsed = urlparse(return_url)
+    if (
+        parsed.scheme not in ("http", "https")
+        or not parsed.netloc
+        or not _host_is_ours(parsed.netloc)
+    ):
+        return HttpResponseBadRequest(_("잘못된 요청입니다."))
+    if not request.user.is_authenticated:
+        here = request.get_full_path()
+        return HttpResponseRedirect(reverse("accounts:login") + "?" + urlencode({"next": here}))
+    ticket = signing.dumps({"uid": request.user.pk, "host": parsed.netloc.lower()}, salt=SSO_SALT)
+    return HttpResponseRedirect(f"{return_url}?{urlencode({'ticket': ticket, 'next': next_url})}")
+
+
+def sso_accept(request):
+    """Institution host: exchange a ticket from the apex for a session here."""
+    next_url = _safe_next(request)
+    try:
+        data = signing.loads(request.GET.get("ticket", ""), salt=SSO_SALT, max_age=SSO_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, _("로그인 정보가 만료되었습니다. 다시 로그인해 주세요."))
+        return redirect("home")
+    if data.get("host") != request.get_host().lower():
+        return HttpResponseBadRequest(_("잘못된 요청입니다."))
+    # One use per ticket: a replayed ticket is refused.
+    if not cache.add(f"sso-ticket:{request.GET['ticket'][-40:]}", 1, timeout=SSO_MAX_AGE * 2):
+        return redirect(next_url)
+    user = get_user_model().objects.filter(pk=data.get("uid"), is_active=True).first()
+    if user is None:
+        return redirect("home")
+    if not (request.user.is_authenticated and request.user.pk == user.pk):
+        login(request, user, backend=BACKEND)
+    return redirect(next_url)
+
+
+@require_POST
+def logout_view(request):
+    """Log out here and, from an institution host, on the apex too."""
+    logout(request)
+    messages.info(request, _("로그아웃했습니다."))
+    if _is_institution_host(request):
+        return HttpResponseRedirect(apex_url(reverse("accounts:logout_done")))
+    return redirect("home")
+
+
+def logout_done(request):
+    """Apex landing after an institution log-out. Logging out by GET is harmless here:
+    the session is already gone on the cookie's host in production."""
+    if request.user.is_authenticated and request.GET.get("confirm") != "1":
+        return render(request, "accounts/logout_confirm.html")
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_view(request):
+    if _is_institution_host(request):
+        return HttpResponseRedirect(apex_url(reverse("accounts:signup")))
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = user_signup(
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            password=form.cleaned_data["password1"],
+            phone=form.cleaned_data["phone"],
+        )
+        login(request, user, backend=BACKEND)
+        messages.success(
+            request, _("가입을 환영합니다. 이제 모든 기관의 시설을 예약할 수 있습니다.")
+        )
+        return redirect(_safe_next(request, reverse("home")))
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_view(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("프로필을 저장했습니다."))
+        return redirect("accounts:profile")
+    memberships = request.user.memberships.filter(is_active=True).select_related("institution")
+    extra = {}
+    try:
+        from api.tokens import tokens_for  # provided by the API app
+
+        extra["api_tokens"] = tokens_for(request.user)
+    except ImportError:
+        pass
+    return render(
+        request, "accounts/profile.html", {"form": form, "memberships": memberships, **extra}
+    )
+
+
+class InviteAcceptView(auth_views.PasswordResetConfirmView):
+    """The link in an invitation: choose a name and a password, then you are in."""
+
+    template_name = "accounts/invite_accept.html"
+    form_class = AcceptInviteForm
+    post_reset_login = True
+    post_reset_login_backend = BACKEND
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.user is not None:
+            kwargs.setdefault("initial", {})["name"] = self.user.name
+        return kwargs
+
+    def get_success_url(self):
+        messages.success(self.request, _("비밀번호를 설정했습니다. 환영합니다."))
+        return reverse("home")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "email/password_reset.txt"
+    subject_template_name = "email/password_reset_subject.txt"
+
+    def get_success_url(self):
+        return reverse("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+
+    def get_success_url(self):
+        return reverse("accounts:password_reset_complete")

@@ -1,0 +1,1 @@
+"""API tokens and conventions live in the public schema."""

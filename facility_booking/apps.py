@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class FacilityBookingConfig(AppConfig):
+    name = "facility_booking"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InstitutionConfig(AppConfig):
+    name = "institution"
+    verbose_name = "기관 내부 설정·감사 기록"

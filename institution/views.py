@@ -1,0 +1,197 @@
+"""The institution's own pages: public home, and the admin's member/profile/audit pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import access
+from accounts.models import Membership
+from institution import services
+from institution.forms import ActiveForm, InstitutionProfileForm, InviteForm, RoleForm
+from institution.models import AuditEvent
+
+
+def home(request):
+    """The institution's front page: for residents its facilities and notices, for staff the workspace."""
+    institution = request.institution
+    if access.is_member(request.user, institution):
+        try:
+            return redirect("groupware:dashboard")
+        except NoReverseMatch:  # the workspace is not wired yet
+            pass
+    return render(request, "institution/home.html", {"sections": _public_sections(request)})
+
+
+def _public_sections(request):
+    """Blocks other apps contribute to the public home (facilities, notices)."""
+    sections = []
+    for loader in ("facility_booking.public:home_section", "groupware.public:home_section"):
+        module_name, func_name = loader.split(":")
+        try:
+            module = __import__(module_name, fromlist=[func_name])
+        except ImportError:
+            continue
+        section = getattr(module, func_name)(request)
+        if section:
+            sections.append(section)
+    return sections
+
+
+def admin_required(view):
+    """Institution admins only: anonymous → log-in, others → 403/404 (see access.refuse_outsider)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        access.refuse_outsider(request.user, request.institution)
+        if not access.can_manage_members(request.user, request.institution):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def members(request):
+    """List members; invite someone new."""
+    institution = request.institution
+    form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.member_invite(
+                    actor=request.user, institution=institution, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request, _("%(email)s 님에게 초대 메일을 보냈습니다.") % form.cleaned_data
+                )
+                return redirect("institution:members")
+        status = 400
+    query = request.GET.get("q", "").strip()
+    rows = (
+        Membership.objects.filter(institution=institution)
+        .select_related("user")
+        .order_by("-is_active", "user__name")
+    )
+    if query:
+        rows = rows.filter(user__name__icontains=query) | rows.filter(user__email__icontains=query)
+    return render(
+        request,
+        "institution/members.html",
+        {"form": form, "members": rows, "q": query, "role_form": RoleForm()},
+        status=status,
+    )
+
+
+def _membership_or_404(request, membership_id):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Membership, pk=membership_id, institution=request.institution)
+
+
+@admin_required
+@require_POST
+def member_role(request, membership_id: int):
+    _membership_or_404(request, membership_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_change_role(
+                actor=request.user,
+                institution=request.institution,
+                membership_id=membership_id,
+                role=form.cleaned_data["role"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("역할을 변경했습니다."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("역할을 선택해 주세요."))
+    return redirect("institution:members")
+
+
+@admin_required
+@require_POST
+def member_active(request, membership_id: int):
+    _membership_or_404(request, membership_id)
+    form = ActiveForm(request.POST)
+    form.is_valid()
+    active = bool(form.cleaned_data.get("active"))
+    try:
+        services.member_set_active(
+            actor=request.user,
+            institution=request.institution,
+            membership_id=membership_id,
+            active=active,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+        messages.success(
+            request,
+            _("구성원을 다시 활성화했습니다.") if active else _("구성원을 비활성화했습니다."),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("institution:members")
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Edit the institution's names, contact and logo."""
+    institution = request.institution
+    form = InstitutionProfileForm(request.POST or None, request.FILES or None, instance=institution)
+    if request.method == "POST":
+        if form.is_valid():
+            changes = {f: form.cleaned_data[f] for f in form.changed_data}
+            # the form mutated the instance; reload before the service applies the changes
+            institution.refresh_from_db()
+            try:
+                services.institution_update_profile(
+                    actor=request.user, institution=institution, **changes
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("기관 정보를 저장했습니다."))
+                return redirect("institution:profile")
+        return render(request, "institution/profile.html", {"form": form}, status=400)
+    return render(request, "institution/profile.html", {"form": form})
+
+
+@admin_required
+def audit_log(request):
+    """The institution's audit log, newest first, filterable by action and person."""
+    events = AuditEvent.objects.all()
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    actor = request.GET.get("actor", "").strip()
+    if actor:
+        events = events.filter(actor_label__icontains=actor)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    return render(
+        request,
+        "institution/audit_log.html",
+        {"page": page, "action": action, "actor": actor, "actions": sorted(actions)},
+    )

@@ -1,0 +1,92 @@
+"""Host routing: apex → portal and console; institution host → that institution."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext as _
+from django_tenants.utils import remove_www
+
+from tenants.models import Domain, Institution
+
+
+def is_apex_host(hostname: str) -> bool:
+    return hostname == settings.SUITE_DOMAIN or hostname in settings.SUITE_APEX_ALIASES
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def error_response(request, status: int, code: str, message: str, template: str):
+    """One error for pages and API: JSON error shape on /api/, a page elsewhere."""
+    if is_api_path(request.path):
+        return JsonResponse(
+            {"error": {"code": code, "message": message, "fields": {}}}, status=status
+        )
+    html = render_to_string(template, {"message": message, "status": status}, request=request)
+    return HttpResponse(html, status=status)
+
+
+class InstitutionMiddleware(MiddlewareMixin):
+    """Pick the schema and URLconf from the Host header.
+
+    Unknown hosts get a 404 that names no institution. Sets
+    ``request.institution`` (None on the apex) and ``request.tenant``.
+    """
+
+    def process_request(self, request):
+        connection.set_schema_to_public()
+        hostname = remove_www(request.get_host().split(":")[0]).lower()
+        request.institution = None
+        if is_apex_host(hostname):
+            request.tenant = connection.tenant
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            return None
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        if domain is None:
+            return error_response(
+                request,
+                404,
+                "unknown_host",
+                _("요청하신 주소를 찾을 수 없습니다."),
+                "errors/unknown_host.html",
+            )
+        institution = domain.tenant
+        request.institution = institution
+        request.tenant = institution
+        connection.set_tenant(institution)
+        request.urlconf = settings.ROOT_URLCONF
+        return None
+
+
+class InstitutionStatusMiddleware(MiddlewareMixin):
+    """Suspended institutions answer 503 and archived ones 410, except to the operator."""
+
+    def process_request(self, request):
+        institution = getattr(request, "institution", None)
+        if institution is None or institution.status == Institution.Status.ACTIVE:
+            return None
+        if request.path == "/healthz":
+            return None
+        user = getattr(request, "user", None)
+        if user is not None and getattr(user, "is_platform_operator", False):
+            return None
+        if institution.status == Institution.Status.SUSPENDED:
+            response = error_response(
+                request,
+                503,
+                "institution_suspended",
+                _("이 기관의 서비스가 일시 정지되었습니다. 기관에 문의해 주세요."),
+                "errors/suspended.html",
+            )
+            response["Retry-After"] = "3600"
+            return response
+        return error_response(
+            request,
+            410,
+            "institution_archived",
+            _("이 기관의 서비스는 종료되었습니다."),
+            "errors/archived.html",
+        )

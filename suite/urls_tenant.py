@@ -1,0 +1,27 @@
+"""URLs of an institution host: its public pages, staff workspace, booking and API."""
+
+from django.urls import include, path, re_path
+from django.views.i18n import set_language
+
+from institution import views as institution_views
+from suite import views
+
+urlpatterns = [
+    path("", institution_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("manage/", include("institution.urls")),
+    path("staff/", include("groupware.urls")),
+    path("facilities/", include("facility_booking.urls")),
+    path("api/", include("api.urls_tenant")),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+# Only this institution's public files and the platform's public files are served
+# here; private files (attachments, PDFs) go through views that check permissions.
+urlpatterns += [re_path(r"^media/(?P<folder>[a-z0-9_]+)/(?P<path>.+)$", views.media)]
+
+handler400 = "suite.views.bad_request"
+handler403 = "suite.views.permission_denied"
+handler404 = "suite.views.page_not_found"
+handler500 = "suite.views.server_error"

@@ -1,0 +1,77 @@
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django_tenants.utils import get_public_schema_name
+
+
+def _pending_migrations() -> bool:
+    """Unapplied migrations of the apps that live in the current schema."""
+    public = connection.schema_name == get_public_schema_name()
+    apps = settings.SHARED_APPS if public else settings.TENANT_APPS
+    labels = {config.label for config in django_apps.get_app_configs() if config.name in apps}
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return any(migration.app_label in labels for migration, _backwards in plan)
+
+
+def healthz(request):
+    """200 when the database answers and migrations are applied, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if _pending_migrations():
+            return JsonResponse({"status": "migrations_pending"}, status=503)
+    except Exception as error:  # any database failure means "not healthy"  # noqa: BLE001
+        return JsonResponse(
+            {"status": "database_unavailable", "detail": type(error).__name__}, status=503
+        )
+    return JsonResponse({"status": "ok", "schema": connection.schema_name})
+
+
+def bad_request(request, exception=None):
+    from suite.middleware import error_response
+
+    return error_response(request, 400, "bad_request", "잘못된 요청입니다.", "errors/400.html")
+
+
+def permission_denied(request, exception=None):
+    from suite.middleware import error_response
+
+    return error_response(
+        request, 403, "permission_denied", "이 페이지에 접근할 권한이 없습니다.", "errors/403.html"
+    )
+
+
+def page_not_found(request, exception=None):
+    from suite.middleware import error_response
+
+    return error_response(
+        request, 404, "not_found", "요청하신 페이지를 찾을 수 없습니다.", "errors/404.html"
+    )
+
+
+def server_error(request):
+    from suite.middleware import error_response
+
+    return error_response(
+        request,
+        500,
+        "server_error",
+        "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
+        "errors/500.html",
+    )
+
+
+def media(request, folder: str, path: str):
+    """Serve public uploads: the platform's, and the current institution's own only."""
+    from django.http import Http404
+    from django.views.static import serve
+
+    allowed = {"public"}
+    if getattr(request, "institution", None) is not None:
+        allowed.add(request.institution.schema_name)
+    if folder not in allowed or path.startswith("private/"):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT / folder)

@@ -1,0 +1,144 @@
+"""Institutions (tenants), their host names and the platform audit log."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from suite.storage import get_public_storage
+
+RESERVED_SLUGS = frozenset(
+    {"www", "api", "admin", "static", "media", "public", "portal", "console", "mail", "template"}
+)
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
+
+
+def validate_institution_slug(value: str) -> None:
+    """A host label: lower-case letters, digits, hyphens; not a reserved word."""
+    if not SLUG_RE.match(value or ""):
+        raise ValidationError(
+            _("주소 이름은 영문 소문자로 시작하고 소문자·숫자·하이픈만 쓸 수 있습니다 (3–32자)."),
+            code="invalid_slug",
+        )
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("'%(slug)s'은(는) 예약어라 쓸 수 없습니다."),
+            params={"slug": value},
+            code="reserved_slug",
+        )
+
+
+def schema_name_for(slug: str) -> str:
+    """PostgreSQL schema of an institution: hyphens are not valid there."""
+    return "inst_" + slug.replace("-", "_")
+
+
+class Institution(TenantMixin):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("운영 중")
+        SUSPENDED = "suspended", _("이용 정지")
+        ARCHIVED = "archived", _("보관(삭제됨)")
+
+    slug = models.CharField(
+        _("주소 이름"), max_length=32, unique=True, validators=[validate_institution_slug]
+    )
+    name = models.CharField(_("기관 정식 명칭"), max_length=100)
+    short_name = models.CharField(_("기관 약칭"), max_length=30)
+    status = models.CharField(
+        _("상태"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    address = models.CharField(_("주소"), max_length=200, blank=True)
+    postal_code = models.CharField(_("우편번호"), max_length=10, blank=True)
+    phone = models.CharField(_("대표 전화"), max_length=30, blank=True)
+    fax = models.CharField(_("팩스"), max_length=30, blank=True)
+    email = models.EmailField(_("대표 이메일"), blank=True)
+    homepage = models.URLField(_("홈페이지"), blank=True)
+    head_title = models.CharField(
+        _("발신명의(기관장)"), max_length=60, blank=True, help_text=_("예: 한빛문화재단 이사장")
+    )
+    logo = models.ImageField(_("로고"), upload_to="logo/", blank=True, storage=get_public_storage)
+    time_zone = models.CharField(_("시간대"), max_length=40, default="Asia/Seoul")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "suspended", "archived"]),
+                name="institution_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def primary_host(self) -> str:
+        domain = self.get_primary_domain()
+        return domain.domain if domain else f"{self.slug}.{settings.SUITE_DOMAIN}"
+
+    def absolute_url(self, path: str = "/") -> str:
+        """The institution's own URL (scheme, host and port as configured)."""
+        return host_url(self.primary_host, path)
+
+
+def host_url(host: str, path: str = "/") -> str:
+    port = settings.SUITE_PORT
+    default_port = {"http": "80", "https": "443"}[settings.SUITE_SCHEME]
+    netloc = host if not port or port == default_port else f"{host}:{port}"
+    return f"{settings.SUITE_SCHEME}://{netloc}{path}"
+
+
+def apex_url(path: str = "/") -> str:
+    return host_url(settings.SUITE_DOMAIN, path)
+
+
+class Domain(DomainMixin):
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class PlatformAuditEvent(models.Model):
+    """Who did what to an institution, when and why. Append-only."""
+
+    class Action(models.TextChoices):
+        ONBOARD = "onboard", _("온보딩")
+        SUSPEND = "suspend", _("이용 정지")
+        REACTIVATE = "reactivate", _("재개")
+        EXPORT = "export", _("내보내기")
+        IMPORT = "import", _("가져오기")
+        DELETE = "delete", _("삭제(보관)")
+        UPDATE = "update", _("수정")
+
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    institution_slug = models.CharField(max_length=32)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.institution_slug}"

@@ -1,0 +1,80 @@
+"""Shared fixtures: two institutions and their people, created once per test run.
+
+Schemas are expensive, so the template schema and the test institutions are
+made once in ``django_db_setup`` (committed); each test then runs inside a
+transaction that is rolled back. Tests that need real commits (concurrency)
+use ``committed_db`` and clean up what they create.
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        factories.build_world()
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def world(db):
+    """The two institutions and their people (see tests/factories.py)."""
+    return factories.World.load()
+
+
+@pytest.fixture
+def inst_a(world):
+    return world.inst_a
+
+
+@pytest.fixture
+def inst_b(world):
+    return world.inst_b
+
+
+def host_client(host: str, user=None) -> Client:
+    client = Client(HTTP_HOST=host)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def apex():
+    """Factory: a client on the apex host, optionally logged in."""
+    return lambda user=None: host_client("localhost", user)
+
+
+@pytest.fixture
+def on_host():
+    """Factory: a client on an institution's host, optionally logged in."""
+    return lambda institution, user=None: host_client(institution.primary_host, user)
+
+
+@pytest.fixture
+def in_schema():
+    """Context manager: run ORM code inside an institution's schema."""
+    return lambda institution: schema_context(institution.schema_name)
+
+
+@pytest.fixture
+def committed_db(django_db_blocker):
+    """Database access outside the per-test transaction: every write commits.
+
+    For concurrency tests (threads use their own connections). Clean up what
+    you create; never flush.
+    """
+    with django_db_blocker.unblock():
+        yield
+        connection.set_schema_to_public()
