@@ -113,7 +113,14 @@ def demo_institutions():
 def app_seed_hooks():
     """`seed_institution` of every app that has a seed module, in app order."""
     hooks = []
-    for app in ("institution", "groupware", "facility_booking"):
+    for app in (
+        "institution",
+        "groupware",
+        "groupware.schedule",
+        "groupware.boards",
+        "facility_booking",
+        "groupware.approval",
+    ):
         try:
             module = importlib.import_module(f"{app}.seed")
         except ModuleNotFoundError as error:

@@ -48,7 +48,10 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "institution",
-    "groupware",
+    "groupware",  # org chart, directory, absences, the staff dashboard
+    "groupware.approval",  # 전자결재
+    "groupware.boards",  # 게시판
+    "groupware.schedule",  # 일정 (shared calendar)
     "facility_booking",
 ]
 INSTALLED_APPS = SHARED_APPS + [a for a in TENANT_APPS if a not in SHARED_APPS]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApprovalConfig(AppConfig):
+    name = "groupware.approval"
+    label = "approval"
+    verbose_name = "전자결재"
