@@ -6,4 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("institutions/", views.institution_list, name="institutions"),
+    path("search/", views.search, name="search"),
+    path("my/bookings/", views.my_bookings, name="my_bookings"),
 ]
