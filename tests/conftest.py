@@ -7,6 +7,7 @@ use ``committed_db`` and clean up what they create.
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -23,8 +24,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _back_to_public():
+    """Every test starts in the public schema with an empty cache (rate limits, tickets)."""
+    cache.clear()
     yield
     connection.set_schema_to_public()
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,26 @@
+"""The base layout: accessible landmarks, phone viewport, language switch."""
+
+
+def test_base_layout_is_accessible(world, apex):
+    body = apex().get("/").content.decode()
+    assert 'name="viewport"' in body
+    assert 'class="skip-link" href="#main"' in body
+    for landmark in ('role="banner"', "<nav", '<main id="main"', 'role="contentinfo"'):
+        assert landmark in body
+    assert '<html lang="ko">' in body
+    assert 'for="lang-select"' in body
+
+
+def test_language_switch_to_english(world, apex):
+    client = apex()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    body = client.get("/").content.decode()
+    assert '<html lang="en">' in body
+    assert "Log in" in body
+
+
+def test_forms_label_every_field(world, apex):
+    body = apex().get("/accounts/signup/").content.decode()
+    for field in ("id_name", "id_email", "id_password1", "id_password2"):
+        assert f'for="{field}"' in body
