@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
+from api import views_web as token_views
 
 app_name = "accounts"
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("logout/done/", views.logout_done, name="logout_done"),
     path("signup/", views.signup_view, name="signup"),
     path("profile/", views.profile_view, name="profile"),
+    path("tokens/new/", token_views.token_create_view, name="token_create"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("sso/", views.sso_begin, name="sso_begin"),
     path("sso/accept/", views.sso_accept, name="sso_accept"),
     path("invite/<uidb64>/<token>/", views.InviteAcceptView.as_view(), name="invite_accept"),

@@ -1,15 +1,62 @@
-"""Personal API tokens (see api/tokens.py). Filled in by the API work."""
+"""`Authorization: Bearer acs_…` — personal API tokens (see api/tokens.py).
 
-from rest_framework import authentication
+A token authenticates its person; what they may do is decided per request by the
+capabilities in accounts/access.py against ``request.institution``, so a token used
+on institution B's host carries exactly the person's rights in B. A token scoped to
+one institution is refused (403) on every other host, the apex included.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+
+from api.errors import TokenScopeMismatch
+from api.tokens import token_lookup, token_touch
+
+
+def client_ip(request) -> str | None:
+    """The caller's address: REMOTE_ADDR, or X-Forwarded-For behind NUM_PROXIES proxies."""
+    from rest_framework.settings import api_settings
+
+    meta = request.META
+    remote = meta.get("REMOTE_ADDR")
+    proxies = api_settings.NUM_PROXIES
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and proxies:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return remote
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
-    """Placeholder-free default: no token header means "not this scheme"."""
+    """Bearer tokens. No Authorization header (or another scheme) means "not this scheme"."""
 
     keyword = "Bearer"
 
     def authenticate(self, request):
-        return None
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Authorization 헤더는 'Bearer <토큰>' 형식이어야 합니다."), code="invalid_token"
+            )
+        try:
+            raw = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raw = ""
+        token = token_lookup(raw) if raw else None
+        if token is None:
+            raise exceptions.AuthenticationFailed(
+                _("토큰이 올바르지 않거나 만료 또는 폐기되었습니다."), code="invalid_token"
+            )
+        institution = getattr(request._request, "institution", None)
+        if token.institution_id is not None and (
+            institution is None or institution.pk != token.institution_id
+        ):
+            raise TokenScopeMismatch(token.institution.name)
+        token_touch(token, ip_address=client_ip(request))
+        return token.user, token
 
     def authenticate_header(self, request):
-        return self.keyword
+        return f'{self.keyword} realm="api"'

@@ -1,12 +1,21 @@
 """API on the apex host: platform and portal endpoints under /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-v1 = []
+from api import views as api_views
+
+v1 = [
+    path("me/", api_views.MeView.as_view(), name="me"),
+    path("tokens/", api_views.TokenListView.as_view(), name="token-list"),
+    path("tokens/<int:id>/", api_views.TokenDetailView.as_view(), name="token-detail"),
+    path("tokens/<int:id>/revoke/", api_views.TokenRevokeView.as_view(), name="token-revoke"),
+]
 
 urlpatterns = [
     path("v1/", include((v1, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(urlconf="suite.urls_public"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other /api/ path answers 404 in the error shape, also with DEBUG on.
+    re_path(r"", api_views.not_found),
 ]

@@ -1,0 +1,124 @@
+"""OpenAPI: the token security scheme, and the error responses every operation can give.
+
+Loaded from ApiConfig.ready(). The post-processing hook adds the shared ``Error``
+component and documents, for each operation, the errors our conventions produce
+(unless the view already declared that status): so an endpoint added later is
+documented — and fuzzed — with its errors without extra work.
+"""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "오류 종류 (프로그램용, 바뀌지 않음). 예: invalid, not_found",
+                },
+                "message": {"type": "string", "description": "사람이 읽을 설명 (한국어)"},
+                "fields": {
+                    "type": "object",
+                    "description": "입력 필드별 오류 메시지 (400일 때, 그 밖에는 빈 객체)",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+
+DESCRIPTIONS = {
+    "400": "입력값 오류. `error.fields`에 필드별 메시지 (code: invalid, parse_error)",
+    "401": "인증 없음 또는 토큰이 올바르지 않음/만료/폐기 (code: not_authenticated, invalid_token)",
+    "403": "권한 없음, 다른 기관 전용 토큰, 세션 호출의 CSRF 실패 (code: permission_denied, token_scope, csrf_failed)",
+    "404": "없거나 볼 수 없는 대상, 없는 페이지 번호 (code: not_found)",
+    "405": "허용되지 않은 요청 방식 (code: method_not_allowed)",
+    "406": "지원하지 않는 Accept (code: not_acceptable)",
+    "409": "현재 상태와 충돌 (code: conflict)",
+    "415": "지원하지 않는 Content-Type (code: unsupported_media_type)",
+    "429": "요청 한도 초과. `Retry-After` 헤더의 초만큼 기다린 뒤 다시 (code: throttled)",
+    "503": "기관 서비스 일시 정지 (code: institution_suspended)",
+}
+
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "다시 시도할 수 있을 때까지의 초",
+    }
+}
+
+CONVENTIONS = """
+
+## 공통 규칙
+
+- **인증**: `Authorization: Bearer <토큰>` (웹의 '내 정보'에서 만든 개인 API 토큰) 또는 브라우저 세션.
+  토큰은 만든 사람의 권한을 그대로 갖되, 호출한 기관 호스트에서의 권한만 갖습니다.
+- **오류**: 언제나 `{"error": {"code", "message", "fields"}}`.
+- **목록**: `?page=N&page_size=M` (기본 20, 최대 100). 응답은 `count`, `next`, `previous`, `results`.
+- **날짜·시각**: ISO 8601, 시간대 포함 (`2026-11-25T15:20:00+09:00`). **금액**: 원 단위 정수.
+- **요청 한도**: 사람마다(모든 기관 합산), 비로그인은 IP마다. 넘으면 429와 `Retry-After`.
+"""
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.TokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "acs_<prefix>_<secret>",
+            "description": "개인 API 토큰. 웹의 '내 정보' 화면에서 만듭니다.",
+        }
+
+
+def _error_response(code: str) -> dict:
+    response = {
+        "description": DESCRIPTIONS[code],
+        "content": {"application/json": {"schema": ERROR_REF}},
+    }
+    if code == "429":
+        response["headers"] = RETRY_AFTER
+    return response
+
+
+def _codes_for(operation: dict, *, on_institution_host: bool) -> list[str]:
+    params = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    codes = ["401", "403", "405", "406", "429"]
+    if has_body or params:
+        codes.append("400")
+    if has_body:
+        codes.append("415")
+    if any(p.get("in") in ("path", "query") for p in params):
+        codes.append("404")  # no such object, or a page number past the end
+    if on_institution_host:
+        codes.append("503")
+    return sorted(codes)
+
+
+def postprocess_error_responses(result, generator, request, public, **kwargs):
+    """Add the Error component, the error responses of every operation, host-aware titles."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    institution = getattr(request, "institution", None) if request is not None else None
+    info = result.setdefault("info", {})
+    if institution is not None:
+        info["title"] = f"{info.get('title', 'API')} — {institution.name}"
+    info["description"] = (info.get("description") or "") + CONVENTIONS
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in ("get", "put", "post", "patch", "delete", "head", "options"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for code in _codes_for(operation, on_institution_host=institution is not None):
+                responses.setdefault(code, _error_response(code))
+            if "429" in responses and "headers" not in responses["429"]:
+                responses["429"]["headers"] = RETRY_AFTER
+    return result
