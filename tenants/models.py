@@ -43,7 +43,12 @@ class Institution(TenantMixin):
         ARCHIVED = "archived", _("보관(삭제됨)")
 
     slug = models.CharField(
-        _("주소 이름"), max_length=32, unique=True, validators=[validate_institution_slug]
+        _("주소 이름"),
+        max_length=32,
+        unique=True,
+        validators=[validate_institution_slug],
+        error_messages={"unique": _("이미 쓰이고 있는 주소 이름입니다.")},
+        help_text=_("기관 주소의 앞부분입니다. 예: culture → culture.(플랫폼 도메인)"),
     )
     name = models.CharField(_("기관 정식 명칭"), max_length=100)
     short_name = models.CharField(_("기관 약칭"), max_length=30)
@@ -61,11 +66,21 @@ class Institution(TenantMixin):
     )
     logo = models.ImageField(_("로고"), upload_to="logo/", blank=True, storage=get_public_storage)
     time_zone = models.CharField(_("시간대"), max_length=40, default="Asia/Seoul")
+    # The last status change: when and why (the full history is PlatformAuditEvent).
+    status_changed_at = models.DateTimeField(_("상태 변경 일시"), null=True, blank=True)
+    status_reason = models.TextField(_("상태 변경 사유"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     auto_create_schema = True
     auto_drop_schema = False
+
+    # The lifecycle: which status may follow which (tenants.services.institution_* moves).
+    TRANSITIONS = {
+        Status.ACTIVE: frozenset({Status.SUSPENDED, Status.ARCHIVED}),
+        Status.SUSPENDED: frozenset({Status.ACTIVE, Status.ARCHIVED}),
+        Status.ARCHIVED: frozenset(),
+    }
 
     class Meta:
         ordering = ["name"]
@@ -78,6 +93,25 @@ class Institution(TenantMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Clone the schema from the template; refuse when the template is missing or behind.
+
+        django-tenants would silently fall back to migrating from zero (seconds
+        instead of a fraction of one) or clone a stale structure.
+        """
+        from django_tenants.utils import get_creation_fakes_migrations
+
+        from tenants.provisioning import assert_template_current
+
+        if sync_schema and get_creation_fakes_migrations():
+            assert_template_current()
+        return super().create_schema(
+            check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity
+        )
 
     @property
     def is_active(self) -> bool:
