@@ -1,0 +1,79 @@
+"""Thin bridge to the portal index (portal/index.py): imported lazily so this app
+keeps working if the portal is absent. Both calls join the caller's transaction."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def current_institution():
+    """The Institution of the current schema (works inside schema_context too)."""
+    from tenants.models import Institution
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Institution):
+        return tenant
+    return Institution.objects.filter(schema_name=connection.schema_name).first()
+
+
+def _index():
+    try:
+        from portal import index
+    except ImportError:  # pragma: no cover - portal not installed
+        return None
+    return index
+
+
+def publish_facility(facility) -> None:
+    """List a public, active facility on the portal; withdraw anything else."""
+    index, institution = _index(), current_institution()
+    if index is None or institution is None:
+        return
+    if not (facility.is_public and facility.is_active):
+        index.withdraw(institution=institution, kind="facility", key=facility.pk)
+        return
+    index.publish(
+        institution=institution,
+        kind="facility",
+        key=facility.pk,
+        title=facility.name,
+        summary=" · ".join(
+            p
+            for p in (
+                str(facility.get_kind_display()),
+                f"{facility.capacity}명",
+                facility.location,
+                (facility.description or "")[:200],
+            )
+            if p
+        ),
+        url=institution.absolute_url(f"/facilities/{facility.pk}/"),
+        data={"kind": facility.kind, "capacity": facility.capacity, "free": facility.base_fee == 0},
+    )
+
+
+def publish_booking(reservation) -> None:
+    """Show the booking in the applicant's portal list (walk-ins without an account: none)."""
+    index, institution = _index(), current_institution()
+    if index is None or institution is None or reservation.applicant_id is None:
+        return
+    from facility_booking.rules import local
+
+    start, end = local(reservation.start), local(reservation.end)
+    index.publish(
+        institution=institution,
+        kind="booking",
+        key=reservation.pk,
+        title=f"{reservation.facility.name} {start.year}. {start.month}. {start.day}. "
+        f"{start:%H:%M}–{end:%H:%M}",
+        summary=f"예약번호 {reservation.number}",
+        url=institution.absolute_url(f"/facilities/my/{reservation.pk}/"),
+        owner=reservation.applicant,
+        data={
+            "status": reservation.status,
+            "status_label": str(reservation.get_status_display()),
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "number": reservation.number,
+        },
+    )

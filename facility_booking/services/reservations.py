@@ -1,0 +1,561 @@
+"""The write path for bookings and blocks. Every state change goes through here.
+
+Each service is atomic, writes a ReservationEvent for every state change,
+an audit row for staff actions, and queues e-mails/portal updates on commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from facility_booking import permissions, pricing, rules
+from facility_booking.errors import BookingError, InvalidTransition, SlotTaken
+from facility_booking.models import (
+    ACTIVE_BOOKING_STATES,
+    HOLDING_STATES,
+    BlockReason,
+    Discount,
+    Facility,
+    Kind,
+    PaymentMethod,
+    Reservation,
+    Status,
+)
+from facility_booking.notify import notify_applicant
+from facility_booking.portal import current_institution, publish_booking
+from facility_booking.state import record_event, transition
+from institution.audit import audit_record
+
+OVERLAP_CONSTRAINT = "fb_res_no_overlap"
+PERSON_LOCK_NAMESPACE = 0x46420000  # "FB" — keeps our advisory locks apart from others'
+
+
+# -- locks (always taken in this order: person, then reservation row) ---------------
+
+
+def lock_person(user_id: int) -> None:
+    """Serialise one person's booking requests (per-person limit). Transaction-scoped."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [PERSON_LOCK_NAMESPACE * 2**16 + int(user_id)]
+        )
+
+
+def lock_reservation(reservation: Reservation) -> Reservation:
+    """Re-read the row FOR UPDATE; callers act on the returned, current copy."""
+    return (
+        Reservation.objects.select_for_update(of=("self",))
+        .select_related("facility")
+        .get(pk=reservation.pk)
+    )
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def _require_manager(actor) -> None:
+    if not permissions.can_manage_bookings(actor, current_institution()):
+        raise PermissionDenied
+
+
+def _hold_period(facility: Facility, start, end) -> tuple[dt.datetime, dt.datetime]:
+    return start, end + dt.timedelta(minutes=facility.buffer_minutes)
+
+
+def overlaps(facility: Facility, hold_start, hold_end, *, exclude_pk=None) -> bool:
+    qs = Reservation.objects.filter(
+        facility=facility,
+        status__in=HOLDING_STATES,
+        hold_start__lt=hold_end,
+        hold_end__gt=hold_start,
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+def _is_overlap_error(error: IntegrityError) -> bool:
+    cause = getattr(error, "__cause__", None)
+    diag = getattr(cause, "diag", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    return name == OVERLAP_CONSTRAINT or OVERLAP_CONSTRAINT in str(error)
+
+
+def _payment_due(facility: Facility, start, now):
+    return min(now + dt.timedelta(days=facility.payment_days), start)
+
+
+def _audit(actor, action: str, reservation: Reservation, summary: str, reason: str = "", data=None):
+    audit_record(
+        actor=actor,
+        action=f"facility_booking.{action}",
+        summary=f"{reservation.number} {summary}",
+        target=reservation,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _after_change(reservation: Reservation, event: str | None) -> None:
+    publish_booking(reservation)
+    if event:
+        notify_applicant(reservation, event)
+
+
+# -- request -----------------------------------------------------------------------
+
+
+def reservation_request(
+    *,
+    actor,
+    facility: Facility,
+    start: dt.datetime,
+    end: dt.datetime,
+    purpose: str = "",
+    headcount: int = 1,
+    organisation: str = "",
+    contact_phone: str = "",
+    discount_categories=(),
+    equipment_ids=(),
+    applicant=None,
+    applicant_name: str = "",
+    applicant_email: str = "",
+    on_behalf: bool = False,
+    now: dt.datetime | None = None,
+) -> Reservation:
+    """Apply for ``facility`` over [start, end). Returns the stored booking.
+
+    ``actor`` applies for themself, or (``on_behalf=True``, booking managers only)
+    for ``applicant`` (a User) or a walk-in named ``applicant_name``; staff
+    bookings skip the booking window and the per-person limit. Raises
+    ``BookingError`` for a broken rule, ``SlotTaken`` when the slot (buffers
+    included) is held — also when a concurrent request won the race — and
+    stores nothing in either case. Instant facilities come back approved
+    (or ready to use when free); internal facilities cost nothing.
+    """
+    now = now or timezone.now()
+    institution = current_institution()
+    if on_behalf:
+        if not permissions.can_book_on_behalf(actor, institution):
+            raise PermissionDenied
+    else:
+        applicant = actor
+    if not permissions.can_book_facility(actor, institution, facility):
+        raise BookingError("facility_unavailable")
+    if applicant is not None:
+        applicant_name = applicant_name or applicant.get_full_name()
+        applicant_email = applicant_email or applicant.email
+        contact_phone = contact_phone or getattr(applicant, "phone", "")
+    purpose = (purpose or "").strip()
+    if not (applicant_name or "").strip():
+        raise BookingError("applicant_required", field="applicant_name")
+    if not purpose:
+        raise BookingError("purpose_required", field="purpose")
+    if facility.is_public and not (contact_phone or "").strip():
+        raise BookingError("contact_required", field="contact_phone")
+    rules.validate_times(facility, start, end, now=now)
+    if not on_behalf:
+        rules.validate_window(facility, start, now=now)
+    rules.validate_headcount(facility, headcount)
+    discount_categories = list(dict.fromkeys(discount_categories or ()))
+    equipment_ids = [int(i) for i in (equipment_ids or ())]
+    rules.validate_discounts(facility, discount_categories)
+    rules.validate_equipment(facility, equipment_ids)
+    quote = pricing.quote(
+        facility,
+        start,
+        end,
+        equipment_ids=equipment_ids,
+        discount_categories=discount_categories,
+    )
+    hold_start, hold_end = _hold_period(facility, start, end)
+    try:
+        with transaction.atomic():
+            if applicant is not None and not on_behalf:
+                lock_person(applicant.pk)
+                active = Reservation.objects.filter(
+                    applicant=applicant,
+                    facility=facility,
+                    kind=Kind.BOOKING,
+                    status__in=ACTIVE_BOOKING_STATES,
+                    end__gt=now,
+                ).count()
+                if active >= facility.max_active_per_person:
+                    raise BookingError("over_person_limit", limit=facility.max_active_per_person)
+            if overlaps(facility, hold_start, hold_end):
+                raise SlotTaken
+            reservation = Reservation.objects.create(
+                facility=facility,
+                kind=Kind.BOOKING,
+                status=Status.REQUESTED,
+                start=start,
+                end=end,
+                hold_start=hold_start,
+                hold_end=hold_end,
+                applicant=applicant,
+                applicant_name=applicant_name.strip(),
+                applicant_email=applicant_email,
+                contact_phone=contact_phone.strip(),
+                organisation=organisation.strip(),
+                purpose=purpose,
+                headcount=headcount,
+                created_by=actor,
+                on_behalf=on_behalf,
+                claimed_discounts=discount_categories,
+                discount_category=quote.discount_category,
+                discount_percent=quote.discount_percent,
+                equipment_ids=equipment_ids,
+                price_lines=quote.line_dicts(),
+                base_amount=quote.base,
+                surcharge_amount=quote.surcharge,
+                equipment_amount=quote.equipment,
+                discount_amount=quote.discount,
+                total_amount=quote.total,
+            )
+            record_event(
+                reservation,
+                "",
+                Status.REQUESTED,
+                actor=actor,
+                reason="대리 접수" if on_behalf else "",
+                data={"total": quote.total},
+            )
+            event = "received"
+            if not facility.approval_required:
+                reservation.decided_at = now
+                reservation.discount_confirmed = not quote.discount_category
+                reservation.payment_due = (
+                    _payment_due(facility, start, now) if reservation.total_amount else None
+                )
+                transition(
+                    reservation,
+                    Status.APPROVED,
+                    reason="즉시 확정 시설",
+                    fields=("decided_at", "discount_confirmed", "payment_due"),
+                )
+                event = "approved"
+            if on_behalf:
+                _audit(actor, "book_on_behalf", reservation, "대리 접수")
+            _after_change(reservation, event)
+    except IntegrityError as error:
+        if _is_overlap_error(error):
+            raise SlotTaken from None
+        raise
+    return reservation
+
+
+# -- staff decisions ---------------------------------------------------------------
+
+
+def reservation_approve(
+    *,
+    actor,
+    reservation: Reservation,
+    discount_category: str | None = None,
+    fee: int | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Reservation:
+    """Approve a request (booking managers). Optionally confirm/change the discount
+    (``""`` removes it; ``None`` keeps the claimed one) or set the fee outright.
+
+    Paid bookings get a payment deadline (``payment_days`` after approval, never
+    after the start); free ones are ready to use.
+    """
+    _require_manager(actor)
+    now = now or timezone.now()
+    if fee is not None and fee < 0:
+        raise BookingError("fee_negative", field="fee")
+    with transaction.atomic():
+        reservation = lock_reservation(reservation)
+        if reservation.status != Status.REQUESTED:
+            raise InvalidTransition(reservation.get_status_display())
+        facility = reservation.facility
+        if discount_category is not None:
+            if discount_category:
+                offer = Discount.objects.filter(
+                    facility=facility, category=discount_category
+                ).first()
+                if offer is None:
+                    raise BookingError("discount_not_offered", field="discount_category")
+                override = (offer.category, offer.percent)
+            else:
+                override = ("", 0)
+        else:
+            override = (reservation.discount_category, reservation.discount_percent)
+        quote = pricing.quote(
+            facility,
+            reservation.start,
+            reservation.end,
+            equipment_ids=reservation.equipment_ids,
+            discount_override=override,
+        )
+        reservation.discount_category = quote.discount_category
+        reservation.discount_percent = quote.discount_percent
+        reservation.discount_confirmed = True
+        reservation.price_lines = quote.line_dicts()
+        reservation.base_amount = quote.base
+        reservation.surcharge_amount = quote.surcharge
+        reservation.equipment_amount = quote.equipment
+        reservation.discount_amount = quote.discount
+        total = quote.total if fee is None else int(fee)
+        reservation.adjustment_amount = total - quote.total
+        if reservation.adjustment_amount:
+            reservation.price_lines.append(
+                {"label": "담당자 조정", "amount": reservation.adjustment_amount}
+            )
+        reservation.total_amount = total
+        reservation.payment_due = _payment_due(facility, reservation.start, now) if total else None
+        reservation.decided_at = now
+        reservation.staff_note = note.strip()
+        transition(
+            reservation,
+            Status.APPROVED,
+            actor=actor,
+            reason=note.strip(),
+            data={"total": total, "discount": quote.discount_category},
+            fields=(
+                "discount_category",
+                "discount_percent",
+                "discount_confirmed",
+                "price_lines",
+                "base_amount",
+                "surcharge_amount",
+                "equipment_amount",
+                "discount_amount",
+                "adjustment_amount",
+                "total_amount",
+                "payment_due",
+                "decided_at",
+                "staff_note",
+            ),
+        )
+        _audit(actor, "approve", reservation, "대관 승인", note, {"total": total})
+        _after_change(reservation, "approved")
+    return reservation
+
+
+def reservation_reject(*, actor, reservation: Reservation, reason: str, now=None) -> Reservation:
+    """Reject a request with a reason (booking managers); frees the slot."""
+    _require_manager(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError("reason_required", field="reason")
+    with transaction.atomic():
+        reservation = lock_reservation(reservation)
+        if reservation.status != Status.REQUESTED:
+            raise InvalidTransition(reservation.get_status_display())
+        reservation.decided_at = now or timezone.now()
+        transition(reservation, Status.REJECTED, actor=actor, reason=reason, fields=("decided_at",))
+        _audit(actor, "reject", reservation, "대관 반려", reason)
+        _after_change(reservation, "rejected")
+    return reservation
+
+
+def reservation_record_payment(
+    *, actor, reservation: Reservation, amount: int, method: str, note: str = "", now=None
+) -> Reservation:
+    """Record the payment of an approved booking (booking managers).
+
+    ``amount`` must equal the fee; method ``exempt`` records 0 won.
+    """
+    _require_manager(actor)
+    if method not in PaymentMethod.values:
+        raise BookingError("payment_amount", field="method", total=reservation.total_amount)
+    with transaction.atomic():
+        reservation = lock_reservation(reservation)
+        if reservation.status != Status.APPROVED:
+            raise InvalidTransition(reservation.get_status_display())
+        if method == PaymentMethod.EXEMPT:
+            if amount != 0:
+                raise BookingError("payment_exempt_amount", field="amount")
+        elif amount != reservation.total_amount:
+            raise BookingError(
+                "payment_amount", field="amount", total=f"{reservation.total_amount:,}"
+            )
+        reservation.paid_amount = amount
+        reservation.payment_method = method
+        reservation.paid_at = now or timezone.now()
+        transition(
+            reservation,
+            Status.PAID,
+            actor=actor,
+            reason=note.strip(),
+            data={"amount": amount, "method": method},
+            fields=("paid_amount", "payment_method", "paid_at"),
+        )
+        _audit(actor, "payment", reservation, f"결제 기록 {amount:,}원", note, {"method": method})
+        _after_change(reservation, "paid")
+    return reservation
+
+
+def cancellation_refund(reservation: Reservation, *, by_institution: bool, now=None) -> int:
+    """The refund a cancellation would give right now (shown before confirming)."""
+    return pricing.refund_amount(reservation, now or timezone.now(), by_institution=by_institution)
+
+
+def reservation_cancel(
+    *, actor, reservation: Reservation, reason: str = "", by_institution: bool = False, now=None
+) -> Reservation:
+    """Cancel a slot-holding booking, by the applicant (refund by the facility's tiers)
+    or by the institution (booking managers, reason required, full refund)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if by_institution:
+        _require_manager(actor)
+        if not reason:
+            raise BookingError("reason_required", field="reason")
+    elif reservation.applicant_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    with transaction.atomic():
+        reservation = lock_reservation(reservation)
+        if reservation.kind != Kind.BOOKING or reservation.status not in ACTIVE_BOOKING_STATES:
+            raise InvalidTransition(reservation.get_status_display())
+        reservation.refund_amount = pricing.refund_amount(
+            reservation, now, by_institution=by_institution
+        )
+        reservation.cancelled_by_institution = by_institution
+        transition(
+            reservation,
+            Status.CANCELLED,
+            actor=actor,
+            reason=reason,
+            data={"refund": reservation.refund_amount, "by_institution": by_institution},
+            fields=("refund_amount", "cancelled_by_institution"),
+        )
+        if by_institution:
+            _audit(
+                actor,
+                "cancel",
+                reservation,
+                f"기관 취소, 환불 {reservation.refund_amount:,}원",
+                reason,
+            )
+        _after_change(reservation, "cancelled")
+    return reservation
+
+
+def _finish(actor, reservation: Reservation, target: str, now) -> Reservation:
+    _require_manager(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        reservation = lock_reservation(reservation)
+        if reservation.status == Status.APPROVED and reservation.total_amount > 0:
+            raise BookingError("not_paid")
+        if reservation.status not in (Status.APPROVED, Status.PAID):
+            raise InvalidTransition(reservation.get_status_display())
+        if now < reservation.start:
+            raise BookingError("not_yet_started")
+        transition(reservation, target, actor=actor)
+        _audit(actor, target, reservation, str(Status(target).label))
+        _after_change(reservation, None)
+    return reservation
+
+
+def reservation_complete(*, actor, reservation: Reservation, now=None) -> Reservation:
+    """Mark a paid (or free, approved) booking as used, once it has started."""
+    return _finish(actor, reservation, Status.COMPLETED, now)
+
+
+def reservation_mark_no_show(*, actor, reservation: Reservation, now=None) -> Reservation:
+    """Mark a paid (or free, approved) booking as not used, once it has started."""
+    return _finish(actor, reservation, Status.NO_SHOW, now)
+
+
+def reservation_expire(*, reservation: Reservation, now=None) -> bool:
+    """Expire an approved, unpaid booking past its payment deadline (system).
+
+    Returns False, changing nothing, when the booking no longer qualifies
+    (paid or cancelled meanwhile) — safe to run repeatedly.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        reservation = lock_reservation(reservation)
+        if not (
+            reservation.status == Status.APPROVED
+            and reservation.total_amount > 0
+            and reservation.payment_due is not None
+            and reservation.payment_due < now
+        ):
+            return False
+        transition(reservation, Status.EXPIRED, reason="결제 기한 경과")
+        _after_change(reservation, "expired")
+    return True
+
+
+def reservation_send_reminder(*, reservation: Reservation, now=None) -> bool:
+    """E-mail the day-before reminder once; False if already sent or no longer active."""
+    with transaction.atomic():
+        reservation = lock_reservation(reservation)
+        if reservation.reminder_sent_at is not None or reservation.status not in (
+            Status.APPROVED,
+            Status.PAID,
+        ):
+            return False
+        reservation.reminder_sent_at = now or timezone.now()
+        reservation.save(update_fields=["reminder_sent_at", "updated_at"])
+        notify_applicant(reservation, "reminder")
+    return True
+
+
+# -- blocks ------------------------------------------------------------------------
+
+
+def block_create(
+    *,
+    actor,
+    facility: Facility,
+    start: dt.datetime,
+    end: dt.datetime,
+    reason: str = BlockReason.MAINTENANCE,
+    note: str = "",
+) -> Reservation:
+    """Block [start, end) for maintenance or internal use (booking managers).
+
+    Raises ``SlotTaken`` if a booking or block holds any of it.
+    """
+    _require_manager(actor)
+    if end <= start:
+        raise BookingError("end_before_start", field="end")
+    if reason not in BlockReason.values:
+        reason = BlockReason.MAINTENANCE
+    try:
+        with transaction.atomic():
+            if overlaps(facility, start, end):
+                raise SlotTaken
+            block = Reservation.objects.create(
+                facility=facility,
+                kind=Kind.BLOCK,
+                status=Status.BLOCKED,
+                start=start,
+                end=end,
+                hold_start=start,
+                hold_end=end,
+                block_reason=reason,
+                purpose=note.strip(),
+                applicant_name=str(BlockReason(reason).label),
+                created_by=actor,
+            )
+            record_event(block, "", Status.BLOCKED, actor=actor, reason=note.strip())
+            _audit(actor, "block", block, f"{facility.name} 사용 제한", note)
+    except IntegrityError as error:
+        if _is_overlap_error(error):
+            raise SlotTaken from None
+        raise
+    return block
+
+
+def block_remove(*, actor, block: Reservation, reason: str = "") -> Reservation:
+    """Lift a block (booking managers); the time becomes bookable again."""
+    _require_manager(actor)
+    with transaction.atomic():
+        block = lock_reservation(block)
+        if block.kind != Kind.BLOCK:
+            raise InvalidTransition(block.get_status_display())
+        transition(block, Status.CANCELLED, actor=actor, reason=reason)
+        _audit(actor, "unblock", block, "사용 제한 해제", reason)
+    return block
