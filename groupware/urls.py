@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from groupware import views
 
 app_name = "groupware"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="dashboard"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/<int:user_id>/", views.person, name="person"),
+    path("directory/<int:user_id>/vcard.vcf", views.person_vcard, name="person_vcard"),
+    path("directory/<int:user_id>/edit/", views.person_edit, name="person_edit"),
+    path("org/", views.org_chart, name="org_chart"),
+    path("org/departments/", views.departments, name="departments"),
+    path("org/departments/<int:pk>/move/", views.department_move, name="department_move"),
+    path("org/handover/", views.handover, name="handover"),
+    path("absences/", views.absences, name="absences"),
+    path("absences/<int:pk>/delete/", views.absence_delete, name="absence_delete"),
+    path("resources/", views.resources, name="resources"),
+    path("resources/<int:reservation_id>/cancel/", views.resource_cancel, name="resource_cancel"),
+]

@@ -1,0 +1,302 @@
+"""Boards: list, read, write, comment, attachments, readers, public notices."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from groupware.access import workspace_view
+from groupware.boards import access as board_access
+from groupware.boards import services
+from groupware.boards.forms import BoardForm, CommentForm, PostForm
+from groupware.boards.models import Board, Comment, Post, PostRead
+from groupware.views import apply_errors
+
+
+def _search(posts, q: str):
+    for word in q.split()[:5]:
+        posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    return posts
+
+
+@workspace_view
+def index(request):
+    """All boards I may read with their newest posts; search across them."""
+    boards = list(
+        board_access.readable_boards(request.user, request.institution).annotate(
+            post_total=Count("posts", filter=Q(posts__is_deleted=False))
+        )
+    )
+    q = request.GET.get("q", "").strip()[:100]
+    results = None
+    if q:
+        results = Paginator(
+            _search(Post.objects.live().filter(board__in=boards), q)
+            .select_related("board", "author")
+            .order_by("-created_at"),
+            20,
+        ).get_page(request.GET.get("page"))
+    recent = (
+        Post.objects.live()
+        .filter(board__in=boards)
+        .select_related("board", "author")
+        .order_by("-created_at")[:10]
+    )
+    return render(
+        request,
+        "boards/index.html",
+        {
+            "boards": boards,
+            "recent": recent,
+            "q": q,
+            "results": results,
+            "can_manage": board_access.can_manage_boards(request.user, request.institution),
+            "active": "boards",
+        },
+    )
+
+
+@workspace_view
+def board(request, pk: int):
+    board = board_access.board_for(request.user, request.institution, pk)
+    now = timezone.now()
+    q = request.GET.get("q", "").strip()[:100]
+    posts = Post.objects.live().filter(board=board).select_related("author")
+    pinned = [] if q else list(posts.filter(pinned_until__gt=now).order_by("-created_at"))
+    listing = _search(posts, q).annotate(
+        comment_total=Count("comments", filter=Q(comments__is_deleted=False))
+    )
+    if not q:
+        listing = listing.exclude(pk__in=[p.pk for p in pinned])
+    page = Paginator(listing.order_by("-created_at", "-id"), 20).get_page(request.GET.get("page"))
+    read_ids = set(
+        PostRead.objects.filter(
+            user=request.user, post__in=[p.pk for p in page] + [p.pk for p in pinned]
+        ).values_list("post_id", flat=True)
+    )
+    return render(
+        request,
+        "boards/board.html",
+        {
+            "board": board,
+            "pinned": pinned,
+            "page": page,
+            "q": q,
+            "read_ids": read_ids,
+            "can_post": board_access.can_post(request.user, request.institution, board),
+            "active": "boards",
+        },
+    )
+
+
+@workspace_view
+def post(request, pk: int):
+    post = board_access.post_for(request.user, request.institution, pk)
+    services.post_mark_read(actor=request.user, post=post)
+    post.refresh_from_db(fields=["read_count"])
+    can_see_readers = post.is_important and board_access.can_see_readers(
+        request.user, request.institution, post
+    )
+    readers = (
+        PostRead.objects.filter(post=post).select_related("user").order_by("read_at")
+        if can_see_readers
+        else None
+    )
+    return render(
+        request,
+        "boards/post.html",
+        {
+            "board": post.board,
+            "post": post,
+            "attachments": post.attachments.all(),
+            "comments": post.comments.filter(is_deleted=False).select_related("author"),
+            "comment_form": CommentForm(),
+            "readers": readers,
+            "can_edit": board_access.can_edit_post(request.user, request.institution, post),
+            "active": "boards",
+        },
+    )
+
+
+def _post_form_view(request, board, post=None):
+    can_flag = board_access.can_mark_important(request.user, request.institution, board)
+    initial = {}
+    if post is not None:
+        initial = {
+            "title": post.title,
+            "body": post.body,
+            "is_important": post.is_important,
+            "is_public": post.is_public,
+            "pinned_until": timezone.localtime(post.pinned_until) if post.pinned_until else None,
+        }
+    form = PostForm(
+        request.POST or None, request.FILES or None, can_flag=can_flag, board=board, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            files = data.pop("attachments", [])
+            try:
+                if post is None:
+                    post = services.post_create(
+                        actor=request.user,
+                        institution=request.institution,
+                        board=board,
+                        files=files,
+                        **data,
+                    )
+                    messages.success(request, _("글을 올렸습니다."))
+                else:
+                    remove = [
+                        int(v) for v in request.POST.getlist("remove_attachment") if v.isdigit()
+                    ]
+                    post = services.post_update(
+                        actor=request.user,
+                        institution=request.institution,
+                        post=post,
+                        files=files,
+                        remove_attachments=remove,
+                        **data,
+                    )
+                    messages.success(request, _("글을 수정했습니다."))
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                return redirect("boards:post", pk=post.pk)
+        status = 400
+    return render(
+        request,
+        "boards/post_form.html",
+        {"form": form, "board": board, "post": post, "active": "boards"},
+        status=status,
+    )
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def post_create(request, pk: int):
+    board = board_access.board_for(request.user, request.institution, pk)
+    if not board_access.can_post(request.user, request.institution, board):
+        raise PermissionDenied
+    return _post_form_view(request, board)
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def post_edit(request, pk: int):
+    post = board_access.post_for(request.user, request.institution, pk)
+    if not board_access.can_edit_post(request.user, request.institution, post):
+        raise PermissionDenied
+    return _post_form_view(request, post.board, post)
+
+
+@workspace_view
+@require_POST
+def post_delete(request, pk: int):
+    post = board_access.post_for(request.user, request.institution, pk)
+    services.post_delete(actor=request.user, institution=request.institution, post=post)
+    messages.success(request, _("글을 삭제했습니다."))
+    return redirect("boards:board", pk=post.board_id)
+
+
+@workspace_view
+@require_POST
+def comment_create(request, pk: int):
+    post = board_access.post_for(request.user, request.institution, pk)
+    form = CommentForm(request.POST)
+    form.is_valid()
+    try:
+        services.comment_create(
+            actor=request.user,
+            institution=request.institution,
+            post=post,
+            body=form.cleaned_data.get("body", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("boards:post", pk=post.pk)
+
+
+@workspace_view
+@require_POST
+def comment_delete(request, pk: int):
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk, is_deleted=False)
+    board_access.post_for(request.user, request.institution, comment.post_id)
+    services.comment_delete(actor=request.user, institution=request.institution, comment=comment)
+    return redirect("boards:post", pk=comment.post_id)
+
+
+def attachment(request, pk: int):
+    """Private files, served only to people who may read the post (or anyone: public notice)."""
+    if not request.user.is_authenticated:
+        item = (
+            board_access.attachment_for(request.user, request.institution, pk)
+            if _is_public(pk)
+            else None
+        )
+        if item is None:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+    else:
+        item = board_access.attachment_for(request.user, request.institution, pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    content_type = (
+        item.content_type or mimetypes.guess_type(item.name)[0] or "application/octet-stream"
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_public(pk: int) -> bool:
+    from groupware.boards.models import Attachment
+
+    return Attachment.objects.filter(
+        pk=pk, post__is_public=True, post__is_deleted=False, post__board__kind=Board.Kind.NOTICE
+    ).exists()
+
+
+def public_post(request, pk: int):
+    """A public notice for residents and anonymous visitors."""
+    post = board_access.public_notice(pk)
+    return render(
+        request, "boards/public_post.html", {"post": post, "attachments": post.attachments.all()}
+    )
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def board_create(request):
+    if not board_access.can_manage_boards(request.user, request.institution):
+        raise PermissionDenied
+    form = BoardForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                board = services.board_create(
+                    actor=request.user, institution=request.institution, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("게시판을 만들었습니다."))
+                return redirect("boards:board", pk=board.pk)
+        return render(
+            request, "boards/board_form.html", {"form": form, "active": "boards"}, status=400
+        )
+    return render(request, "boards/board_form.html", {"form": form, "active": "boards"})

@@ -1,0 +1,334 @@
+"""Shared calendar: month / week / day views, events, invitations, iCalendar feeds."""
+
+import calendar as pycal
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from groupware.access import workspace_view
+from groupware.dashboard import my_calendar_events
+from groupware.org import chain_up, profile_of
+from groupware.schedule import access as cal_access
+from groupware.schedule import services
+from groupware.schedule.forms import EventForm, RespondForm
+from groupware.schedule.ics import build_feed
+from groupware.schedule.models import Attendee, Calendar, Event
+from groupware.schedule.occurrences import local_midnight
+from groupware.schedule.sources import gather
+from groupware.views import apply_errors
+
+WEEKDAYS = [_("일"), _("월"), _("화"), _("수"), _("목"), _("금"), _("토")]
+
+
+def _day(request) -> date:
+    try:
+        return datetime.strptime(request.GET.get("date", ""), "%Y-%m-%d").date()  # noqa: DTZ007
+    except ValueError:
+        return timezone.localdate()
+
+
+def ensure_calendars(request) -> list[Calendar]:
+    """The person's personal, department and institution calendars (created on first use)."""
+    user, institution = request.user, request.institution
+    result = [services.personal_calendar(user)]
+    profile = profile_of(user)
+    if profile and profile.department_id:
+        result.append(services.department_calendar(profile.department))
+    result.append(services.institution_calendar(institution))
+    return result
+
+
+def _scope(request):
+    """(events queryset, selected calendar or None, overlays?, dept chain)."""
+    cal_id = request.GET.get("cal", "")
+    user = request.user
+    if cal_id.isdigit():
+        calendar = cal_access.calendar_for(user, request.institution, int(cal_id))
+        return Event.objects.filter(calendar=calendar), calendar, False
+    profile = profile_of(user)
+    chain = chain_up(profile.department_id) if profile and profile.department_id else []
+    return my_calendar_events(user, chain), None, True
+
+
+def _context(request, view: str, start, end, day: date, **extra):
+    events, selected, overlays = _scope(request)
+    items = gather(request, events, start, end, overlays=overlays)
+    query = f"&cal={selected.pk}" if selected else ""
+    return {
+        "view": view,
+        "day": day,
+        "today": timezone.localdate(),
+        "items": items,
+        "selected": selected,
+        "calendars": cal_access.readable_calendars(request.user, request.institution),
+        "query": query,
+        "weekdays": WEEKDAYS,
+        "active": "calendar",
+        **extra,
+    }
+
+
+def _bucket(items, days):
+    per_day = {d: [] for d in days}
+    for item in items:
+        for d in item.days():
+            if d in per_day:
+                per_day[d].append(item)
+    return per_day
+
+
+@workspace_view
+def month(request):
+    day = _day(request)
+    first = day.replace(day=1)
+    # weeks start on Sunday, as on Korean wall calendars
+    grid_start = first - timedelta(days=(first.weekday() + 1) % 7)
+    last = first.replace(day=pycal.monthrange(first.year, first.month)[1])
+    grid_end = last + timedelta(days=(5 - last.weekday()) % 7 + 1)
+    days = [grid_start + timedelta(days=i) for i in range((grid_end - grid_start).days)]
+    context = _context(request, "month", local_midnight(grid_start), local_midnight(grid_end), day)
+    per_day = _bucket(context["items"], days)
+    weeks = [[(d, per_day[d]) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
+    prev_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = last + timedelta(days=1)
+    context.update(weeks=weeks, month_first=first, prev=prev_month, next=next_month)
+    return render(request, "schedule/month.html", context)
+
+
+@workspace_view
+def week(request):
+    day = _day(request)
+    start_day = day - timedelta(days=(day.weekday() + 1) % 7)
+    days = [start_day + timedelta(days=i) for i in range(7)]
+    context = _context(
+        request,
+        "week",
+        local_midnight(start_day),
+        local_midnight(start_day + timedelta(days=7)),
+        day,
+    )
+    per_day = _bucket(context["items"], days)
+    context.update(
+        days=[(d, per_day[d]) for d in days],
+        prev=start_day - timedelta(days=7),
+        next=start_day + timedelta(days=7),
+    )
+    return render(request, "schedule/week.html", context)
+
+
+@workspace_view
+def day_view(request):
+    day = _day(request)
+    context = _context(
+        request, "day", local_midnight(day), local_midnight(day + timedelta(days=1)), day
+    )
+    context.update(prev=day - timedelta(days=1), next=day + timedelta(days=1))
+    return render(request, "schedule/day.html", context)
+
+
+@workspace_view
+def event(request, pk: int):
+    event = cal_access.event_for(request.user, request.institution, pk)
+    attendees = list(event.attendees.select_related("user"))
+    mine = next((a for a in attendees if a.user_id == request.user.pk), None)
+    return render(
+        request,
+        "schedule/event.html",
+        {
+            "event": event,
+            "attendees": attendees,
+            "mine": mine,
+            "can_edit": cal_access.can_write_calendar(
+                request.user, request.institution, event.calendar
+            ),
+            "active": "calendar",
+        },
+    )
+
+
+def _writable(request):
+    calendars = ensure_calendars(request)
+    ids = [
+        c.pk
+        for c in calendars
+        if cal_access.can_write_calendar(request.user, request.institution, c)
+    ]
+    return Calendar.objects.filter(pk__in=ids)
+
+
+def _form_data(form):
+    data = dict(form.cleaned_data)
+    data["repeat"] = data.get("repeat") or ""
+    if not data["repeat"]:
+        data["repeat_until"] = None
+    return data
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def event_create(request):
+    calendars = _writable(request)
+    day = _day(request)
+    start = local_midnight(day) + timedelta(hours=10)
+    initial = {
+        "starts_at": timezone.localtime(start),
+        "ends_at": timezone.localtime(start + timedelta(hours=1)),
+        "start_date": day,
+        "end_date": day,
+    }
+    if request.GET.get("cal", "").isdigit():
+        initial["calendar"] = int(request.GET["cal"])
+    form = EventForm(
+        request.POST or None, calendars=calendars, institution=request.institution, initial=initial
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = _form_data(form)
+            try:
+                event = services.event_create(
+                    actor=request.user, institution=request.institution, **data
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("일정을 등록했습니다."))
+                return redirect("schedule:event", pk=event.pk)
+        return render(
+            request, "schedule/event_form.html", {"form": form, "active": "calendar"}, status=400
+        )
+    return render(request, "schedule/event_form.html", {"form": form, "active": "calendar"})
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk: int):
+    event = cal_access.event_for(request.user, request.institution, pk, write=True)
+    calendars = _writable(request) | Calendar.objects.filter(pk=event.calendar_id)
+    local_end_date = (timezone.localtime(event.ends_at) - timedelta(days=1)).date()
+    initial = {
+        "calendar": event.calendar_id,
+        "title": event.title,
+        "all_day": event.all_day,
+        "starts_at": timezone.localtime(event.starts_at),
+        "ends_at": timezone.localtime(event.ends_at),
+        "start_date": timezone.localtime(event.starts_at).date(),
+        "end_date": local_end_date if event.all_day else timezone.localtime(event.ends_at).date(),
+        "place": event.place,
+        "description": event.description,
+        "repeat": event.repeat,
+        "repeat_until": event.repeat_until,
+        "attendees": [a.user_id for a in event.attendees.all()],
+    }
+    form = EventForm(
+        request.POST or None,
+        calendars=calendars.distinct(),
+        institution=request.institution,
+        initial=initial,
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = _form_data(form)
+            try:
+                services.event_update(
+                    actor=request.user, institution=request.institution, event=event, **data
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("일정을 수정했습니다."))
+                return redirect("schedule:event", pk=event.pk)
+        return render(
+            request,
+            "schedule/event_form.html",
+            {"form": form, "event": event, "active": "calendar"},
+            status=400,
+        )
+    return render(
+        request, "schedule/event_form.html", {"form": form, "event": event, "active": "calendar"}
+    )
+
+
+@workspace_view
+@require_POST
+def event_delete(request, pk: int):
+    event = cal_access.event_for(request.user, request.institution, pk, write=True)
+    services.event_delete(actor=request.user, institution=request.institution, event=event)
+    messages.success(request, _("일정을 삭제했습니다."))
+    return redirect("schedule:month")
+
+
+@workspace_view
+@require_POST
+def event_respond(request, pk: int):
+    event = cal_access.event_for(request.user, request.institution, pk)
+    form = RespondForm(request.POST)
+    answer = form.cleaned_data["answer"] if form.is_valid() else ""
+    try:
+        attendee = services.invitation_respond(
+            actor=request.user, institution=request.institution, event=event, answer=answer
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("참석으로 응답했습니다.")
+            if attendee.status == Attendee.Status.ACCEPTED
+            else _("불참으로 응답했습니다."),
+        )
+    return redirect("schedule:event", pk=event.pk)
+
+
+@workspace_view
+def calendars(request):
+    """My calendars and the shared ones, with their secret subscription URLs."""
+    ensure_calendars(request)
+    rows = []
+    for calendar in cal_access.readable_calendars(request.user, request.institution):
+        rows.append(
+            {
+                "calendar": calendar,
+                "feed_url": request.build_absolute_uri(
+                    f"/staff/calendar/feed/{calendar.feed_token}.ics"
+                ),
+                "can_reset": cal_access.can_write_calendar(
+                    request.user, request.institution, calendar
+                ),
+            }
+        )
+    return render(request, "schedule/calendars.html", {"rows": rows, "active": "calendar"})
+
+
+@workspace_view
+@require_POST
+def calendar_reset_feed(request, pk: int):
+    calendar = cal_access.calendar_for(request.user, request.institution, pk)
+    if not cal_access.can_write_calendar(request.user, request.institution, calendar):
+        raise PermissionDenied
+    services.calendar_reset_feed(
+        actor=request.user, institution=request.institution, calendar=calendar
+    )
+    messages.success(
+        request, _("구독 주소를 새로 만들었습니다. 이전 주소는 더 이상 쓸 수 없습니다.")
+    )
+    return redirect("schedule:calendars")
+
+
+def feed(request, token: str):
+    """The iCalendar feed: the secret token is the credential (calendar apps cannot log in)."""
+    calendar = Calendar.objects.filter(feed_token=token).first()
+    if calendar is None or len(token) < 16:
+        raise Http404
+    response = HttpResponse(
+        build_feed(calendar, host=request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="calendar-{calendar.pk}.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,21 @@
+"""The write path of the org chart: departments, profiles, absences, handover."""
+
+from groupware.services.handover import handover
+from groupware.services.org import (
+    absence_create,
+    absence_delete,
+    department_create,
+    department_move,
+    department_update,
+    staff_profile_update,
+)
+
+__all__ = [
+    "absence_create",
+    "absence_delete",
+    "department_create",
+    "department_move",
+    "department_update",
+    "handover",
+    "staff_profile_update",
+]
