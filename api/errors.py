@@ -143,9 +143,20 @@ def _server_error(exc, context) -> Response:
     return response
 
 
+def _answer_in_json(context) -> None:
+    """Errors are JSON whatever the view renders (OpenAPI YAML, browsable HTML) or Accept says."""
+    from rest_framework.renderers import JSONRenderer
+
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
 def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    _answer_in_json(context)
     if isinstance(exc, DjangoValidationError):
         exc = from_django_validation_error(exc)
     elif isinstance(exc, Http404):
