@@ -81,7 +81,9 @@ def test_new_institution_answers_on_its_host(onboard, on_host):
 )
 def test_bad_slug_is_refused_on_the_field_and_nothing_is_created(world, slug, code):
     with pytest.raises(ValidationError) as caught:
-        services.institution_onboard(actor=world.operator, slug=slug, name="기관", short_name="기관")
+        services.institution_onboard(
+            actor=world.operator, slug=slug, name="기관", short_name="기관"
+        )
     errors = caught.value.error_dict
     assert list(errors) == ["slug"]
     assert errors["slug"][0].code == code
