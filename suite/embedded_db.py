@@ -25,8 +25,29 @@ def embedded_database_url() -> str:
         import pgserver  # imported lazily: production never loads it
 
         PGDATA.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles()
         _server = pgserver.get_server(PGDATA, cleanup_mode="stop")
     return _server.get_uri()
+
+
+def _forget_dead_handles() -> None:
+    """Drop handles of processes that died without cleaning up (kill -9, OOM).
+
+    pgserver stops the cluster when the last handle exits; a stale handle
+    would keep it running forever after every process is gone.
+    """
+    import json
+
+    import psutil
+
+    handles = PGDATA / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def database_url() -> str:

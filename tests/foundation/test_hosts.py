@@ -36,3 +36,23 @@ def test_healthz_on_apex_and_institution(db, world, on_host):
     response = on_host(world.inst_a).get("/healthz")
     assert response.status_code == 200
     assert response.json()["schema"] == world.inst_a.schema_name
+
+
+def test_healthz_is_503_when_the_schema_is_not_migrated(db, world):
+    from django.db import connection
+
+    from tenants.models import Domain, Institution
+
+    Institution.auto_create_schema = False
+    try:
+        empty = Institution.objects.create(
+            schema_name="inst_unmigrated", slug="unmigrated", name="빈 기관", short_name="빈"
+        )
+    finally:
+        Institution.auto_create_schema = True
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE SCHEMA "inst_unmigrated"')
+    Domain.objects.create(domain="unmigrated.localhost", tenant=empty)
+    response = Client(HTTP_HOST="unmigrated.localhost").get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "migrations_pending"
