@@ -61,8 +61,8 @@ def _as_section(result, limit: int, url: str) -> Section:
 def approval_section(user, kind: str, limit: int = 5) -> Section:
     """Documents waiting for me (``kind="waiting"``) or my drafts en route (``"en_route"``)."""
     names = {
-        "waiting": ("waiting_for", "inbox", "documents_waiting", "pending_for"),
-        "en_route": ("drafts_en_route", "en_route", "my_in_progress", "submitted_by"),
+        "waiting": ("waiting_for", "documents_waiting"),
+        "en_route": ("in_progress_of", "drafts_en_route", "en_route"),
     }[kind]
     func = optional("groupware.approval.selectors", *names)
     if func is None:

@@ -2,16 +2,22 @@
 
 import importlib
 import logging
+from datetime import timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groupware.schedule.occurrences import Item, events_overlapping, expand
+from groupware.schedule.occurrences import Item, events_overlapping, expand, local_midnight
 
 logger = logging.getLogger(__name__)
 
 
 def _approved_leaves(start, end):
-    """Leave approved in electronic approval (groupware.approval.leave), if that exists."""
+    """Leave approved in electronic approval (groupware.approval.leave), if that exists.
+
+    ``approved_leaves(start_date, end_date)`` takes local dates, both inclusive, and
+    returns rows with ``user_id``, ``kind``, ``start_date`` and ``end_date``.
+    """
     try:
         module = importlib.import_module("groupware.approval.leave")
     except ImportError:
@@ -19,51 +25,57 @@ def _approved_leaves(start, end):
     func = getattr(module, "approved_leaves", None)
     if func is None:
         return []
+    first = timezone.localtime(start).date()
+    last = (timezone.localtime(end) - timedelta(microseconds=1)).date()
     try:
-        return list(func(start, end))
+        return list(func(first, last))
     except Exception:  # a parallel app's failure must not take the calendar down  # noqa: BLE001
         logger.exception("approved_leaves failed")
         return []
 
 
-def _get(obj, *names, default=None):
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
-
 def leave_items(start, end, user_ids=None) -> list[Item]:
+    """Approved leave (from approval) and recorded absences, one item per person and period."""
+    from accounts.models import User
     from groupware.models import Absence
     from groupware.org import away_on
 
-    items, seen = [], set()
-    for leave in _approved_leaves(start, end):
-        user = _get(leave, "user", "drafter", "applicant")
-        user_id = _get(leave, "user_id", default=getattr(user, "pk", None))
-        if user_ids is not None and user_id not in user_ids:
-            continue
-        leave_start = _get(leave, "starts_at", "start")
-        leave_end = _get(leave, "ends_at", "end")
-        if leave_start is None or leave_end is None:
-            continue
-        name = getattr(user, "name", "") if user is not None else ""
-        label = _get(leave, "label", "kind_label", default=_("휴가"))
-        seen.add((user_id, leave_start, leave_end))
+    leaves = [
+        leave
+        for leave in _approved_leaves(start, end)
+        if user_ids is None or leave.user_id in user_ids
+    ]
+    names = (
+        dict(
+            User.objects.filter(pk__in={leave.user_id for leave in leaves}).values_list(
+                "pk", "name"
+            )
+        )
+        if leaves
+        else {}
+    )
+    items, covered = [], {}
+    for leave in leaves:
+        leave_start = local_midnight(leave.start_date)
+        leave_end = local_midnight(leave.end_date + timedelta(days=1))
+        covered.setdefault(leave.user_id, []).append((leave_start, leave_end))
+        label = leave.get_kind_display() if hasattr(leave, "get_kind_display") else _("휴가")
         items.append(
             Item(
-                title=f"{name} {label}".strip(),
+                title=f"{names.get(leave.user_id, '')} {label}".strip(),
                 start=leave_start,
                 end=leave_end,
-                all_day=bool(_get(leave, "all_day", default=False)),
+                all_day=True,
                 kind="leave",
-                url=str(_get(leave, "url", default="") or ""),
+                url="/staff/approval/",
             )
         )
     for absence in away_on(start, end, user_ids):
-        if (absence.user_id, absence.starts_at, absence.ends_at) in seen:
-            continue
+        if any(
+            s <= absence.starts_at and absence.ends_at <= e
+            for s, e in covered.get(absence.user_id, [])
+        ):
+            continue  # the approved leave already shows this period
         kind = "leave" if absence.kind in (Absence.Kind.LEAVE, Absence.Kind.SICK) else "absence"
         items.append(
             Item(
