@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from groupware.approval import views
 
 app_name = "approval"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("box/<slug:box>/", views.inbox, name="box"),
+    path("new/", views.create, name="create"),
+    path("leave/", views.leave_overview, name="leave"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("post-reports/<int:pk>/ack/", views.post_report_ack, name="post_report_ack"),
+    path("delegation/", views.delegation, name="delegation"),
+    path("lines/", views.favourite_lines, name="lines"),
+    path("lines/<int:pk>/delete/", views.favourite_line_delete, name="line_delete"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("<int:pk>/<slug:action>/", views.act, name="act"),
+]

@@ -1,0 +1,132 @@
+"""The official document (공문서) as a PDF: 두문, 본문 with item markers and "끝.", 결문
+with the approval block, 생산등록번호 and 시행일. Stored once, on approval."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.files.base import ContentFile
+from django.db import connection
+
+from groupware.approval.models import Document, RecipientKind, State, StepRole, StepStatus
+from groupware.org import profile_of
+from suite.pdf import render_pdf
+
+END_MARK = "끝."
+
+
+def korean_date(value) -> str:
+    """2026. 11. 25."""
+    return f"{value.year}. {value.month}. {value.day}." if value else ""
+
+
+def short_date(value) -> str:
+    """11. 25. (the approver's date in their box)"""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if hasattr(value, "tzinfo") else value
+    return f"{local.month}. {local.day}."
+
+
+_CLOSING = re.compile(
+    r"(</(?:p|li|div|td|h3|h4|blockquote)>)(?!.*</(?:p|li|div|td|h3|h4|blockquote)>)", re.S
+)
+
+
+def body_with_end_mark(body: str) -> str:
+    """Put "끝." one space after the last character of the text (or "이하 빈칸" after a table)."""
+    body = (body or "").strip()
+    if not body:
+        return f"<p>{END_MARK}</p>"
+    if body.endswith("</table>"):
+        return body + '<p class="end">이하 빈칸</p>'
+    if _CLOSING.search(body):
+        return _CLOSING.sub(lambda m: f" {END_MARK}" + m.group(1), body, count=1)
+    return f"{body} {END_MARK}"
+
+
+def signer_boxes(document: Document) -> dict:
+    """The approval block: drafter and each signer of the final round (직위, 이름, marks, date)."""
+    steps = list(document.current_steps())
+    main, cooperators = [], []
+    drafter_profile = profile_of(document.drafter_id)
+    main.append(
+        {
+            "position": document.drafter_position or "기안자",
+            "name": document.drafter_name,
+            "marks": "",
+            "date": "",
+            "opinion": False,
+            "signature": _signature(drafter_profile),
+        }
+    )
+    for step in steps:
+        marks = []
+        if step.delegated and step.status == StepStatus.APPROVED:
+            marks.append("전결")
+        if step.acting:
+            marks.append("대결")
+        acted_name = step.acted_by_name or step.approver_name
+        box = {
+            "position": step.approver_position or step.get_role_display(),
+            "name": acted_name if step.status == StepStatus.APPROVED else step.approver_name,
+            "marks": " ".join(marks),
+            "date": short_date(step.acted_at) if step.role == StepRole.APPROVE else "",
+            "opinion": step.has_opinion,
+            "skipped": step.skip_reason if step.status == StepStatus.SKIPPED else "",
+            "acting_position": step.acted_by_position if step.acting else "",
+            "signature": _signature(profile_of(step.acted_by_id)) if step.acted_by_id else "",
+        }
+        (cooperators if step.role == StepRole.COOPERATE else main).append(box)
+    return {"main": main, "cooperators": cooperators}
+
+
+def _signature(profile) -> str:
+    if profile is None or not profile.signature:
+        return ""
+    try:
+        return profile.signature.path and "file://" + profile.signature.path
+    except (NotImplementedError, ValueError):
+        return ""
+
+
+def pdf_context(document: Document) -> dict:
+    institution = connection.tenant
+    attachments = list(document.attachments.all())
+    body = document.body
+    if not attachments:
+        body = body_with_end_mark(body)
+    return {
+        "document": document,
+        "institution": institution,
+        "internal": document.recipient_kind == RecipientKind.INTERNAL,
+        "body": body,
+        "attachments": attachments,
+        "end_mark": END_MARK,
+        "boxes": signer_boxes(document),
+        "enforced_on": korean_date(document.enforced_on),
+        "drafter_email": getattr(document.drafter, "email", ""),
+    }
+
+
+def render_document_pdf(document: Document) -> bytes:
+    return render_pdf("approval/pdf/document.html", pdf_context(document))
+
+
+def ensure_pdf(document_id: int) -> bool:
+    """Render and store the PDF of an approved document once. Returns True if stored now."""
+    document = Document.objects.filter(pk=document_id, state=State.APPROVED).first()
+    if document is None or document.pdf:
+        return False
+    content = render_document_pdf(document)
+    name = f"{document.number or document.pk}.pdf".replace("/", "_")
+    stored = document.pdf.storage.save(
+        document.pdf.field.generate_filename(document, name), ContentFile(content)
+    )
+    # only the pdf column may change on an approved row (the database trigger checks it)
+    updated = Document.objects.filter(pk=document.pk, pdf="").update(pdf=stored)
+    if not updated:
+        document.pdf.storage.delete(stored)
+    return bool(updated)

@@ -1,0 +1,214 @@
+"""Reads that depend on who asks. For the dashboard and the navigation:
+
+- ``inbox_counts(user)`` → ``{"waiting", "in_progress", "returned", "drafts",
+  "cc_unread", "post_reports", "notifications"}`` in a fixed six queries;
+- ``waiting_for(user)`` → documents waiting for the user's approval (their own
+  step, or a step they act on as deputy during someone's absence);
+- ``in_progress_of(user)`` → the user's drafts en route (결재진행·보류);
+- ``post_reports_for(user)`` → 사후보고 items not yet acknowledged.
+
+All querysets live in the current institution's schema. ``document_for``
+answers the same 404 for a document that does not exist and one the user may
+not see.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+
+from groupware.approval.models import (
+    Document,
+    Notification,
+    PostReport,
+    Reader,
+    State,
+    Step,
+    StepStatus,
+)
+from groupware.approval.permissions import deputised_user_ids
+
+OPEN = (State.IN_APPROVAL, State.ON_HOLD)
+
+BOXES = {
+    "waiting": "결재대기",
+    "in_progress": "진행중",
+    "completed": "완료",
+    "returned": "반려",
+    "cc": "참조·공람",
+    "post_reports": "사후보고",
+    "drafts": "임시저장",
+}
+
+
+def _waiting_q(user, deputised: list[int]) -> Q:
+    mine = Step.objects.filter(
+        document=OuterRef("pk"),
+        round=OuterRef("round"),
+        status__in=(StepStatus.PENDING, StepStatus.HELD),
+    ).filter(Q(approver=user) | Q(approver_id__in=deputised))
+    return Q(state__in=OPEN) & Q(Exists(mine))
+
+
+def visible_documents(user, deputised: list[int] | None = None):
+    """Every document the user may open."""
+    if not getattr(user, "is_authenticated", False):
+        return Document.objects.none()
+    deputised = deputy_ids = deputised if deputised is not None else deputised_user_ids(user)
+    on_line = Step.objects.filter(document=OuterRef("pk")).filter(
+        Q(approver=user) | Q(acted_by=user)
+    )
+    reader = Reader.objects.filter(document=OuterRef("pk"), user=user)
+    reported = PostReport.objects.filter(document=OuterRef("pk"), user=user)
+    related = Q(Exists(on_line)) | Q(Exists(reader)) | Q(Exists(reported))
+    if deputy_ids:
+        related |= _waiting_q(user, deputised)
+    return Document.objects.filter(Q(drafter=user) | (~Q(state=State.DRAFT) & related))
+
+
+def document_for(user, pk) -> Document:
+    """The document if the user may see it; Http404 otherwise (same answer for missing)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    document = visible_documents(user).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def waiting_for(user):
+    """결재대기: documents whose current step is the user's (or their absent colleague's)."""
+    return Document.objects.filter(_waiting_q(user, deputised_user_ids(user))).order_by(
+        "submitted_at", "id"
+    )
+
+
+def in_progress_of(user):
+    """진행중: the user's own drafts on their way through the line."""
+    return Document.objects.filter(drafter=user, state__in=OPEN).order_by("-submitted_at", "-id")
+
+
+def completed_for(user):
+    """완료: approved documents the user drafted or signed."""
+    signed = Step.objects.filter(document=OuterRef("pk")).filter(
+        Q(approver=user) | Q(acted_by=user)
+    )
+    return Document.objects.filter(
+        Q(state=State.APPROVED) & (Q(drafter=user) | Q(Exists(signed)))
+    ).order_by("-approved_at", "-id")
+
+
+def returned_to(user):
+    return Document.objects.filter(drafter=user, state=State.RETURNED).order_by("-updated_at")
+
+
+def drafts_of(user):
+    return Document.objects.filter(drafter=user, state__in=(State.DRAFT, State.RECALLED)).order_by(
+        "-updated_at"
+    )
+
+
+def cc_for(user):
+    """참조·공람: documents the user was cc'd on (once submitted) or that were circulated to them."""
+    reader = Reader.objects.filter(document=OuterRef("pk"), user=user)
+    return (
+        Document.objects.exclude(state=State.DRAFT)
+        .filter(Exists(reader))
+        .order_by("-updated_at", "-id")
+    )
+
+
+def post_reports_for(user, *, open_only: bool = False):
+    rows = PostReport.objects.filter(user=user).select_related("document", "step")
+    if open_only:
+        rows = rows.filter(acknowledged_at__isnull=True)
+    return rows.order_by("acknowledged_at", "-created_at")
+
+
+def post_report_for(user, pk) -> PostReport:
+    report = PostReport.objects.filter(user=user, pk=pk).select_related("document").first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def notifications_for(user):
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+BOX_QUERIES = {
+    "waiting": waiting_for,
+    "in_progress": in_progress_of,
+    "completed": completed_for,
+    "returned": returned_to,
+    "cc": cc_for,
+    "drafts": drafts_of,
+}
+
+
+def search(
+    documents,
+    *,
+    q: str = "",
+    number: str = "",
+    drafter: str = "",
+    state: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+):
+    """Filter a document queryset by title, number, drafter name, state and drafting period."""
+    if q:
+        documents = documents.filter(title__icontains=q.strip())
+    if number:
+        documents = documents.filter(number__icontains=number.strip())
+    if drafter:
+        documents = documents.filter(drafter_name__icontains=drafter.strip())
+    if state and state in State.values:
+        documents = documents.filter(state=state)
+    if date_from:
+        documents = documents.filter(created_at__date__gte=date_from)
+    if date_to:
+        documents = documents.filter(created_at__date__lte=date_to)
+    return documents
+
+
+def inbox(user, box: str, **filters):
+    """Documents of one inbox (see BOXES), searched."""
+    if box not in BOX_QUERIES:
+        raise Http404
+    return search(BOX_QUERIES[box](user), **filters)
+
+
+def inbox_counts(user) -> dict[str, int]:
+    """Counts for the navigation and dashboard, in six queries whatever the data."""
+    empty = dict.fromkeys(
+        ("waiting", "in_progress", "returned", "drafts", "cc_unread", "post_reports"), 0
+    )
+    empty["notifications"] = 0
+    if not getattr(user, "is_authenticated", False):
+        return empty
+    deputised = deputised_user_ids(user)
+    counts = dict(empty)
+    counts["waiting"] = Document.objects.filter(_waiting_q(user, deputised)).count()
+    mine = Document.objects.filter(drafter=user).aggregate(
+        in_progress=Count("id", filter=Q(state__in=OPEN)),
+        returned=Count("id", filter=Q(state=State.RETURNED)),
+        drafts=Count("id", filter=Q(state__in=(State.DRAFT, State.RECALLED))),
+    )
+    counts.update(mine)
+    counts["cc_unread"] = (
+        Reader.objects.filter(user=user, read_at__isnull=True)
+        .exclude(document__state=State.DRAFT)
+        .values("document")
+        .distinct()
+        .count()
+    )
+    counts["post_reports"] = PostReport.objects.filter(
+        user=user, acknowledged_at__isnull=True
+    ).count()
+    counts["notifications"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return counts
