@@ -27,8 +27,10 @@ SUITE_APEX_ALIASES = [
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
 
 SHARED_APPS = [
-    "django_tenants",
+    # tenants before django_tenants: its migrate_schemas (template first, parallel,
+    # progress) overrides django-tenants' own — the first app listed wins.
     "tenants",
+    "django_tenants",
     "accounts",
     "portal",
     "api",
