@@ -24,3 +24,15 @@ def test_forms_label_every_field(world, apex):
     body = apex().get("/accounts/signup/").content.decode()
     for field in ("id_name", "id_email", "id_password1", "id_password2"):
         assert f'for="{field}"' in body
+
+
+def test_korean_even_when_the_browser_asks_for_english(world, apex):
+    body = apex().get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ko">' in body
+
+
+def test_profile_language_is_used_when_no_choice_was_made(world, apex):
+    world.resident.preferred_language = "en"
+    world.resident.save()
+    body = apex(world.resident).get("/").content.decode()
+    assert '<html lang="en">' in body
