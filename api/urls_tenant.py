@@ -10,6 +10,7 @@ v1 = [
     path("tokens/", api_views.TokenListView.as_view(), name="token-list"),
     path("tokens/<int:id>/", api_views.TokenDetailView.as_view(), name="token-detail"),
     path("tokens/<int:id>/revoke/", api_views.TokenRevokeView.as_view(), name="token-revoke"),
+    path("", include("groupware.api_urls")),
 ]
 
 urlpatterns = [
