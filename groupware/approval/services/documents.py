@@ -806,7 +806,9 @@ def document_circulate(
         member_ids = StaffProfile.objects.filter(
             department_id__in=dept_ids, is_active=True
         ).values_list("user_id", flat=True)
-        people += [u for u in _users(member_ids) if access.is_member(u, institution)]
+        people += [
+            u for u in _users(member_ids) if u.pk != actor.pk and access.is_member(u, institution)
+        ]
     if not people:
         raise invalid("circulate_empty", "users")
     for user in people:

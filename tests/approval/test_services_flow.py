@@ -1,0 +1,239 @@
+"""Return, recall, cancel approval, review edits, 대결 with post-report, skip, circulate, redraft."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from groupware.approval import services
+from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
+from groupware.approval.models import (
+    DocumentVersion,
+    Notification,
+    PostReport,
+    Reader,
+    State,
+    StepStatus,
+)
+from groupware.models import Absence
+from tests.approval.conftest import approve_all, line, make_draft, submitted
+
+
+def _away(user, deputy, kind=Absence.Kind.BUSINESS_TRIP):
+    now = timezone.now()
+    return Absence.objects.create(
+        user=user,
+        kind=kind,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(days=1),
+        deputy=deputy,
+    )
+
+
+def test_return_keeps_the_round_and_opens_a_new_one(org):
+    doc = submitted(org)
+    services.document_return(
+        actor=org.reviewer, institution=org.inst, document=doc, opinion="예산 근거 보완"
+    )
+    doc.refresh_from_db()
+    assert doc.state == State.RETURNED and doc.round == 2
+    old = list(doc.steps.filter(round=1))
+    assert [s.status for s in old] == ["returned", "closed", "closed"]
+    assert old[0].opinion == "예산 근거 보완"
+    assert [s.status for s in doc.current_steps()] == ["waiting"] * 3
+    assert Notification.objects.filter(user=org.drafter, kind="approval.returned").exists()
+    # edit and resubmit: a new version, the returned one kept
+    services.document_update_draft(
+        actor=org.drafter, institution=org.inst, document=doc, body="보완한 본문"
+    )
+    services.document_submit(actor=org.drafter, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    assert doc.version == 2
+    assert list(DocumentVersion.objects.filter(document=doc).values_list("number", flat=True)) == [
+        1,
+        2,
+    ]
+    approve_all(org, doc)
+    doc.refresh_from_db()
+    assert doc.state == State.APPROVED
+
+
+def test_return_requires_a_reason(org):
+    doc = submitted(org)
+    with pytest.raises(Exception) as caught:
+        services.document_return(
+            actor=org.reviewer, institution=org.inst, document=doc, opinion=" "
+        )
+    assert "반려 사유" in str(caught.value)
+    doc.refresh_from_db()
+    assert doc.state == State.IN_APPROVAL
+
+
+def test_recall_only_before_the_current_stage_acts(org):
+    doc = submitted(org)
+    with pytest.raises(ApprovalForbidden):
+        services.document_recall(actor=org.reviewer, institution=org.inst, document=doc)
+    services.document_recall(actor=org.drafter, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    assert doc.state == State.RECALLED
+    assert doc.events.filter(action="recall").exists()
+    services.document_submit(actor=org.drafter, institution=org.inst, document=doc)
+    services.document_hold(actor=org.reviewer, institution=org.inst, document=doc, note="검토 중")
+    with pytest.raises(ApprovalConflict):
+        services.document_recall(actor=org.drafter, institution=org.inst, document=doc)
+
+
+def test_cancel_approval_until_the_next_step_acts(org):
+    doc = submitted(org)
+    services.document_approve(
+        actor=org.reviewer, institution=org.inst, document=doc, opinion="동의"
+    )
+    services.document_cancel_approval(actor=org.reviewer, institution=org.inst, document=doc)
+    steps = list(doc.current_steps())
+    assert [s.status for s in steps] == ["pending", "waiting", "waiting"]
+    assert doc.events.filter(action="cancel_approval", opinion="동의").exists()
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    services.document_approve(actor=org.director, institution=org.inst, document=doc)
+    with pytest.raises(ApprovalConflict) as caught:
+        services.document_cancel_approval(actor=org.reviewer, institution=org.inst, document=doc)
+    assert caught.value.code == "cancel_too_late"
+    with pytest.raises(ApprovalForbidden):
+        services.document_cancel_approval(actor=org.head, institution=org.inst, document=doc)
+
+
+def test_only_the_current_approver_acts(org):
+    doc = submitted(org)
+    for outsider in (org.drafter, org.director, org.head):
+        with pytest.raises(ApprovalForbidden):
+            services.document_approve(actor=outsider, institution=org.inst, document=doc)
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    with pytest.raises(ApprovalConflict) as caught:  # the double click
+        services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    assert caught.value.code == "already_acted"
+
+
+def test_reviewer_edit_is_a_new_version_and_cooperator_cannot_edit(org):
+    doc = submitted(org)
+    services.document_approve(
+        actor=org.reviewer, institution=org.inst, document=doc, body="<p>검토자가 고친 본문</p>"
+    )
+    doc.refresh_from_db()
+    assert doc.version == 2
+    version = DocumentVersion.objects.get(document=doc, number=2)
+    assert version.role == "review" and version.edited_by_id == org.reviewer.pk
+    assert doc.events.filter(action="edit", version=2).exists()
+    with pytest.raises(Exception) as caught:
+        services.document_approve(
+            actor=org.director, institution=org.inst, document=doc, body="협조자가 고침"
+        )
+    assert "검토자만" in str(caught.value)
+    assert doc.current_steps()[1].status == StepStatus.PENDING
+
+
+def test_deputy_approves_marked_acting_with_post_report(org):
+    doc = submitted(org, steps=line(org, ("review", org.reviewer), ("approve", org.head)))
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    _away(org.head, org.director)
+    services.document_approve(
+        actor=org.director, institution=org.inst, document=doc, opinion="대결함"
+    )
+    doc.refresh_from_db()
+    assert doc.state == State.APPROVED
+    final = doc.current_steps().last()
+    assert (
+        final.acting and final.acted_by_id == org.director.pk and final.approver_id == org.head.pk
+    )
+    event = doc.events.get(action="final_approve")
+    assert (
+        event.acting and event.on_behalf_of_id == org.head.pk and event.actor_id == org.director.pk
+    )
+    report = PostReport.objects.get(document=doc)
+    assert report.user_id == org.head.pk
+    services.post_report_acknowledge(actor=org.head, report=report)
+    with pytest.raises(ApprovalConflict):
+        services.post_report_acknowledge(actor=org.head, report=report)
+
+
+def test_delegated_final_approval_is_marked_jeongyeol(org):
+    doc = submitted(
+        org, form="expense", steps=line(org, ("review", org.reviewer), ("approve", org.director))
+    )
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    services.document_approve(actor=org.director, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    final = doc.current_steps().last()
+    assert doc.state == State.APPROVED and final.delegated
+    assert doc.events.get(action="final_approve").delegated
+
+
+def test_skip_an_absent_reviewer_records_the_reason(org):
+    doc = submitted(org)
+    _away(org.reviewer, None, kind=Absence.Kind.LEAVE)
+    with pytest.raises(ApprovalForbidden):
+        services.document_skip(
+            actor=org.head, institution=org.inst, document=doc, step_id=doc.current_steps()[0].pk
+        )
+    services.document_skip(
+        actor=org.drafter, institution=org.inst, document=doc, step_id=doc.current_steps()[0].pk
+    )
+    first = doc.current_steps()[0]
+    assert first.status == StepStatus.SKIPPED and first.skip_reason == "휴가"
+    assert doc.current_steps()[1].status == StepStatus.PENDING
+
+
+def test_circulate_and_reads_are_recorded(org, world):
+    doc = approve_all(org, submitted(org))
+    services.document_circulate(
+        actor=org.drafter, institution=org.inst, document=doc, departments=[org.team]
+    )
+    readers = Reader.objects.filter(document=doc, kind="circulation")
+    assert readers.count() == 3  # the team, without the drafter who circulates it
+    with pytest.raises(Exception) as caught:
+        services.document_circulate(
+            actor=org.drafter, institution=org.inst, document=doc, users=[world.staff_b]
+        )
+    assert "이 기관의 직원이 아니" in str(caught.value)
+    services.document_mark_read(user=org.reviewer, document=doc)
+    assert readers.get(user=org.reviewer).read_at is not None
+    assert doc.events.filter(action="read", actor=org.reviewer).exists()
+
+
+def test_redraft_copies_an_approved_document(org):
+    doc = approve_all(org, submitted(org))
+    new = services.document_redraft(actor=org.drafter, institution=org.inst, document=doc)
+    assert new.state == State.DRAFT and new.redrafted_from_id == doc.pk
+    assert new.title == doc.title and new.current_steps().count() == 3
+    doc.refresh_from_db()
+    assert doc.state == State.APPROVED
+
+
+def test_draft_is_private_until_submitted(org):
+    from django.http import Http404
+
+    from groupware.approval.selectors import document_for
+
+    doc = make_draft(org)
+    with pytest.raises(Http404):
+        document_for(org.reviewer, doc.pk)
+    services.document_submit(actor=org.drafter, institution=org.inst, document=doc)
+    assert document_for(org.reviewer, doc.pk) == doc
+
+
+def test_inbox_counts_fixed_queries(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groupware.approval.selectors import inbox_counts, waiting_for
+
+    submitted(org)
+    make_draft(org, title="초안")
+    with CaptureQueriesContext(connection) as queries:
+        counts = inbox_counts(org.reviewer)
+    # django-tenants sets the search_path before each query; count the reads only
+    assert len([q for q in queries if not q["sql"].startswith("SET ")]) == 6
+    assert counts["waiting"] == 1
+    drafter = inbox_counts(org.drafter)
+    assert drafter["in_progress"] == 1 and drafter["drafts"] == 1
+    assert list(waiting_for(org.reviewer).values_list("title", flat=True)) == [
+        "2026년 문화행사 개최 계획"
+    ]
