@@ -34,7 +34,7 @@ bench: $(STAMP)  ## performance benchmarks; figures go to docs/performance.md
 	$(PY) -m bench
 
 fuzz: $(STAMP)  ## longer schemathesis run over the whole API
-	SUITE_FUZZ_EXAMPLES=200 $(VENV)/bin/pytest -m fuzz -p no:randomly
+	SUITE_FUZZ_EXAMPLES=200 $(VENV)/bin/pytest -m fuzz
 
 worker: $(STAMP)  ## the background task worker alone
 	$(PY) manage.py db_worker
