@@ -140,7 +140,7 @@ def handover(
         moved["facility_bookings"] = None
 
     # 5. the org chart: the successor takes the department-head flag.
-    profile = StaffProfile.objects.select_for_update().filter(user=from_user).first()
+    profile = StaffProfile.objects.select_for_update().filter(user=from_user).order_by("pk").first()
     if profile is not None:
         if profile.is_department_head:
             successor, _new = StaffProfile.objects.get_or_create(user=to_user)
