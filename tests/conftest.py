@@ -7,7 +7,7 @@ use ``committed_db`` and clean up what they create.
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -26,9 +26,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _back_to_public():
     """Every test starts in the public schema with an empty cache (rate limits, tickets)."""
     cache.clear()
+    caches["throttle"].clear()  # API rate-limit counters (api/throttling.py)
     yield
     connection.set_schema_to_public()
     cache.clear()
+    caches["throttle"].clear()
 
 
 @pytest.fixture
