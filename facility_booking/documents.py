@@ -1,0 +1,38 @@
+"""Permit (대관 허가서) and receipt (영수증) PDFs through suite.pdf.render_pdf."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from facility_booking.portal import current_institution
+from suite.pdf import render_pdf
+
+
+def _logo_uri(institution) -> str:
+    try:
+        if institution is not None and institution.logo:
+            from pathlib import Path
+
+            return Path(institution.logo.path).as_uri()
+    except (ValueError, NotImplementedError, OSError):
+        pass
+    return ""
+
+
+def _context(reservation) -> dict:
+    institution = current_institution()
+    return {
+        "r": reservation,
+        "facility": reservation.facility,
+        "institution": institution,
+        "logo": _logo_uri(institution),
+        "issued": timezone.localdate(),
+    }
+
+
+def permit_pdf(reservation) -> bytes:
+    return render_pdf("facility_booking/pdf/permit.html", _context(reservation))
+
+
+def receipt_pdf(reservation) -> bytes:
+    return render_pdf("facility_booking/pdf/receipt.html", _context(reservation))

@@ -1,0 +1,180 @@
+"""Monthly figures per facility, and their CSV / Excel downloads.
+
+- bookings: bookings whose use starts in the month (blocks excluded), any state;
+- occupancy %: minutes of confirmed use (approved, paid, completed, no-show)
+  over minutes open that month (opening hours minus closed dates / holidays);
+- revenue: payments received minus refunds, for bookings used in the month;
+- discounts: discount amounts granted on confirmed bookings;
+- no-shows: bookings marked no-show.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from facility_booking.models import Facility, Kind, Reservation, Status
+from facility_booking.rules import aware, closure_reason
+
+CONFIRMED = (Status.APPROVED, Status.PAID, Status.COMPLETED, Status.NO_SHOW)
+
+HEADERS = [
+    "시설",
+    "월",
+    "예약 건수",
+    "확정 건수",
+    "취소",
+    "반려",
+    "기한 만료",
+    "노쇼",
+    "이용 시간(분)",
+    "운영 시간(분)",
+    "가동률(%)",
+    "수입(원)",
+    "환불(원)",
+    "순수입(원)",
+    "감면액(원)",
+]
+
+
+@dataclass
+class Row:
+    facility: Facility
+    month: dt.date
+    bookings: int = 0
+    confirmed: int = 0
+    cancelled: int = 0
+    rejected: int = 0
+    expired: int = 0
+    no_shows: int = 0
+    used_minutes: int = 0
+    open_minutes: int = 0
+    revenue: int = 0
+    refunds: int = 0
+    discounts: int = 0
+
+    @property
+    def occupancy(self) -> str:
+        """Percentage with one decimal, computed with integers."""
+        if not self.open_minutes:
+            return "0.0"
+        tenths = self.used_minutes * 1000 // self.open_minutes
+        return f"{tenths // 10}.{tenths % 10}"
+
+    @property
+    def net(self) -> int:
+        return self.revenue - self.refunds
+
+    def values(self) -> list:
+        return [
+            self.facility.name,
+            self.month.strftime("%Y-%m"),
+            self.bookings,
+            self.confirmed,
+            self.cancelled,
+            self.rejected,
+            self.expired,
+            self.no_shows,
+            self.used_minutes,
+            self.open_minutes,
+            self.occupancy,
+            self.revenue,
+            self.refunds,
+            self.net,
+            self.discounts,
+        ]
+
+
+def open_minutes(facility: Facility, month: dt.date) -> int:
+    hours = {h.weekday: (h.opens, h.closes) for h in facility.hours.all()}
+    closed = dict(
+        facility.closed_dates.filter(date__month=month.month, date__year=month.year).values_list(
+            "date", "reason"
+        )
+    )
+    total = 0
+    for day_no in range(1, calendar.monthrange(month.year, month.month)[1] + 1):
+        day = month.replace(day=day_no)
+        span = hours.get(day.weekday())
+        if span and not closure_reason(facility, day, closed):
+            total += int((aware(day, span[1]) - aware(day, span[0])).total_seconds() // 60)
+    return total
+
+
+def monthly(month: dt.date, facility: Facility | None = None) -> list[Row]:
+    facilities = [facility] if facility else list(Facility.objects.all())
+    first = aware(month, dt.time(0))
+    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    last = aware(next_month, dt.time(0))
+    rows = []
+    for f in facilities:
+        row = Row(f, month, open_minutes=open_minutes(f, month))
+        for r in Reservation.objects.filter(
+            facility=f, kind=Kind.BOOKING, start__gte=first, start__lt=last
+        ):
+            row.bookings += 1
+            if r.status in CONFIRMED:
+                row.confirmed += 1
+                row.used_minutes += int((r.end - r.start).total_seconds() // 60)
+                row.discounts += r.discount_amount
+            row.cancelled += r.status == Status.CANCELLED
+            row.rejected += r.status == Status.REJECTED
+            row.expired += r.status == Status.EXPIRED
+            row.no_shows += r.status == Status.NO_SHOW
+            row.revenue += r.paid_amount
+            row.refunds += r.refund_amount
+        rows.append(row)
+    return rows
+
+
+def totals(rows: list[Row]) -> dict:
+    keys = (
+        "bookings",
+        "confirmed",
+        "cancelled",
+        "rejected",
+        "expired",
+        "no_shows",
+        "used_minutes",
+        "open_minutes",
+        "revenue",
+        "refunds",
+        "discounts",
+    )
+    out = {k: sum(getattr(r, k) for r in rows) for k in keys}
+    out["net"] = out["revenue"] - out["refunds"]
+    return out
+
+
+def as_csv(rows: list[Row]) -> bytes:
+    """UTF-8 with BOM so Excel opens the Korean headers correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    for row in rows:
+        writer.writerow(row.values())
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(rows: list[Row], *, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        values = row.values()
+        values[10] = float(row.occupancy)
+        sheet.append(values)
+    for column, width in zip("ABCDEFGHIJKLMNO", [24, 10] + [12] * 13, strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,326 @@
+"""Resident pages: browse facilities, availability, apply, my bookings, documents, feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from facility_booking import availability, documents, ics, pricing, rules, selectors, services
+from facility_booking.forms import ApplyForm, FacilityFilterForm, ReasonForm
+from facility_booking.models import (
+    HOLDING_STATES,
+    CalendarFeed,
+    Kind,
+    Reservation,
+    Status,
+)
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Put a service's Korean messages on the form (field errors where they belong)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            target = field if field in form.fields else None
+            if field in ("start", "end"):
+                target = "start_time" if "start_time" in form.fields else None
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _day_param(request, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return default
+
+
+def facility_list(request):
+    """Facilities of this institution, with filters: kind, capacity, a date with free time."""
+    form = FacilityFilterForm(request.GET or None)
+    facilities = selectors.facilities_visible(request.user, request.institution).prefetch_related(
+        "photos", "hours"
+    )
+    day = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("kind"):
+            facilities = facilities.filter(kind=data["kind"])
+        if data.get("capacity"):
+            facilities = facilities.filter(capacity__gte=data["capacity"])
+        day = data.get("date")
+    facilities = list(facilities)
+    if day:
+        facilities = [f for f in facilities if availability.has_free_time(f, day)]
+    return render(
+        request,
+        "facility_booking/facility_list.html",
+        {"form": form, "facilities": facilities, "day": day},
+    )
+
+
+def facility_detail(request, pk: int):
+    """Rules, fees and the availability calendar (week or month) of one facility."""
+    facility = selectors.facility_for_user(request.user, request.institution, pk)
+    today = timezone.localdate()
+    day = _day_param(request, today)
+    view = "month" if request.GET.get("view") == "month" else "week"
+    context = {
+        "facility": facility,
+        "view": view,
+        "day": day,
+        "discounts": facility.discounts.all(),
+        "refund_tiers": facility.refund_tiers.all(),
+        "equipment": facility.equipment.all(),
+        "photos": facility.photos.all(),
+        "hours": facility.hours.all(),
+        "closed_dates": facility.closed_dates.filter(date__gte=today)[:10],
+    }
+    if view == "month":
+        first = day.replace(day=1)
+        context["weeks"] = availability.month(facility, first.year, first.month)
+        context["prev"] = (first - dt.timedelta(days=1)).replace(day=1)
+        context["next"] = (first + dt.timedelta(days=32)).replace(day=1)
+    else:
+        days = availability.week(facility, day)
+        context["days"] = days
+        context["prev"] = days[0].date - dt.timedelta(days=7)
+        context["next"] = days[0].date + dt.timedelta(days=7)
+    template = (
+        "facility_booking/_calendar.html"
+        if getattr(request, "htmx", False) and request.GET.get("partial")
+        else "facility_booking/facility_detail.html"
+    )
+    return render(request, template, context)
+
+
+def _preview(form, facility, now):
+    """Check the rules and price the request without storing anything."""
+    data = form.service_kwargs()
+    try:
+        rules.validate_times(facility, data["start"], data["end"], now=now)
+        rules.validate_window(facility, data["start"], now=now)
+        rules.validate_headcount(facility, data["headcount"])
+        rules.validate_discounts(facility, data["discount_categories"])
+        rules.validate_equipment(facility, data["equipment_ids"])
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    return pricing.quote(
+        facility,
+        data["start"],
+        data["end"],
+        equipment_ids=data["equipment_ids"],
+        discount_categories=data["discount_categories"],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facility_apply(request, pk: int):
+    """Apply: the itemised price is shown (preview) before the request is submitted."""
+    facility = selectors.facility_for_user(request.user, request.institution, pk)
+    initial = {
+        "contact_phone": request.user.phone,
+        "date": _day_param(request, timezone.localdate() + dt.timedelta(days=1)),
+    }
+    if request.GET.get("start"):
+        initial["start_time"] = request.GET["start"]
+    form = ApplyForm(request.POST or None, facility=facility, initial=initial)
+    quote = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if request.POST.get("action") == "submit":
+                try:
+                    reservation = services.reservation_request(
+                        actor=request.user, facility=facility, **form.service_kwargs()
+                    )
+                except ValidationError as error:
+                    apply_errors(form, error)
+                    status = 409 if getattr(error, "booking_code", "") == "slot_taken" else 400
+                else:
+                    messages.success(
+                        request,
+                        _("신청이 접수되었습니다. 예약번호 %(number)s")
+                        % {"number": reservation.number},
+                    )
+                    return redirect("facility_booking:my_booking", pk=reservation.pk)
+            else:
+                quote = _preview(form, facility, timezone.now())
+                if quote is None:
+                    status = 400
+        else:
+            status = 400
+    template = (
+        "facility_booking/_quote.html"
+        if getattr(request, "htmx", False) and request.POST.get("action") == "preview"
+        else "facility_booking/apply.html"
+    )
+    return render(
+        request,
+        template,
+        {"facility": facility, "form": form, "quote": quote},
+        status=status,
+    )
+
+
+@login_required
+def my_bookings(request):
+    """The person's bookings at this institution, newest first."""
+    bookings = selectors.reservations_of(request.user)
+    page = Paginator(bookings, 20).get_page(request.GET.get("page"))
+    return render(request, "facility_booking/my_bookings.html", {"page": page})
+
+
+def _own(request, pk) -> Reservation:
+    """Only the applicant sees 'my' pages; others get the same 404 as a missing id."""
+    reservation = selectors.reservation_for_user(request.user, request.institution, pk)
+    if reservation.applicant_id != request.user.pk or reservation.kind != Kind.BOOKING:
+        raise Http404
+    return reservation
+
+
+@login_required
+def my_booking(request, pk: int):
+    reservation = _own(request, pk)
+    return render(
+        request,
+        "facility_booking/my_booking.html",
+        {
+            "r": reservation,
+            "events": reservation.events.all(),
+            "can_cancel": reservation.status in (Status.REQUESTED, Status.APPROVED, Status.PAID),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_booking_cancel(request, pk: int):
+    """Confirm page shows the refund; POST cancels."""
+    reservation = _own(request, pk)
+    refund = services.cancellation_refund(reservation, by_institution=False)
+    form = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reservation_cancel(
+                actor=request.user, reservation=reservation, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            status = 409
+        else:
+            messages.success(request, _("예약을 취소했습니다."))
+            return redirect("facility_booking:my_booking", pk=reservation.pk)
+    percent = (
+        pricing.refund_percent(reservation.facility, reservation.start, timezone.now())
+        if reservation.paid_amount
+        else None
+    )
+    return render(
+        request,
+        "facility_booking/cancel_confirm.html",
+        {"r": reservation, "refund": refund, "percent": percent, "form": form},
+        status=status,
+    )
+
+
+def _document_reservation(request, pk) -> Reservation:
+    """The applicant or the institution's booking managers may download."""
+    reservation = selectors.reservation_for_user(request.user, request.institution, pk)
+    if reservation.kind != Kind.BOOKING:
+        raise Http404
+    return reservation
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def permit_pdf(request, pk: int):
+    """대관 허가서, once approved (approved, paid or completed)."""
+    reservation = _document_reservation(request, pk)
+    if reservation.status not in (Status.APPROVED, Status.PAID, Status.COMPLETED):
+        raise Http404
+    return _pdf_response(documents.permit_pdf(reservation), f"permit-{reservation.number}.pdf")
+
+
+@login_required
+def receipt_pdf(request, pk: int):
+    """영수증, once paid."""
+    reservation = _document_reservation(request, pk)
+    if not reservation.paid_at:
+        raise Http404
+    return _pdf_response(documents.receipt_pdf(reservation), f"receipt-{reservation.number}.pdf")
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def booking_ics(request, pk: int):
+    reservation = _document_reservation(request, pk)
+    return _ics_response(
+        ics.single_booking(reservation, institution=request.institution),
+        f"{reservation.number}.ics",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_manage(request):
+    """Show the private feed URL; POST issues a new one (the old URL stops working)."""
+    if request.method == "POST":
+        services.feed_rotate(user=request.user)
+        messages.success(
+            request, _("새 주소를 발급했습니다. 이전 주소는 더 이상 동작하지 않습니다.")
+        )
+        return redirect("facility_booking:feed_manage")
+    feed = services.feed_for(request.user)
+    url = request.build_absolute_uri(f"/facilities/feed/{feed.token}.ics")
+    return render(request, "facility_booking/feed.html", {"feed_url": url})
+
+
+def feed_private(request, token: str):
+    """A person's bookings here as iCalendar, at a secret URL (no log-in)."""
+    feed = get_object_or_404(CalendarFeed, token=token)
+    bookings = (
+        Reservation.objects.filter(applicant_id=feed.user_id, kind=Kind.BOOKING)
+        .exclude(status__in=[Status.REJECTED, Status.EXPIRED])
+        .select_related("facility")
+        .order_by("start")
+    )
+    return _ics_response(
+        ics.personal_feed(
+            bookings, name=f"{request.institution.name} 내 예약", institution=request.institution
+        ),
+        "my-bookings.ics",
+    )
+
+
+def facility_feed(request, pk: int):
+    """Public feed of busy periods of a public facility (no personal data)."""
+    facility = selectors.facility_for_user(None, request.institution, pk)
+    since = timezone.now() - dt.timedelta(days=30)
+    busy = Reservation.objects.filter(
+        facility=facility, status__in=HOLDING_STATES, end__gte=since
+    ).order_by("start")
+    return _ics_response(ics.facility_feed(facility, busy), f"facility-{facility.pk}.ics")
