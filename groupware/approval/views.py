@@ -1,11 +1,603 @@
-from django.http import HttpResponse
+"""전자결재 pages (institution host, /staff/approval/). Thin: parse, call a service, render."""
 
+from __future__ import annotations
 
-def _stub(request, *args, **kwargs):
-    return HttpResponse("")
+import datetime
+from functools import wraps
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
-inbox = create = leave_overview = notifications = notifications_read = post_report_ack = _stub
-delegation = favourite_lines = favourite_line_delete = detail = edit = pdf = attachment = act = (
-    _stub
+from accounts import access
+from accounts.models import User
+from groupware.approval import leave as leave_rules
+from groupware.approval import permissions, selectors, services
+from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
+from groupware.approval.models import (
+    DelegationRule,
+    Disclosure,
+    FavouriteLine,
+    Form,
+    LeaveKind,
+    RecipientKind,
+    Retention,
+    State,
+    StepRole,
 )
+from groupware.models import Department, Position, StaffProfile
+
+LINE_ROWS = 8
+
+
+def staff_view(view):
+    """Log-in, then members of this institution only (others: 404, residents: 403)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access.refuse_outsider(request.user, request.institution)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _people(institution):
+    """Members of the institution with their place in the org chart, for pickers."""
+    users = list(
+        User.objects.filter(
+            memberships__institution=institution, memberships__is_active=True, is_active=True
+        ).order_by("name")
+    )
+    profiles = {
+        p.user_id: p
+        for p in StaffProfile.objects.filter(user_id__in=[u.pk for u in users]).select_related(
+            "department", "position"
+        )
+    }
+    out = []
+    for user in users:
+        profile = profiles.get(user.pk)
+        label = user.name or user.email
+        if profile is not None:
+            extra = " ".join(
+                x
+                for x in (
+                    profile.department and profile.department.name,
+                    profile.position and profile.position.name,
+                )
+                if x
+            )
+            label = f"{label} ({extra})" if extra else label
+        out.append(
+            {
+                "id": user.pk,
+                "label": label,
+                "level": profile.position.level if profile and profile.position else 999,
+            }
+        )
+    return out
+
+
+def _error_text(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(m for msgs in error.message_dict.values() for m in msgs)
+    return " ".join(error.messages)
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- inboxes ----------------------------------------------------------------
+
+
+@staff_view
+def inbox(request, box: str = "waiting"):
+    """결재대기 / 진행중 / 완료 / 반려 / 참조·공람 / 사후보고 / 임시저장, with search."""
+    if box not in selectors.BOXES:
+        raise Http404
+    user = request.user
+    filters = {
+        "q": request.GET.get("q", "")[:100],
+        "number": request.GET.get("number", "")[:80],
+        "drafter": request.GET.get("drafter", "")[:60],
+        "state": request.GET.get("state", ""),
+        "date_from": _date(request.GET.get("from")),
+        "date_to": _date(request.GET.get("to")),
+    }
+    if box == "post_reports":
+        rows = selectors.post_reports_for(user)
+    else:
+        rows = selectors.inbox(user, box, **filters)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "approval/inbox.html",
+        {
+            "box": box,
+            "box_label": selectors.BOXES[box],
+            "boxes": selectors.BOXES,
+            "page": page,
+            "filters": request.GET,
+            "states": State.choices,
+            "counts": selectors.inbox_counts(user),
+        },
+    )
+
+
+# --- drafting ---------------------------------------------------------------
+
+
+def _line_from_post(post) -> list[dict]:
+    line = []
+    for i in range(LINE_ROWS):
+        user = post.get(f"step_user_{i}")
+        role = post.get(f"step_role_{i}")
+        if user and role:
+            line.append({"user": user, "role": role, "order": post.get(f"step_order_{i}") or i + 1})
+    return line
+
+
+def _leave_from_post(post) -> dict | None:
+    if not post.get("leave_kind"):
+        return None
+    return {
+        "kind": post.get("leave_kind"),
+        "start_date": _date(post.get("leave_start")),
+        "end_date": _date(post.get("leave_end")) or _date(post.get("leave_start")),
+        "reason": post.get("leave_reason", ""),
+    }
+
+
+def _fields_from_post(post) -> dict:
+    return {
+        "form": post.get("form") or Form.GENERAL,
+        "title": post.get("title", ""),
+        "body": post.get("body", ""),
+        "recipient_kind": post.get("recipient_kind") or RecipientKind.INTERNAL,
+        "recipients": post.get("recipients", ""),
+        "via": post.get("via", ""),
+        "retention": post.get("retention") or Retention.Y5,
+        "disclosure": post.get("disclosure") or Disclosure.PUBLIC,
+        "disclosure_ground": post.get("disclosure_ground") or None,
+    }
+
+
+def _form_context(request, *, document=None, values=None, line=None, cc=None, leave=None):
+    institution = request.institution
+    favourites = FavouriteLine.objects.filter(owner=request.user)
+    rows = list(line or [])
+    rows += [{}] * (LINE_ROWS - len(rows))
+    return {
+        "document": document,
+        "values": values or {},
+        "line_rows": rows,
+        "cc_ids": {str(c) for c in (cc or [])},
+        "leave": leave or {},
+        "people": [p for p in _people(institution) if p["id"] != request.user.pk],
+        "favourites": favourites,
+        "forms": Form.choices,
+        "roles": StepRole.choices,
+        "retentions": Retention.choices,
+        "disclosures": Disclosure.choices,
+        "recipient_kinds": RecipientKind.choices,
+        "leave_kinds": LeaveKind.choices,
+        "grounds": range(1, 9),
+        "balance": leave_rules.leave_balance(request.user),
+        "rules": DelegationRule.objects.select_related("position"),
+    }
+
+
+def _save_favourite(request, line, cc):
+    name = request.POST.get("save_line_as", "").strip()
+    if name:
+        try:
+            services.favourite_line_save(
+                actor=request.user, institution=request.institution, name=name, line=line, cc=cc
+            )
+        except ValidationError as error:
+            messages.warning(request, _error_text(error))
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def create(request):
+    """New document (기안): form, line, cc, attachments; save as draft or submit at once."""
+    if request.method == "POST":
+        line = _line_from_post(request.POST)
+        cc = request.POST.getlist("cc")
+        values = _fields_from_post(request.POST)
+        leave = _leave_from_post(request.POST)
+        try:
+            document = services.document_create_draft(
+                actor=request.user,
+                institution=request.institution,
+                line=line,
+                cc=cc,
+                leave=leave,
+                attachments=request.FILES.getlist("attachments"),
+                **values,
+            )
+            if request.POST.get("submit_now"):
+                services.document_submit(
+                    actor=request.user, institution=request.institution, document=document
+                )
+                messages.success(request, "상신했습니다.")
+            else:
+                messages.success(request, "임시저장했습니다.")
+            _save_favourite(request, line, cc)
+            return redirect("approval:detail", pk=document.pk)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            context = _form_context(request, values=values, line=line, cc=cc, leave=leave or {})
+            return render(request, "approval/form.html", context, status=400)
+    values = {
+        "form": request.GET.get("form") if request.GET.get("form") in Form.values else Form.GENERAL
+    }
+    line, cc = [], []
+    favourite = (
+        FavouriteLine.objects.filter(owner=request.user, pk=request.GET.get("line") or 0).first()
+        if (request.GET.get("line") or "").isdigit()
+        else None
+    )
+    if favourite is not None:
+        line, cc = favourite.steps, favourite.cc
+    return render(
+        request, "approval/form.html", _form_context(request, values=values, line=line, cc=cc)
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    """Edit a draft, or a returned/recalled document before resubmitting."""
+    document = selectors.document_for(request.user, pk)
+    if not permissions.can_edit(request.user, document):
+        raise PermissionDenied
+    if request.method == "POST":
+        line = _line_from_post(request.POST)
+        cc = request.POST.getlist("cc")
+        values = _fields_from_post(request.POST)
+        leave = _leave_from_post(request.POST)
+        try:
+            services.document_update_draft(
+                actor=request.user,
+                institution=request.institution,
+                document=document,
+                line=line,
+                cc=cc,
+                leave=leave,
+                attachments=request.FILES.getlist("attachments"),
+                remove_attachments=[
+                    int(x) for x in request.POST.getlist("remove_attachment") if x.isdigit()
+                ],
+                **values,
+            )
+            if request.POST.get("submit_now"):
+                services.document_submit(
+                    actor=request.user, institution=request.institution, document=document
+                )
+                messages.success(request, "상신했습니다.")
+            else:
+                messages.success(request, "저장했습니다.")
+            _save_favourite(request, line, cc)
+            return redirect("approval:detail", pk=document.pk)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            context = _form_context(
+                request, document=document, values=values, line=line, cc=cc, leave=leave or {}
+            )
+            return render(request, "approval/form.html", context, status=400)
+        except (ApprovalConflict, ApprovalForbidden) as error:
+            messages.error(request, error.message)
+            return redirect("approval:detail", pk=document.pk)
+    values = {f: getattr(document, f) for f in _fields_from_post({})}
+    line = [
+        {"user": s.approver_id, "role": s.role, "order": s.order} for s in document.current_steps()
+    ]
+    cc = list(document.readers.filter(kind="cc").values_list("user_id", flat=True))
+    leave = {}
+    if hasattr(document, "leave"):
+        lv = document.leave
+        leave = {
+            "kind": lv.kind,
+            "start_date": lv.start_date,
+            "end_date": lv.end_date,
+            "reason": lv.reason,
+        }
+    return render(
+        request,
+        "approval/form.html",
+        _form_context(request, document=document, values=values, line=line, cc=cc, leave=leave),
+    )
+
+
+# --- the document -------------------------------------------------------------
+
+
+@staff_view
+def detail(request, pk: int):
+    """The document with its line (every round), versions, history and the actions open to the viewer."""
+    user = request.user
+    document = selectors.document_for(user, pk)
+    services.document_mark_read(user=user, document=document)
+    steps = list(document.steps.all().order_by("round", "order", "id"))
+    current = [s for s in steps if s.round == document.round]
+    rounds = {}
+    for s in steps:
+        if s.round != document.round:
+            rounds.setdefault(s.round, []).append(s)
+    actable, acting = permissions.actable_step(user, document, request.institution, current)
+    context = {
+        "document": document,
+        "current_steps": current,
+        "old_rounds": sorted(rounds.items()),
+        "versions": list(document.versions.all()),
+        "events": list(document.events.all()),
+        "attachments": list(document.attachments.all()),
+        "readers": list(document.readers.all()),
+        "actable": actable,
+        "acting": acting,
+        "can_edit": permissions.can_edit(user, document),
+        "can_recall": permissions.can_recall(user, document, current),
+        "cancellable": permissions.cancellable_step(user, document, current),
+        "can_circulate": permissions.can_circulate(user, document),
+        "can_redraft": permissions.can_redraft(user, document),
+        "skippable": permissions.skippable_steps(user, document, current),
+        "leave": getattr(document, "leave", None) if document.form == Form.LEAVE else None,
+        "post_reports": list(document.post_reports.filter(user=user, acknowledged_at__isnull=True)),
+        "people": _people(request.institution) if permissions.can_circulate(user, document) else [],
+        "departments": Department.objects.filter(is_active=True)
+        if permissions.can_circulate(user, document)
+        else [],
+        "counts": selectors.inbox_counts(user),
+        "boxes": selectors.BOXES,
+    }
+    return render(request, "approval/detail.html", context)
+
+
+ACTIONS = {
+    "submit": lambda r, d: services.document_submit(
+        actor=r.user, institution=r.institution, document=d
+    ),
+    "approve": lambda r, d: services.document_approve(
+        actor=r.user,
+        institution=r.institution,
+        document=d,
+        opinion=r.POST.get("opinion", ""),
+        title=r.POST.get("title") if "edit" in r.POST else None,
+        body=r.POST.get("body") if "edit" in r.POST else None,
+    ),
+    "return": lambda r, d: services.document_return(
+        actor=r.user, institution=r.institution, document=d, opinion=r.POST.get("opinion", "")
+    ),
+    "recall": lambda r, d: services.document_recall(
+        actor=r.user, institution=r.institution, document=d, reason=r.POST.get("reason", "")
+    ),
+    "hold": lambda r, d: services.document_hold(
+        actor=r.user, institution=r.institution, document=d, note=r.POST.get("note", "")
+    ),
+    "resume": lambda r, d: services.document_resume(
+        actor=r.user, institution=r.institution, document=d
+    ),
+    "cancel-approval": lambda r, d: services.document_cancel_approval(
+        actor=r.user, institution=r.institution, document=d
+    ),
+    "skip": lambda r, d: services.document_skip(
+        actor=r.user, institution=r.institution, document=d, step_id=int(r.POST.get("step") or 0)
+    ),
+    "circulate": lambda r, d: services.document_circulate(
+        actor=r.user,
+        institution=r.institution,
+        document=d,
+        users=r.POST.getlist("users"),
+        departments=[int(x) for x in r.POST.getlist("departments") if x.isdigit()],
+    ),
+    "redraft": lambda r, d: services.document_redraft(
+        actor=r.user, institution=r.institution, document=d
+    ),
+}
+
+DONE = {
+    "submit": "상신했습니다.",
+    "approve": "결재했습니다.",
+    "return": "반려했습니다.",
+    "recall": "회수했습니다.",
+    "hold": "보류했습니다.",
+    "resume": "보류를 해제했습니다.",
+    "cancel-approval": "결재를 취소했습니다.",
+    "skip": "부재자 단계를 생략했습니다.",
+    "circulate": "공람을 지정했습니다.",
+    "redraft": "재기안 문서를 만들었습니다.",
+}
+
+
+@staff_view
+@require_POST
+def act(request, pk: int, action: str):
+    """One action on the document. Not allowed → 403; moved on → message; bad input → message."""
+    if action not in ACTIONS:
+        raise Http404
+    document = selectors.document_for(request.user, pk)
+    try:
+        result = ACTIONS[action](request, document)
+    except ApprovalForbidden as error:
+        raise PermissionDenied(error.message) from error
+    except ApprovalConflict as error:
+        messages.warning(request, error.message)
+        return redirect("approval:detail", pk=document.pk)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("approval:detail", pk=document.pk)
+    messages.success(request, DONE[action])
+    if action == "redraft":
+        return redirect("approval:edit", pk=result.pk)
+    return redirect("approval:detail", pk=document.pk)
+
+
+@staff_view
+def pdf(request, pk: int):
+    """The stored official-document PDF (rendered now if the background task has not run yet)."""
+    from groupware.approval.pdf import ensure_pdf
+
+    document = selectors.document_for(request.user, pk)
+    if document.state != State.APPROVED:
+        raise Http404
+    if not document.pdf:
+        ensure_pdf(document.pk)
+        document.refresh_from_db()
+    return FileResponse(
+        document.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"{document.number}.pdf",
+        as_attachment=request.GET.get("download") == "1",
+    )
+
+
+@staff_view
+def attachment(request, pk: int, attachment_id: int):
+    """붙임 download, for those who may see the document only."""
+    document = selectors.document_for(request.user, pk)
+    item = document.attachments.filter(pk=attachment_id).first()
+    if item is None:
+        raise Http404
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+# --- notices, post-reports, leave, favourites, delegation ---------------------
+
+
+@staff_view
+def notifications(request):
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "approval/notifications.html",
+        {"page": page, "counts": selectors.inbox_counts(request.user), "boxes": selectors.BOXES},
+    )
+
+
+@staff_view
+@require_POST
+def notifications_read(request):
+    services.notification_mark_read(user=request.user)
+    return redirect("approval:notifications")
+
+
+@staff_view
+@require_POST
+def post_report_ack(request, pk: int):
+    report = selectors.post_report_for(request.user, pk)
+    try:
+        services.post_report_acknowledge(actor=request.user, report=report)
+        messages.success(request, "사후보고를 확인했습니다.")
+    except ApprovalConflict as error:
+        messages.warning(request, error.message)
+    return redirect(request.POST.get("next") or reverse("approval:box", args=["post_reports"]))
+
+
+@staff_view
+def leave_overview(request):
+    """My annual leave: granted, used, pending, remaining; my requests."""
+    from groupware.approval.models import LeaveRequest
+
+    year = timezone_year()
+    return render(
+        request,
+        "approval/leave.html",
+        {
+            "balance": leave_rules.leave_balance(request.user, year),
+            "requests": LeaveRequest.objects.filter(
+                user=request.user, start_date__year=year
+            ).select_related("document"),
+            "counts": selectors.inbox_counts(request.user),
+            "boxes": selectors.BOXES,
+        },
+    )
+
+
+def timezone_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+@staff_view
+def favourite_lines(request):
+    return render(
+        request,
+        "approval/lines.html",
+        {
+            "favourites": FavouriteLine.objects.filter(owner=request.user),
+            "people": {p["id"]: p["label"] for p in _people(request.institution)},
+            "counts": selectors.inbox_counts(request.user),
+            "boxes": selectors.BOXES,
+        },
+    )
+
+
+@staff_view
+@require_POST
+def favourite_line_delete(request, pk: int):
+    favourite = FavouriteLine.objects.filter(owner=request.user, pk=pk).first()
+    if favourite is None:
+        raise Http404
+    services.favourite_line_delete(actor=request.user, favourite=favourite)
+    messages.success(request, "즐겨찾는 결재선을 지웠습니다.")
+    return redirect("approval:lines")
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def delegation(request):
+    """위임전결 규정: everyone reads it; institution admins change it."""
+    can_manage = permissions.can_manage_delegation(request.user, request.institution)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = request.POST.get("form", "")
+        try:
+            if request.POST.get("delete"):
+                services.delegation_rule_delete(
+                    actor=request.user, institution=request.institution, form=form
+                )
+            else:
+                position = (
+                    Position.objects.filter(pk=request.POST.get("position") or 0).first()
+                    if (request.POST.get("position") or "").isdigit()
+                    else None
+                )
+                services.delegation_rule_set(
+                    actor=request.user,
+                    institution=request.institution,
+                    form=form,
+                    position=position,
+                )
+            messages.success(request, "위임전결 규정을 저장했습니다.")
+            return redirect("approval:delegation")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+    return render(
+        request,
+        "approval/delegation.html",
+        {
+            "rules": {r.form: r for r in DelegationRule.objects.select_related("position")},
+            "forms": Form.choices,
+            "positions": Position.objects.all(),
+            "can_manage": can_manage,
+            "counts": selectors.inbox_counts(request.user),
+            "boxes": selectors.BOXES,
+        },
+    )

@@ -391,9 +391,9 @@ def document_update_draft(
 def document_submit(*, actor, institution, document: Document) -> Document:
     """상신: the drafter sends the document to the first stage of its line (no number yet)."""
     document = lock_document(document)
-    ensure_can_start(document, Action.SUBMIT)
     if document.drafter_id != actor.pk:
         raise ApprovalForbidden("not_drafter")
+    ensure_can_start(document, Action.SUBMIT)
     steps = list(document.current_steps())
     # people may have left or the table changed since the draft was saved
     validate_line(
@@ -663,9 +663,9 @@ def document_return(*, actor, institution, document: Document, opinion: str) -> 
 def document_recall(*, actor, institution, document: Document, reason: str = "") -> Document:
     """회수: the drafter pulls the document back while the current stage has not acted."""
     document = lock_document(document)
-    ensure_can_start(document, Action.RECALL)
     if document.drafter_id != actor.pk:
         raise ApprovalForbidden("not_drafter")
+    ensure_can_start(document, Action.RECALL)
     steps = list(document.current_steps())
     if any(s.status in ACTED for s in current_stage(document, steps)):
         raise ApprovalConflict("recall_too_late")
@@ -755,9 +755,9 @@ def document_cancel_approval(*, actor, institution, document: Document) -> Docum
 def document_skip(*, actor, institution, document: Document, step_id: int) -> Document:
     """Skip an absent 검토·협조 step, writing the absence (출장, 휴가 …) in their box. Drafter only."""
     document = lock_document(document)
-    ensure_can_start(document, Action.SKIP)
     if document.drafter_id != actor.pk:
         raise ApprovalForbidden("not_drafter")
+    ensure_can_start(document, Action.SKIP)
     steps = list(document.current_steps())
     target = next((s for s in steps if s.pk == int(step_id)), None)
     if target is not None and target.role == StepRole.APPROVE:
@@ -791,6 +791,9 @@ def document_circulate(
     from groupware.models import StaffProfile
 
     document = lock_document(document)
+    signer = document.steps.filter(round=document.round, acted_by=actor).exists()
+    if document.drafter_id != actor.pk and not signer:
+        raise ApprovalForbidden("not_allowed")
     ensure_can_start(document, Action.CIRCULATE)
     if not can_circulate(actor, document):
         raise ApprovalForbidden("not_allowed")
@@ -857,9 +860,9 @@ def document_mark_read(*, user, document: Document) -> bool:
 def document_redraft(*, actor, institution, document: Document) -> Document:
     """재기안: a new draft copied from an approved (or returned/recalled) document."""
     source = lock_document(document)
-    ensure_can_start(source, Action.REDRAFT)
     if source.drafter_id != actor.pk:
         raise ApprovalForbidden("not_drafter")
+    ensure_can_start(source, Action.REDRAFT)
     steps = list(source.current_steps())
     leave = None
     if source.form == Form.LEAVE and hasattr(source, "leave"):

@@ -1,0 +1,134 @@
+"""Pages: anonymous → log-in, other institutions → 404, not your turn → 403, allowed → done."""
+
+import pytest
+
+from groupware.approval import services
+from groupware.approval.models import Document, State
+from tests.approval.conftest import approve_all, make_draft, submitted
+
+ACTIONS = ["approve", "return", "hold", "recall", "cancel-approval", "submit", "circulate"]
+
+
+@pytest.fixture
+def doc(org):
+    return submitted(org)
+
+
+def test_inbox_needs_a_member(org, on_host, world):
+    assert on_host(org.inst).get("/staff/approval/").status_code == 302
+    assert on_host(org.inst, world.staff_b).get("/staff/approval/").status_code == 404
+    assert on_host(org.inst, world.resident).get("/staff/approval/").status_code == 403
+    page = on_host(org.inst, org.drafter).get("/staff/approval/")
+    assert page.status_code == 200
+    assert "결재대기" in page.content.decode()
+
+
+def test_waiting_inbox_lists_and_searches(org, doc, on_host):
+    client = on_host(org.inst, org.reviewer)
+    body = client.get("/staff/approval/box/waiting/").content.decode()
+    assert doc.title in body
+    body = client.get("/staff/approval/box/waiting/?q=없는제목").content.decode()
+    assert doc.title not in body
+    for box in ("in_progress", "completed", "returned", "cc", "post_reports", "drafts"):
+        assert client.get(f"/staff/approval/box/{box}/").status_code == 200
+
+
+def test_document_page_shows_line_and_is_scoped(org, doc, on_host, world):
+    page = on_host(org.inst, org.reviewer).get(f"/staff/approval/{doc.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "결재선" in text and "팀장" in text
+    # a colleague not on the document and a missing id answer alike
+    assert on_host(org.inst, world.manager_a).get(f"/staff/approval/{doc.pk}/").status_code == 200
+    assert on_host(org.inst, world.staff_b).get(f"/staff/approval/{doc.pk}/").status_code == 404
+    assert on_host(org.inst, org.reviewer).get("/staff/approval/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_each_action_refuses_others(org, doc, on_host, world, action):
+    """Not the current approver → 403; another institution → 404; nothing changes."""
+    url = f"/staff/approval/{doc.pk}/{action}/"
+    data = {"opinion": "x", "note": "x", "users": [org.reviewer.pk]}
+    # head is on the line but it is not their turn (drafter-only actions: also not theirs)
+    assert on_host(org.inst, org.head).post(url, data).status_code == 403
+    assert on_host(world.inst_b, world.staff_b).post(url, data).status_code == 404
+    assert on_host(org.inst).post(url, data).status_code == 302  # log-in
+    doc.refresh_from_db()
+    assert doc.state == State.IN_APPROVAL
+    assert doc.events.count() == 2
+
+
+def test_approve_through_the_page(org, doc, on_host):
+    client = on_host(org.inst, org.reviewer)
+    response = client.post(f"/staff/approval/{doc.pk}/approve/", {"opinion": "좋습니다"})
+    assert response.status_code == 302
+    assert doc.current_steps()[0].opinion == "좋습니다"
+    again = client.post(f"/staff/approval/{doc.pk}/approve/", {})  # double click: no change
+    assert again.status_code == 302
+    assert doc.events.filter(action="approve").count() == 1
+
+
+def test_create_and_submit_through_the_page(org, on_host):
+    client = on_host(org.inst, org.drafter)
+    assert client.get("/staff/approval/new/").status_code == 200
+    data = {
+        "form": "general",
+        "title": "페이지에서 기안",
+        "body": "1. 목적",
+        "step_role_0": "review",
+        "step_user_0": org.reviewer.pk,
+        "step_role_1": "approve",
+        "step_user_1": org.head.pk,
+        "submit_now": "1",
+        "save_line_as": "기본 결재선",
+    }
+    response = client.post("/staff/approval/new/", data)
+    assert response.status_code == 302
+    created = Document.objects.get(title="페이지에서 기안")
+    assert created.state == State.IN_APPROVAL
+    assert client.get("/staff/approval/lines/").status_code == 200
+
+
+def test_bad_input_on_the_page_changes_nothing(org, on_host):
+    client = on_host(org.inst, org.drafter)
+    before = Document.objects.count()
+    response = client.post(
+        "/staff/approval/new/",
+        {"form": "general", "title": "", "step_role_0": "review", "step_user_0": org.reviewer.pk},
+    )
+    assert response.status_code == 400
+    assert "제목을 입력해 주세요" in response.content.decode()
+    assert Document.objects.count() == before
+
+
+def test_pdf_and_attachment_are_permission_checked(
+    org, on_host, world, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    doc = make_draft(org, attachments=[SimpleUploadedFile("예산.txt", b"100", "text/plain")])
+    services.document_submit(actor=org.drafter, institution=org.inst, document=doc)
+    approve_all(org, doc)
+    attachment = doc.attachments.get()
+    assert attachment.file.name.startswith("private/")
+    url = f"/staff/approval/{doc.pk}/attachments/{attachment.pk}/"
+    assert on_host(org.inst, org.reviewer).get(url).status_code == 200
+    assert on_host(world.inst_b, world.staff_b).get(url).status_code == 404
+    # the media view never serves private files
+    media = on_host(org.inst, org.reviewer).get(
+        f"/media/{org.inst.schema_name}/{attachment.file.name}"
+    )
+    assert media.status_code == 404
+    pdf = on_host(org.inst, org.reviewer).get(f"/staff/approval/{doc.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_delegation_page_admin_only_changes(org, on_host):
+    assert on_host(org.inst, org.drafter).get("/staff/approval/delegation/").status_code == 200
+    denied = on_host(org.inst, org.drafter).post(
+        "/staff/approval/delegation/", {"form": "general", "position": org.positions["팀장"].pk}
+    )
+    assert denied.status_code == 403
+    ok = on_host(org.inst, org.head).post(
+        "/staff/approval/delegation/", {"form": "general", "position": org.positions["팀장"].pk}
+    )
+    assert ok.status_code == 302
