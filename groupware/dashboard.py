@@ -99,6 +99,7 @@ def build(request) -> dict:
 
     profile = profile_of(user)
     dept_chain = chain_up(profile.department_id) if profile and profile.department_id else []
+    user.__dict__["_gw_dept_chain"] = {"chain": dept_chain}  # shared with the board/calendar checks
 
     events = list(events_overlapping(my_calendar_events(user, dept_chain), week_start, week_end))
     week_items = sorted(expand(events, week_start, week_end), key=lambda i: (i.start, i.title))

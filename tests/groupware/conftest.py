@@ -27,14 +27,18 @@ def build_org(world) -> Org:
     inst, admin = world.inst_a, world.admin_a
     team_lead = Position.objects.create(name="팀장", level=4)
     clerk = Position.objects.create(name="주임", level=8)
-    hq = services.department_create(actor=admin, institution=inst, name="경영본부", kind="headquarters")
+    hq = services.department_create(
+        actor=admin, institution=inst, name="경영본부", kind="headquarters"
+    )
     division = services.department_create(
         actor=admin, institution=inst, name="경영지원부", kind="division", parent=hq
     )
     planning = services.department_create(
         actor=admin, institution=inst, name="기획팀", parent=division, short_name="기획팀"
     )
-    general = services.department_create(actor=admin, institution=inst, name="총무팀", parent=division)
+    general = services.department_create(
+        actor=admin, institution=inst, name="총무팀", parent=division
+    )
     for user, dept, pos, head, duties in (
         (world.admin_a, planning, team_lead, True, "기획 총괄"),
         (world.staff_a, planning, clerk, False, "예산 편성"),

@@ -40,13 +40,22 @@ def test_people_search_and_department_filter(world, org, on_host):
 def test_department_create_and_move_via_api(world, org, on_host, in_schema):
     admin = on_host(world.inst_a, world.admin_a)
     staff = on_host(world.inst_a, world.staff_a)
-    assert staff.post("/api/v1/departments/", {"name": "홍보팀"}, content_type="application/json").status_code == 403
+    assert (
+        staff.post(
+            "/api/v1/departments/", {"name": "홍보팀"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     created = admin.post(
-        "/api/v1/departments/", {"name": "홍보팀", "parent": org.division.pk}, content_type="application/json"
+        "/api/v1/departments/",
+        {"name": "홍보팀", "parent": org.division.pk},
+        content_type="application/json",
     )
     assert created.status_code == 201
     cycle = admin.post(
-        f"/api/v1/departments/{org.hq.pk}/move/", {"parent": org.planning.pk}, content_type="application/json"
+        f"/api/v1/departments/{org.hq.pk}/move/",
+        {"parent": org.planning.pk},
+        content_type="application/json",
     )
     assert cycle.status_code == 400
     assert "parent" in cycle.json()["error"]["fields"]
@@ -57,12 +66,25 @@ def test_department_create_and_move_via_api(world, org, on_host, in_schema):
 def test_department_board_api_permissions(world, org, on_host, in_schema):
     with in_schema(world.inst_a):
         board = Board.objects.create(
-            name="기획팀 게시판", kind="department", department=org.planning, read_access="department", write_access="department"
+            name="기획팀 게시판",
+            kind="department",
+            department=org.planning,
+            read_access="department",
+            write_access="department",
         )
-    assert on_host(world.inst_a, world.staff_a).get(f"/api/v1/boards/{board.pk}/").status_code == 200
-    assert on_host(world.inst_a, world.staff_a2).get(f"/api/v1/boards/{board.pk}/").status_code == 403
-    assert on_host(world.inst_a, world.staff_b).get(f"/api/v1/boards/{board.pk}/").status_code == 404
-    ids = [b["id"] for b in on_host(world.inst_a, world.staff_a2).get("/api/v1/boards/").json()["results"]]
+    assert (
+        on_host(world.inst_a, world.staff_a).get(f"/api/v1/boards/{board.pk}/").status_code == 200
+    )
+    assert (
+        on_host(world.inst_a, world.staff_a2).get(f"/api/v1/boards/{board.pk}/").status_code == 403
+    )
+    assert (
+        on_host(world.inst_a, world.staff_b).get(f"/api/v1/boards/{board.pk}/").status_code == 404
+    )
+    ids = [
+        b["id"]
+        for b in on_host(world.inst_a, world.staff_a2).get("/api/v1/boards/").json()["results"]
+    ]
     assert board.pk not in ids
 
 
@@ -71,7 +93,9 @@ def test_post_create_without_title_is_400_and_nothing_stored(world, org, on_host
         board = Board.objects.create(name="자유게시판", kind="free")
     client = on_host(world.inst_a, world.staff_a)
     response = client.post(
-        "/api/v1/posts/", {"board": board.pk, "title": "  ", "body": "본문"}, content_type="application/json"
+        "/api/v1/posts/",
+        {"board": board.pk, "title": "  ", "body": "본문"},
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["title"] == ["제목을 입력해 주세요."]
@@ -87,7 +111,9 @@ def test_post_create_without_title_is_400_and_nothing_stored(world, org, on_host
     assert "<script>" not in body["body"] and "<b>굵게</b>" in body["body"]
     assert body["created_at"].endswith("+09:00")
     flagged = client.post(
-        "/api/v1/posts/", {"board": board.pk, "title": "공지", "is_important": True}, content_type="application/json"
+        "/api/v1/posts/",
+        {"board": board.pk, "title": "공지", "is_important": True},
+        content_type="application/json",
     )
     assert flagged.status_code == 403
 
@@ -97,7 +123,11 @@ def test_events_api_create_list_and_bad_range(world, org, on_host, in_schema):
     start = timezone.localtime() + timedelta(days=1)
     bad = client.post(
         "/api/v1/events/",
-        {"title": "회의", "starts_at": start.isoformat(), "ends_at": (start - timedelta(hours=1)).isoformat()},
+        {
+            "title": "회의",
+            "starts_at": start.isoformat(),
+            "ends_at": (start - timedelta(hours=1)).isoformat(),
+        },
         content_type="application/json",
     )
     assert bad.status_code == 400
@@ -122,14 +152,37 @@ def test_events_api_create_list_and_bad_range(world, org, on_host, in_schema):
     event_id = made.json()["id"]
     # the invitee sees it and answers; someone else gets 403
     invitee = on_host(world.inst_a, world.staff_a2)
-    assert invitee.post(f"/api/v1/events/{event_id}/respond/", {"answer": "accepted"}, content_type="application/json").status_code == 200
-    assert on_host(world.inst_a, world.manager_a).get(f"/api/v1/events/{event_id}/").status_code == 403
-    assert on_host(world.inst_a, world.staff_b).get(f"/api/v1/events/{event_id}/").status_code == 404
-    assert client.get("/api/v1/events/", {"start": "2026-12-10", "end": "2026-12-01"}).status_code == 400
-    assert client.post(
-        "/api/v1/events/", {"title": "x", "attendees": [world.staff_b.pk], "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()},
-        content_type="application/json",
-    ).status_code == 400
+    assert (
+        invitee.post(
+            f"/api/v1/events/{event_id}/respond/",
+            {"answer": "accepted"},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+    assert (
+        on_host(world.inst_a, world.manager_a).get(f"/api/v1/events/{event_id}/").status_code == 403
+    )
+    assert (
+        on_host(world.inst_a, world.staff_b).get(f"/api/v1/events/{event_id}/").status_code == 404
+    )
+    assert (
+        client.get("/api/v1/events/", {"start": "2026-12-10", "end": "2026-12-01"}).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/api/v1/events/",
+            {
+                "title": "x",
+                "attendees": [world.staff_b.pk],
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+            },
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
 
 
 def test_absence_api(world, org, on_host, in_schema):
@@ -137,14 +190,24 @@ def test_absence_api(world, org, on_host, in_schema):
     now = timezone.localtime()
     response = client.post(
         "/api/v1/absences/",
-        {"kind": "business_trip", "starts_at": now.isoformat(), "ends_at": (now + timedelta(days=1)).isoformat(), "deputy": world.admin_a.pk},
+        {
+            "kind": "business_trip",
+            "starts_at": now.isoformat(),
+            "ends_at": (now + timedelta(days=1)).isoformat(),
+            "deputy": world.admin_a.pk,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
     assert response.json()["deputy"]["id"] == world.admin_a.pk
     other = client.post(
         "/api/v1/absences/",
-        {"user": world.staff_a2.pk, "kind": "leave", "starts_at": now.isoformat(), "ends_at": (now + timedelta(days=1)).isoformat()},
+        {
+            "user": world.staff_a2.pk,
+            "kind": "leave",
+            "starts_at": now.isoformat(),
+            "ends_at": (now + timedelta(days=1)).isoformat(),
+        },
         content_type="application/json",
     )
     assert other.status_code == 403
@@ -161,7 +224,9 @@ def test_huge_ids_are_404_not_500(world, org, on_host):
 
 
 def test_schema_documents_groupware_endpoints(world, on_host):
-    response = on_host(world.inst_a, world.staff_a).get("/api/schema/", HTTP_ACCEPT="application/json")
+    response = on_host(world.inst_a, world.staff_a).get(
+        "/api/schema/", HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 200
     text = response.content.decode()
     for path in LISTS:

@@ -15,7 +15,9 @@ from groupware.boards.models import Attachment, Board, Post, PostRead
 @pytest.fixture
 def boards(world, org, in_schema):
     with in_schema(world.inst_a):
-        notice = Board.objects.create(name="공지사항", kind="notice", write_access="admins", allow_comments=False)
+        notice = Board.objects.create(
+            name="공지사항", kind="notice", write_access="admins", allow_comments=False
+        )
         free = Board.objects.create(name="자유게시판", kind="free")
         dept = Board.objects.create(
             name="기획팀 게시판",
@@ -25,7 +27,11 @@ def boards(world, org, in_schema):
             write_access="department",
         )
         division = Board.objects.create(
-            name="경영지원부 게시판", kind="department", department=org.division, read_access="department", write_access="department"
+            name="경영지원부 게시판",
+            kind="department",
+            department=org.division,
+            read_access="department",
+            write_access="department",
         )
         return {"notice": notice, "free": free, "dept": dept, "division": division}
 
@@ -33,29 +39,54 @@ def boards(world, org, in_schema):
 def test_department_board_read_rules(world, boards, on_host, in_schema):
     dept = boards["dept"]
     with in_schema(world.inst_a):
-        post = services.post_create(actor=world.staff_a, institution=world.inst_a, board=dept, title="팀 회의록")
+        post = services.post_create(
+            actor=world.staff_a, institution=world.inst_a, board=dept, title="팀 회의록"
+        )
     assert on_host(world.inst_a, world.staff_a).get(f"/staff/boards/{dept.pk}/").status_code == 200
-    assert on_host(world.inst_a, world.admin_a).get(f"/staff/boards/posts/{post.pk}/").status_code == 200
+    assert (
+        on_host(world.inst_a, world.admin_a).get(f"/staff/boards/posts/{post.pk}/").status_code
+        == 200
+    )
     refused = on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/posts/{post.pk}/")
     assert refused.status_code == 403
     assert on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{dept.pk}/").status_code == 403
-    assert on_host(world.inst_a, world.staff_b).get(f"/staff/boards/posts/{post.pk}/").status_code == 404
-    assert on_host(world.inst_a, world.resident).get(f"/staff/boards/posts/{post.pk}/").status_code == 403
+    assert (
+        on_host(world.inst_a, world.staff_b).get(f"/staff/boards/posts/{post.pk}/").status_code
+        == 404
+    )
+    assert (
+        on_host(world.inst_a, world.resident).get(f"/staff/boards/posts/{post.pk}/").status_code
+        == 403
+    )
     # a 부 board is readable by the members of its 팀s
     division = boards["division"]
-    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{division.pk}/").status_code == 200
+    assert (
+        on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{division.pk}/").status_code
+        == 200
+    )
     listing = on_host(world.inst_a, world.staff_a2).get("/staff/boards/").content.decode()
     assert "기획팀 게시판" not in listing and "자유게시판" in listing
 
 
 def test_post_rules_notice_admins_only(world, boards, on_host, in_schema):
     notice = boards["notice"]
-    assert on_host(world.inst_a, world.staff_a).get(f"/staff/boards/{notice.pk}/write/").status_code == 403
-    assert on_host(world.inst_a, world.admin_a).get(f"/staff/boards/{notice.pk}/write/").status_code == 200
-    assert on_host(world.inst_a, world.staff_b).get(f"/staff/boards/{notice.pk}/write/").status_code == 404
+    assert (
+        on_host(world.inst_a, world.staff_a).get(f"/staff/boards/{notice.pk}/write/").status_code
+        == 403
+    )
+    assert (
+        on_host(world.inst_a, world.admin_a).get(f"/staff/boards/{notice.pk}/write/").status_code
+        == 200
+    )
+    assert (
+        on_host(world.inst_a, world.staff_b).get(f"/staff/boards/{notice.pk}/write/").status_code
+        == 404
+    )
     with in_schema(world.inst_a):
         with pytest.raises(PermissionDenied):
-            services.post_create(actor=world.staff_a, institution=world.inst_a, board=notice, title="x")
+            services.post_create(
+                actor=world.staff_a, institution=world.inst_a, board=notice, title="x"
+            )
         with pytest.raises(PermissionDenied):
             services.post_create(
                 actor=world.staff_a2, institution=world.inst_a, board=boards["dept"], title="x"
@@ -82,10 +113,18 @@ def test_rich_text_is_sanitised(world, boards, in_schema):
             title="서식",
             body='<p onclick="x()">안녕 <strong>굵게</strong><script>alert(1)</script><a href="javascript:alert(1)">링크</a></p>',
         )
-        assert "<script>" not in post.body and "onclick" not in post.body and "javascript:" not in post.body
+        assert (
+            "<script>" not in post.body
+            and "onclick" not in post.body
+            and "javascript:" not in post.body
+        )
         assert "<strong>굵게</strong>" in post.body
         plain = services.post_create(
-            actor=world.staff_a, institution=world.inst_a, board=boards["free"], title="평문", body="첫 줄 <나>\n\n둘째 문단"
+            actor=world.staff_a,
+            institution=world.inst_a,
+            board=boards["free"],
+            title="평문",
+            body="첫 줄 <나>\n\n둘째 문단",
         )
         assert plain.body.startswith("<p>") and "&lt;나&gt;" in plain.body
 
@@ -93,7 +132,8 @@ def test_rich_text_is_sanitised(world, boards, in_schema):
 def test_attachment_is_private_and_permission_checked(world, boards, on_host, in_schema):
     upload = SimpleUploadedFile("회의록.txt", "기밀 회의록".encode(), content_type="text/plain")
     response = on_host(world.inst_a, world.staff_a).post(
-        f"/staff/boards/{boards['dept'].pk}/write/", {"title": "회의록", "body": "첨부 확인", "attachments": [upload]}
+        f"/staff/boards/{boards['dept'].pk}/write/",
+        {"title": "회의록", "body": "첨부 확인", "attachments": [upload]},
     )
     assert response.status_code == 302
     with in_schema(world.inst_a):
@@ -106,7 +146,9 @@ def test_attachment_is_private_and_permission_checked(world, boards, on_host, in
     assert on_host(world.inst_a, world.staff_b).get(url).status_code == 404
     assert on_host(world.inst_a).get(url).status_code == 302
     # the media route never serves private files
-    media = on_host(world.inst_a, world.staff_a).get(f"/media/{world.inst_a.schema_name}/{attachment.file.name}")
+    media = on_host(world.inst_a, world.staff_a).get(
+        f"/media/{world.inst_a.schema_name}/{attachment.file.name}"
+    )
     assert media.status_code == 404
     with in_schema(world.inst_a):
         attachment.file.delete(save=False)
@@ -130,14 +172,22 @@ def test_pinned_until_end_date(world, boards, on_host, in_schema):
     notice = boards["notice"]
     with in_schema(world.inst_a):
         old = services.post_create(
-            actor=world.admin_a, institution=world.inst_a, board=notice, title="고정 공지",
+            actor=world.admin_a,
+            institution=world.inst_a,
+            board=notice,
+            title="고정 공지",
             pinned_until=timezone.now() + timedelta(days=3),
         )
         for i in range(3):
-            services.post_create(actor=world.admin_a, institution=world.inst_a, board=notice, title=f"새 공지 {i}")
+            services.post_create(
+                actor=world.admin_a, institution=world.inst_a, board=notice, title=f"새 공지 {i}"
+            )
         with pytest.raises(ValidationError):
             services.post_create(
-                actor=world.admin_a, institution=world.inst_a, board=notice, title="과거",
+                actor=world.admin_a,
+                institution=world.inst_a,
+                board=notice,
+                title="과거",
                 pinned_until=timezone.now() - timedelta(days=1),
             )
     body = on_host(world.inst_a, world.staff_a).get(f"/staff/boards/{notice.pk}/").content.decode()
@@ -151,38 +201,72 @@ def test_pinned_until_end_date(world, boards, on_host, in_schema):
 def test_read_count_and_readers_of_important_notice(world, boards, on_host, in_schema):
     with in_schema(world.inst_a):
         post = services.post_create(
-            actor=world.admin_a, institution=world.inst_a, board=boards["notice"], title="필독", is_important=True
+            actor=world.admin_a,
+            institution=world.inst_a,
+            board=boards["notice"],
+            title="필독",
+            is_important=True,
         )
     for user in (world.staff_a, world.staff_a, world.staff_a2):
         on_host(world.inst_a, user).get(f"/staff/boards/posts/{post.pk}/")
     with in_schema(world.inst_a):
         assert Post.objects.get(pk=post.pk).read_count == 2
         assert PostRead.objects.filter(post=post).count() == 2
-    author_view = on_host(world.inst_a, world.admin_a).get(f"/staff/boards/posts/{post.pk}/").content.decode()
+    author_view = (
+        on_host(world.inst_a, world.admin_a).get(f"/staff/boards/posts/{post.pk}/").content.decode()
+    )
     assert "읽은 사람" in author_view and world.staff_a2.name in author_view
-    reader_view = on_host(world.inst_a, world.staff_a).get(f"/staff/boards/posts/{post.pk}/").content.decode()
+    reader_view = (
+        on_host(world.inst_a, world.staff_a).get(f"/staff/boards/posts/{post.pk}/").content.decode()
+    )
     assert "읽은 사람" not in reader_view
 
 
 def test_comments(world, boards, on_host, in_schema):
     with in_schema(world.inst_a):
-        post = services.post_create(actor=world.staff_a, institution=world.inst_a, board=boards["free"], title="의견")
+        post = services.post_create(
+            actor=world.staff_a, institution=world.inst_a, board=boards["free"], title="의견"
+        )
     client = on_host(world.inst_a, world.staff_a2)
     client.post(f"/staff/boards/posts/{post.pk}/comments/", {"body": "좋습니다"})
     client.post(f"/staff/boards/posts/{post.pk}/comments/", {"body": "   "})
     with in_schema(world.inst_a):
         assert list(post.comments.values_list("body", flat=True)) == ["좋습니다"]
         comment = post.comments.get()
-    assert on_host(world.inst_a, world.staff_a).post(f"/staff/boards/comments/{comment.pk}/delete/").status_code == 403
+    assert (
+        on_host(world.inst_a, world.staff_a)
+        .post(f"/staff/boards/comments/{comment.pk}/delete/")
+        .status_code
+        == 403
+    )
     assert client.post(f"/staff/boards/comments/{comment.pk}/delete/").status_code == 302
 
 
 def test_search_by_title_and_body(world, boards, on_host, in_schema):
     with in_schema(world.inst_a):
-        services.post_create(actor=world.staff_a, institution=world.inst_a, board=boards["free"], title="예산 회의", body="일정")
-        services.post_create(actor=world.staff_a, institution=world.inst_a, board=boards["free"], title="점심", body="예산과 무관한 국수")
-        services.post_create(actor=world.staff_a, institution=world.inst_a, board=boards["dept"], title="예산 팀 비밀")
-    body = on_host(world.inst_a, world.staff_a2).get("/staff/boards/", {"q": "예산"}).content.decode()
+        services.post_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            board=boards["free"],
+            title="예산 회의",
+            body="일정",
+        )
+        services.post_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            board=boards["free"],
+            title="점심",
+            body="예산과 무관한 국수",
+        )
+        services.post_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            board=boards["dept"],
+            title="예산 팀 비밀",
+        )
+    body = (
+        on_host(world.inst_a, world.staff_a2).get("/staff/boards/", {"q": "예산"}).content.decode()
+    )
     assert "예산 회의" in body and "점심" in body and "예산 팀 비밀" not in body
 
 
@@ -191,13 +275,23 @@ def test_public_notice_on_home_and_portal(world, boards, on_host, in_schema):
 
     with in_schema(world.inst_a):
         post = services.post_create(
-            actor=world.admin_a, institution=world.inst_a, board=boards["notice"], title="동절기 운영시간 안내",
-            body="09:00–21:00", is_public=True,
+            actor=world.admin_a,
+            institution=world.inst_a,
+            board=boards["notice"],
+            title="동절기 운영시간 안내",
+            body="09:00–21:00",
+            is_public=True,
         )
-        services.post_create(actor=world.admin_a, institution=world.inst_a, board=boards["notice"], title="내부 공지")
+        services.post_create(
+            actor=world.admin_a, institution=world.inst_a, board=boards["notice"], title="내부 공지"
+        )
         with pytest.raises(ValidationError):
             services.post_create(
-                actor=world.admin_a, institution=world.inst_a, board=boards["free"], title="공개?", is_public=True
+                actor=world.admin_a,
+                institution=world.inst_a,
+                board=boards["free"],
+                title="공개?",
+                is_public=True,
             )
     entry = PortalEntry.objects.get(kind="notice", key=str(post.pk))
     assert entry.title == "동절기 운영시간 안내" and entry.institution == world.inst_a
@@ -206,19 +300,28 @@ def test_public_notice_on_home_and_portal(world, boards, on_host, in_schema):
     assert on_host(world.inst_a).get(f"/staff/boards/public/{post.pk}/").status_code == 200
     assert on_host(world.inst_b).get(f"/staff/boards/public/{post.pk}/").status_code == 404
     with in_schema(world.inst_a):
-        services.post_update(actor=world.admin_a, institution=world.inst_a, post=post, is_public=False)
+        services.post_update(
+            actor=world.admin_a, institution=world.inst_a, post=post, is_public=False
+        )
     assert not PortalEntry.objects.filter(kind="notice", key=str(post.pk)).exists()
     assert on_host(world.inst_a).get(f"/staff/boards/public/{post.pk}/").status_code == 404
 
 
 def test_edit_and_delete_by_author_only(world, boards, on_host, in_schema):
     with in_schema(world.inst_a):
-        post = services.post_create(actor=world.staff_a, institution=world.inst_a, board=boards["free"], title="원래 제목")
+        post = services.post_create(
+            actor=world.staff_a, institution=world.inst_a, board=boards["free"], title="원래 제목"
+        )
     other = on_host(world.inst_a, world.staff_a2)
     assert other.post(f"/staff/boards/posts/{post.pk}/edit/", {"title": "바꿈"}).status_code == 403
     assert other.post(f"/staff/boards/posts/{post.pk}/delete/").status_code == 403
     author = on_host(world.inst_a, world.staff_a)
-    assert author.post(f"/staff/boards/posts/{post.pk}/edit/", {"title": "새 제목", "body": "b"}).status_code == 302
+    assert (
+        author.post(
+            f"/staff/boards/posts/{post.pk}/edit/", {"title": "새 제목", "body": "b"}
+        ).status_code
+        == 302
+    )
     assert author.post(f"/staff/boards/posts/{post.pk}/delete/").status_code == 302
     with in_schema(world.inst_a):
         saved = Post.objects.get(pk=post.pk)
@@ -229,7 +332,13 @@ def test_edit_and_delete_by_author_only(world, boards, on_host, in_schema):
 def test_board_create_admin_only(world, org, on_host, in_schema):
     assert on_host(world.inst_a, world.staff_a).get("/staff/boards/new/").status_code == 403
     response = on_host(world.inst_a, world.admin_a).post(
-        "/staff/boards/new/", {"name": "총무팀", "kind": "department", "read_access": "department", "write_access": "members"}
+        "/staff/boards/new/",
+        {
+            "name": "총무팀",
+            "kind": "department",
+            "read_access": "department",
+            "write_access": "members",
+        },
     )
     assert response.status_code == 400 and "부서를 선택해 주세요" in response.content.decode()
 
@@ -238,7 +347,12 @@ def test_boards_seed_idempotent(world, in_schema):
     from groupware import seed as org_seed
     from groupware.boards import seed
 
-    people = {"admin": world.admin_a, "facility": world.manager_a, "staff1": world.staff_a, "staff2": world.staff_a2}
+    people = {
+        "admin": world.admin_a,
+        "facility": world.manager_a,
+        "staff1": world.staff_a,
+        "staff2": world.staff_a2,
+    }
     with in_schema(world.inst_a):
         org_seed.seed_institution(institution=world.inst_a, people=people)
         seed.seed_institution(institution=world.inst_a, people=people)

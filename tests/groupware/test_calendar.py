@@ -31,31 +31,55 @@ def cals(world, org, in_schema):
 def test_event_ending_before_start_is_refused_with_field_error(world, cals, on_host, in_schema):
     response = on_host(world.inst_a, world.staff_a).post(
         "/staff/calendar/events/new/",
-        {"calendar": cals["mine"].pk, "title": "회의", "starts_at": "2026-12-01T10:00", "ends_at": "2026-12-01T09:00"},
+        {
+            "calendar": cals["mine"].pk,
+            "title": "회의",
+            "starts_at": "2026-12-01T10:00",
+            "ends_at": "2026-12-01T09:00",
+        },
     )
     assert response.status_code == 400
-    assert 'id="id_ends_at_error">종료 시각은 시작 시각보다 늦어야 합니다.' in response.content.decode()
+    assert (
+        'id="id_ends_at_error">종료 시각은 시작 시각보다 늦어야 합니다.'
+        in response.content.decode()
+    )
     with in_schema(world.inst_a):
         assert not Event.objects.exists()
         with pytest.raises(ValidationError) as caught:
             services.event_create(
-                actor=world.staff_a, institution=world.inst_a, calendar=cals["mine"], title="",
-                starts_at=at(date(2026, 12, 1), 9), ends_at=at(date(2026, 12, 1), 10),
+                actor=world.staff_a,
+                institution=world.inst_a,
+                calendar=cals["mine"],
+                title="",
+                starts_at=at(date(2026, 12, 1), 9),
+                ends_at=at(date(2026, 12, 1), 10),
             )
         assert caught.value.message_dict["title"] == ["제목을 입력해 주세요."]
         with pytest.raises(ValidationError) as caught:
             services.event_create(
-                actor=world.staff_a, institution=world.inst_a, calendar=cals["mine"], title="종일",
-                all_day=True, start_date=date(2026, 12, 3), end_date=date(2026, 12, 1),
+                actor=world.staff_a,
+                institution=world.inst_a,
+                calendar=cals["mine"],
+                title="종일",
+                all_day=True,
+                start_date=date(2026, 12, 3),
+                end_date=date(2026, 12, 1),
             )
         assert "end_date" in caught.value.message_dict
 
 
 def test_write_rules_per_calendar_kind(world, cals, in_schema):
     start = at(date(2026, 12, 1), 9)
-    kwargs = {"institution": world.inst_a, "title": "x", "starts_at": start, "ends_at": start + timedelta(hours=1)}
+    kwargs = {
+        "institution": world.inst_a,
+        "title": "x",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=1),
+    }
     with in_schema(world.inst_a):
-        services.event_create(actor=world.staff_a, calendar=cals["planning"], **kwargs)  # own department
+        services.event_create(
+            actor=world.staff_a, calendar=cals["planning"], **kwargs
+        )  # own department
         services.event_create(actor=world.admin_a, calendar=cals["inst"], **kwargs)
         for actor, calendar in (
             (world.staff_a2, cals["planning"]),  # another department
@@ -72,31 +96,79 @@ def test_personal_calendar_private_shared_calendars_readable(world, cals, on_hos
     start = timezone.now() + timedelta(days=1)
     with in_schema(world.inst_a):
         private = services.event_create(
-            actor=world.staff_a, institution=world.inst_a, calendar=cals["mine"], title="개인 약속",
-            starts_at=start, ends_at=start + timedelta(hours=1),
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["mine"],
+            title="개인 약속",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
         )
         shared = services.event_create(
-            actor=world.staff_a, institution=world.inst_a, calendar=cals["planning"], title="팀 회의",
-            starts_at=start, ends_at=start + timedelta(hours=1),
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["planning"],
+            title="팀 회의",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
         )
-    assert on_host(world.inst_a, world.staff_a).get(f"/staff/calendar/events/{private.pk}/").status_code == 200
-    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/calendar/events/{private.pk}/").status_code == 403
-    assert on_host(world.inst_a, world.staff_b).get(f"/staff/calendar/events/{private.pk}/").status_code == 404
-    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/calendar/events/{shared.pk}/").status_code == 200
-    assert on_host(world.inst_a, world.staff_a2).post(f"/staff/calendar/events/{shared.pk}/delete/").status_code == 403
-    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/calendar/?cal={cals['mine'].pk}").status_code == 403
+    assert (
+        on_host(world.inst_a, world.staff_a)
+        .get(f"/staff/calendar/events/{private.pk}/")
+        .status_code
+        == 200
+    )
+    assert (
+        on_host(world.inst_a, world.staff_a2)
+        .get(f"/staff/calendar/events/{private.pk}/")
+        .status_code
+        == 403
+    )
+    assert (
+        on_host(world.inst_a, world.staff_b)
+        .get(f"/staff/calendar/events/{private.pk}/")
+        .status_code
+        == 404
+    )
+    assert (
+        on_host(world.inst_a, world.staff_a2)
+        .get(f"/staff/calendar/events/{shared.pk}/")
+        .status_code
+        == 200
+    )
+    assert (
+        on_host(world.inst_a, world.staff_a2)
+        .post(f"/staff/calendar/events/{shared.pk}/delete/")
+        .status_code
+        == 403
+    )
+    assert (
+        on_host(world.inst_a, world.staff_a2)
+        .get(f"/staff/calendar/?cal={cals['mine'].pk}")
+        .status_code
+        == 403
+    )
 
 
 def test_weekly_and_monthly_repetition_expands(world, cals, in_schema):
     with in_schema(world.inst_a):
         weekly = services.event_create(
-            actor=world.staff_a, institution=world.inst_a, calendar=cals["mine"], title="주간회의",
-            starts_at=at(date(2026, 11, 2), 9), ends_at=at(date(2026, 11, 2), 10),
-            repeat="WEEKLY", repeat_until=date(2026, 11, 23),
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["mine"],
+            title="주간회의",
+            starts_at=at(date(2026, 11, 2), 9),
+            ends_at=at(date(2026, 11, 2), 10),
+            repeat="WEEKLY",
+            repeat_until=date(2026, 11, 23),
         )
         monthly = services.event_create(
-            actor=world.staff_a, institution=world.inst_a, calendar=cals["mine"], title="월례회의",
-            starts_at=at(date(2026, 1, 31), 9), ends_at=at(date(2026, 1, 31), 10), repeat="MONTHLY",
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["mine"],
+            title="월례회의",
+            starts_at=at(date(2026, 1, 31), 9),
+            ends_at=at(date(2026, 1, 31), 10),
+            repeat="MONTHLY",
         )
         window = (at(date(2026, 11, 1), 0), at(date(2026, 12, 31), 0))
         weekly_days = [timezone.localtime(s).date() for s in occurrence_starts(weekly, *window)]
@@ -107,27 +179,52 @@ def test_weekly_and_monthly_repetition_expands(world, cals, in_schema):
         assert [timezone.localtime(s).month for s in year] == [1, 3, 5, 7, 8, 10, 12]
         with pytest.raises(ValidationError):
             services.event_create(
-                actor=world.staff_a, institution=world.inst_a, calendar=cals["mine"], title="반복",
-                starts_at=at(date(2026, 11, 2), 9), ends_at=at(date(2026, 11, 2), 10),
-                repeat="WEEKLY", repeat_until=date(2026, 11, 1),
+                actor=world.staff_a,
+                institution=world.inst_a,
+                calendar=cals["mine"],
+                title="반복",
+                starts_at=at(date(2026, 11, 2), 9),
+                ends_at=at(date(2026, 11, 2), 10),
+                repeat="WEEKLY",
+                repeat_until=date(2026, 11, 1),
             )
 
 
 def test_month_view_shows_occurrences_leave_and_absences(world, cals, on_host, in_schema):
     with in_schema(world.inst_a):
         services.event_create(
-            actor=world.staff_a, institution=world.inst_a, calendar=cals["planning"], title="팀 주간회의",
-            starts_at=at(date(2026, 11, 2), 9), ends_at=at(date(2026, 11, 2), 10), repeat="WEEKLY",
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["planning"],
+            title="팀 주간회의",
+            starts_at=at(date(2026, 11, 2), 9),
+            ends_at=at(date(2026, 11, 2), 10),
+            repeat="WEEKLY",
         )
         Absence.objects.create(
-            user=world.staff_a2, kind="business_trip", starts_at=at(date(2026, 11, 18), 9), ends_at=at(date(2026, 11, 19), 18)
+            user=world.staff_a2,
+            kind="business_trip",
+            starts_at=at(date(2026, 11, 18), 9),
+            ends_at=at(date(2026, 11, 19), 18),
         )
-    body = on_host(world.inst_a, world.staff_a).get("/staff/calendar/", {"date": "2026-11-15"}).content.decode()
+    body = (
+        on_host(world.inst_a, world.staff_a)
+        .get("/staff/calendar/", {"date": "2026-11-15"})
+        .content.decode()
+    )
     assert body.count('title="팀 주간회의"') == 5  # 2, 9, 16, 23, 30 November
     assert f"{world.staff_a2.name} 출장" in body
-    week = on_host(world.inst_a, world.staff_a).get("/staff/calendar/week/", {"date": "2026-11-18"}).content.decode()
+    week = (
+        on_host(world.inst_a, world.staff_a)
+        .get("/staff/calendar/week/", {"date": "2026-11-18"})
+        .content.decode()
+    )
     assert week.count('title="팀 주간회의"') == 1 and "출장" in week
-    day = on_host(world.inst_a, world.staff_a).get("/staff/calendar/day/", {"date": "2026-11-16"}).content.decode()
+    day = (
+        on_host(world.inst_a, world.staff_a)
+        .get("/staff/calendar/day/", {"date": "2026-11-16"})
+        .content.decode()
+    )
     assert "팀 주간회의" in day and "출장" not in day
 
 
@@ -149,9 +246,15 @@ def test_approved_leave_appears_when_approval_offers_it(world, cals, on_host, in
 
     with in_schema(world.inst_a):
         absence = leave_approved(leave=Leave())
-        assert absence.kind == "leave" and timezone.localtime(absence.ends_at).date() == date(2026, 11, 26)
+        assert absence.kind == "leave" and timezone.localtime(absence.ends_at).date() == date(
+            2026, 11, 26
+        )
         assert leave_approved(leave=Leave()) is None  # idempotent
-    body = on_host(world.inst_a, world.staff_a).get("/staff/calendar/day/", {"date": "2026-11-25"}).content.decode()
+    body = (
+        on_host(world.inst_a, world.staff_a)
+        .get("/staff/calendar/day/", {"date": "2026-11-25"})
+        .content.decode()
+    )
     assert f"{world.staff_a2.name} 휴가" in body
 
 
@@ -159,25 +262,46 @@ def test_invitation_accept_decline(world, cals, on_host, in_schema):
     start = timezone.now() + timedelta(days=1)
     with in_schema(world.inst_a):
         event = services.event_create(
-            actor=world.staff_a, institution=world.inst_a, calendar=cals["mine"], title="업무 협의",
-            starts_at=start, ends_at=start + timedelta(hours=1), attendees=[world.staff_a2, world.admin_a],
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["mine"],
+            title="업무 협의",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            attendees=[world.staff_a2, world.admin_a],
         )
     invitee = on_host(world.inst_a, world.staff_a2)
-    assert invitee.get(f"/staff/calendar/events/{event.pk}/").status_code == 200  # invited → may see
+    assert (
+        invitee.get(f"/staff/calendar/events/{event.pk}/").status_code == 200
+    )  # invited → may see
     invitee.post(f"/staff/calendar/events/{event.pk}/respond/", {"answer": "declined"})
-    on_host(world.inst_a, world.admin_a).post(f"/staff/calendar/events/{event.pk}/respond/", {"answer": "accepted"})
+    on_host(world.inst_a, world.admin_a).post(
+        f"/staff/calendar/events/{event.pk}/respond/", {"answer": "accepted"}
+    )
     with in_schema(world.inst_a):
         answers = dict(Attendee.objects.filter(event=event).values_list("user_id", "status"))
         assert answers == {world.staff_a2.pk: "declined", world.admin_a.pk: "accepted"}
         # moving the event asks everyone again
         services.event_update(
-            actor=world.staff_a, institution=world.inst_a, event=event,
-            starts_at=start + timedelta(hours=2), ends_at=start + timedelta(hours=3),
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=event,
+            starts_at=start + timedelta(hours=2),
+            ends_at=start + timedelta(hours=3),
         )
-        assert set(Attendee.objects.filter(event=event).values_list("status", flat=True)) == {"pending"}
+        assert set(Attendee.objects.filter(event=event).values_list("status", flat=True)) == {
+            "pending"
+        }
         with pytest.raises(ValidationError):
-            services.invitation_respond(actor=world.manager_a, institution=world.inst_a, event=event, answer="accepted")
-    assert on_host(world.inst_a, world.manager_a).get(f"/staff/calendar/events/{event.pk}/").status_code == 403
+            services.invitation_respond(
+                actor=world.manager_a, institution=world.inst_a, event=event, answer="accepted"
+            )
+    assert (
+        on_host(world.inst_a, world.manager_a)
+        .get(f"/staff/calendar/events/{event.pk}/")
+        .status_code
+        == 403
+    )
 
 
 def test_invitees_must_be_members(world, cals, in_schema):
@@ -185,8 +309,13 @@ def test_invitees_must_be_members(world, cals, in_schema):
     with in_schema(world.inst_a):
         with pytest.raises(ValidationError):
             services.event_create(
-                actor=world.staff_a, institution=world.inst_a, calendar=cals["mine"], title="x",
-                starts_at=start, ends_at=start + timedelta(hours=1), attendees=[world.staff_b],
+                actor=world.staff_a,
+                institution=world.inst_a,
+                calendar=cals["mine"],
+                title="x",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                attendees=[world.staff_b],
             )
         assert not Event.objects.exists()
 
@@ -194,7 +323,13 @@ def test_invitees_must_be_members(world, cals, in_schema):
 def test_all_day_event_via_page(world, cals, on_host, in_schema):
     response = on_host(world.inst_a, world.staff_a).post(
         "/staff/calendar/events/new/",
-        {"calendar": cals["mine"].pk, "title": "워크숍", "all_day": "on", "start_date": "2026-12-03", "end_date": "2026-12-04"},
+        {
+            "calendar": cals["mine"].pk,
+            "title": "워크숍",
+            "all_day": "on",
+            "start_date": "2026-12-03",
+            "end_date": "2026-12-04",
+        },
     )
     assert response.status_code == 302
     with in_schema(world.inst_a):
@@ -202,7 +337,11 @@ def test_all_day_event_via_page(world, cals, on_host, in_schema):
         assert event.all_day
         assert timezone.localtime(event.starts_at) == at(date(2026, 12, 3), 0)
         assert timezone.localtime(event.ends_at) == at(date(2026, 12, 5), 0)
-    body = on_host(world.inst_a, world.staff_a).get("/staff/calendar/", {"date": "2026-12-01"}).content.decode()
+    body = (
+        on_host(world.inst_a, world.staff_a)
+        .get("/staff/calendar/", {"date": "2026-12-01"})
+        .content.decode()
+    )
     assert body.count('title="워크숍"') == 2
 
 
@@ -210,11 +349,19 @@ def test_schedule_seed_month_of_events(world, in_schema):
     from groupware import seed as org_seed
     from groupware.schedule import seed
 
-    people = {"admin": world.admin_a, "facility": world.manager_a, "staff1": world.staff_a, "staff2": world.staff_a2}
+    people = {
+        "admin": world.admin_a,
+        "facility": world.manager_a,
+        "staff1": world.staff_a,
+        "staff2": world.staff_a2,
+    }
     with in_schema(world.inst_a):
         org_seed.seed_institution(institution=world.inst_a, people=people)
         seed.seed_institution(institution=world.inst_a, people=people)
         count = Event.objects.count()
         seed.seed_institution(institution=world.inst_a, people=people)
         assert Event.objects.count() == count >= 10
-        assert Event.objects.filter(repeat="WEEKLY").exists() and Event.objects.filter(repeat="MONTHLY").exists()
+        assert (
+            Event.objects.filter(repeat="WEEKLY").exists()
+            and Event.objects.filter(repeat="MONTHLY").exists()
+        )

@@ -9,8 +9,10 @@ def test_search_by_name_department_and_duty(world, org, on_host):
     assert f"/staff/directory/{world.staff_a2.pk}/" in by_name
     by_duty = client.get("/staff/directory/", {"q": "차량"}).content.decode()
     assert f"/staff/directory/{world.staff_a2.pk}/" in by_duty
-    assert f"/staff/directory/{world.staff_a.pk}/\"" not in by_duty
-    by_department = client.get("/staff/directory/", {"department": org.planning.pk}).content.decode()
+    assert f'/staff/directory/{world.staff_a.pk}/"' not in by_duty
+    by_department = client.get(
+        "/staff/directory/", {"department": org.planning.pk}
+    ).content.decode()
     assert f"/staff/directory/{world.admin_a.pk}/" in by_department
     assert f"/staff/directory/{world.manager_a.pk}/" not in by_department
     by_department_name = client.get("/staff/directory/", {"q": "총무팀"}).content.decode()
@@ -20,7 +22,12 @@ def test_search_by_name_department_and_duty(world, org, on_host):
 def test_directory_never_lists_other_institutions_people(world, org, org_b, on_host):
     body = on_host(world.inst_a, world.staff_a).get("/staff/directory/").content.decode()
     assert world.staff_b.name not in body
-    assert on_host(world.inst_a, world.staff_a).get(f"/staff/directory/{world.staff_b.pk}/").status_code == 404
+    assert (
+        on_host(world.inst_a, world.staff_a)
+        .get(f"/staff/directory/{world.staff_b.pk}/")
+        .status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("path", ["/staff/directory/", "/staff/org/", "/staff/"])
@@ -53,7 +60,12 @@ def test_person_page_and_vcard(world, org, on_host):
     assert "TITLE:주임" in lines
     assert any(line.startswith("ORG:") and "총무팀" in line for line in lines)
     assert text.endswith("END:VCARD\r\n")
-    assert on_host(world.inst_a, world.staff_b).get(f"/staff/directory/{world.staff_a2.pk}/vcard.vcf").status_code == 404
+    assert (
+        on_host(world.inst_a, world.staff_b)
+        .get(f"/staff/directory/{world.staff_a2.pk}/vcard.vcf")
+        .status_code
+        == 404
+    )
 
 
 def test_members_without_profile_are_listed_as_unplaced(world, on_host):

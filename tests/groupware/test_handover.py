@@ -85,15 +85,24 @@ def test_handover_needs_admin_and_distinct_member(world, org, in_schema):
         invite, *_ = _setup(world, org)
         with pytest.raises(PermissionDenied):
             services.handover(
-                actor=world.staff_a, institution=world.inst_a, from_user=world.staff_a, to_user=world.staff_a2
+                actor=world.staff_a,
+                institution=world.inst_a,
+                from_user=world.staff_a,
+                to_user=world.staff_a2,
             )
         with pytest.raises(ValidationError):
             services.handover(
-                actor=world.admin_a, institution=world.inst_a, from_user=world.staff_a, to_user=world.staff_a
+                actor=world.admin_a,
+                institution=world.inst_a,
+                from_user=world.staff_a,
+                to_user=world.staff_a,
             )
         with pytest.raises(ValidationError):
             services.handover(
-                actor=world.admin_a, institution=world.inst_a, from_user=world.staff_a, to_user=world.staff_b
+                actor=world.admin_a,
+                institution=world.inst_a,
+                from_user=world.staff_a,
+                to_user=world.staff_b,
             )
         assert Attendee.objects.get(event=invite).user == world.staff_a
         assert not AuditEvent.objects.filter(action="handover").exists()
@@ -108,7 +117,9 @@ def test_handover_page(world, org, on_host, in_schema):
     client = on_host(world.inst_a, world.admin_a)
     same = client.post(url, {"from_user": world.staff_a.pk, "to_user": world.staff_a.pk})
     assert same.status_code == 400 and "같을 수 없습니다" in same.content.decode()
-    done = client.post(url, {"from_user": world.staff_a.pk, "to_user": world.staff_a2.pk, "reason": "전보"})
+    done = client.post(
+        url, {"from_user": world.staff_a.pk, "to_user": world.staff_a2.pk, "reason": "전보"}
+    )
     assert done.status_code == 200 and "옮긴 항목" in done.content.decode()
     with in_schema(world.inst_a):
         assert AuditEvent.objects.filter(action="handover").count() == 1

@@ -15,7 +15,10 @@ def test_department_move_refuses_own_ancestor(world, org, in_schema):
     with in_schema(world.inst_a):
         with pytest.raises(ValidationError) as caught:
             services.department_move(
-                actor=world.admin_a, institution=world.inst_a, department=org.hq, parent=org.planning
+                actor=world.admin_a,
+                institution=world.inst_a,
+                department=org.hq,
+                parent=org.planning,
             )
         assert "하위 부서" in caught.value.message_dict["parent"][0]
         assert Department.objects.get(pk=org.hq.pk).parent_id is None
@@ -50,9 +53,7 @@ def test_department_create_needs_admin_and_name(world, org, in_schema):
 
 def test_department_move_page_shows_error_next_to_field(world, org, on_host, in_schema):
     client = on_host(world.inst_a, world.admin_a)
-    response = client.post(
-        f"/staff/org/departments/{org.hq.pk}/move/", {"parent": org.planning.pk}
-    )
+    response = client.post(f"/staff/org/departments/{org.hq.pk}/move/", {"parent": org.planning.pk})
     assert response.status_code == 400
     assert "하위 부서 아래로 옮길 수 없습니다" in response.content.decode()
     with in_schema(world.inst_a):
@@ -69,7 +70,8 @@ def test_department_pages_refuse_staff_and_outsiders(world, org, on_host):
 def test_department_create_page(world, org, on_host, in_schema):
     client = on_host(world.inst_a, world.admin_a)
     response = client.post(
-        "/staff/org/departments/", {"new-name": "홍보팀", "new-kind": "team", "new-parent": org.division.pk}
+        "/staff/org/departments/",
+        {"new-name": "홍보팀", "new-kind": "team", "new-parent": org.division.pk},
     )
     assert response.status_code == 302
     with in_schema(world.inst_a):
@@ -84,7 +86,10 @@ def test_profile_self_edit_limited_to_contact_fields(world, org, in_schema):
         assert StaffProfile.objects.get(user=world.staff_a).extension == "321"
         with pytest.raises(PermissionDenied):
             services.staff_profile_update(
-                actor=world.staff_a, institution=world.inst_a, user=world.staff_a, department=org.general
+                actor=world.staff_a,
+                institution=world.inst_a,
+                user=world.staff_a,
+                department=org.general,
             )
         with pytest.raises(PermissionDenied):
             services.staff_profile_update(
@@ -188,7 +193,12 @@ def test_absence_page_error_next_to_field(world, org, on_host, in_schema):
     assert "종료 시각은 시작 시각보다 늦어야 합니다." in response.content.decode()
     ok = client.post(
         "/staff/absences/",
-        {"kind": "leave", "starts_at": "2026-12-01T09:00", "ends_at": "2026-12-02T09:00", "deputy": world.staff_a2.pk},
+        {
+            "kind": "leave",
+            "starts_at": "2026-12-01T09:00",
+            "ends_at": "2026-12-02T09:00",
+            "deputy": world.staff_a2.pk,
+        },
     )
     assert ok.status_code == 302
     with in_schema(world.inst_a):
@@ -203,7 +213,12 @@ def test_absences_page_other_institution_404(world, org, on_host):
 def test_seed_is_idempotent_and_three_levels(world, in_schema):
     from groupware import seed
 
-    people = {"admin": world.admin_a, "facility": world.manager_a, "staff1": world.staff_a, "staff2": world.staff_a2}
+    people = {
+        "admin": world.admin_a,
+        "facility": world.manager_a,
+        "staff1": world.staff_a,
+        "staff2": world.staff_a2,
+    }
     with in_schema(world.inst_a):
         seed.seed_institution(institution=world.inst_a, people=people)
         seed.seed_institution(institution=world.inst_a, people=people)
