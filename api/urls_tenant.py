@@ -11,6 +11,7 @@ v1 = [
     path("tokens/<int:id>/", api_views.TokenDetailView.as_view(), name="token-detail"),
     path("tokens/<int:id>/revoke/", api_views.TokenRevokeView.as_view(), name="token-revoke"),
     path("", include("groupware.api_urls")),
+    path("", include("groupware.approval.api_urls")),
 ]
 
 urlpatterns = [

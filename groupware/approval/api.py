@@ -1,0 +1,287 @@
+"""전자결재 API (institution host, /api/v1/documents/…). Thin: parse, call a service, answer.
+
+Errors: bad input → 400 (one shape), not your turn → 403, not visible → 404,
+the document has moved on → 409 (api.errors.Conflict).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from accounts import access
+from api.errors import Conflict
+from api.serializers import ErrorSerializer
+from groupware.approval import selectors, services
+from groupware.approval import serializers as s
+from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
+from groupware.approval.models import State
+
+TAG = ["approval"]
+CONFLICT = OpenApiResponse(ErrorSerializer, description="문서 상태가 이미 바뀌어 처리할 수 없음")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="지금 이 문서를 처리할 차례·권한이 없음")
+INVALID = OpenApiResponse(ErrorSerializer, description="입력 오류 (한국어 메시지)")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="문서가 없거나 볼 수 없음")
+
+
+class ApprovalAPIView(GenericAPIView):
+    """Members of this institution only: other institutions' staff 404, residents 403."""
+
+    pagination_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if getattr(request, "institution", None) is None:
+            raise Http404
+        access.refuse_outsider(request.user, request.institution)
+
+    def document(self, pk):
+        if int(pk) > s.MAX_ID:
+            raise Http404
+        return selectors.document_for(self.request.user, pk)
+
+    def run(self, call):
+        """Call a service, turning its refusals into API errors."""
+        try:
+            return call()
+        except ApprovalConflict as error:
+            raise Conflict(error.message, error.code) from error
+        except ApprovalForbidden as error:
+            raise exceptions.PermissionDenied(error.message, error.code) from error
+        except PermissionDenied as error:
+            raise exceptions.PermissionDenied() from error
+
+    def answer(self, document, code=status.HTTP_200_OK):
+        document.refresh_from_db()
+        return Response(s.DocumentSerializer(document).data, status=code)
+
+
+class DocumentListCreateView(ApprovalAPIView):
+    from api.pagination import PageNumberPagination
+
+    pagination_class = PageNumberPagination
+    serializer_class = s.DocumentListSerializer
+
+    @extend_schema(
+        operation_id="approval_documents_list",
+        tags=TAG,
+        summary="문서함 (결재대기·진행중·완료·반려·참조·공람·임시저장)",
+        parameters=[s.InboxQuerySerializer],
+        responses={200: s.DocumentListSerializer(many=True)},
+    )
+    def get(self, request):
+        query = s.InboxQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = dict(query.validated_data)
+        box = data.pop("box")
+        if box == "post_reports":
+            raise exceptions.ValidationError({"box": ["사후보고는 웹 화면에서 확인합니다."]})
+        rows = selectors.inbox(
+            request.user,
+            box,
+            q=data.get("q", ""),
+            number=data.get("number", ""),
+            drafter=data.get("drafter", ""),
+            state=data.get("state", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.DocumentListSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="approval_documents_create",
+        tags=TAG,
+        summary="기안 (임시저장)",
+        request=s.DocumentWriteSerializer,
+        responses={201: s.DocumentSerializer, 400: INVALID},
+    )
+    def post(self, request):
+        data = s.DocumentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        line, cc, leave = values.pop("line"), values.pop("cc"), values.pop("leave")
+        document = self.run(
+            lambda: services.document_create_draft(
+                actor=request.user,
+                institution=request.institution,
+                line=[dict(step) for step in line],
+                cc=cc,
+                leave=dict(leave) if leave else None,
+                **values,
+            )
+        )
+        return self.answer(document, status.HTTP_201_CREATED)
+
+
+class DocumentDetailView(ApprovalAPIView):
+    serializer_class = s.DocumentSerializer
+
+    @extend_schema(
+        operation_id="approval_documents_retrieve",
+        tags=TAG,
+        summary="문서 (현재 결재선 포함)",
+        responses={200: s.DocumentSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, pk: int):
+        document = self.document(pk)
+        services.document_mark_read(user=request.user, document=document)
+        return Response(s.DocumentSerializer(document).data)
+
+    @extend_schema(
+        operation_id="approval_documents_partial_update",
+        tags=TAG,
+        summary="임시저장·반려·회수 문서 수정 (기안자)",
+        request=s.DocumentUpdateSerializer,
+        responses={200: s.DocumentSerializer, 400: INVALID, 403: FORBIDDEN, 409: CONFLICT},
+    )
+    def patch(self, request, pk: int):
+        document = self.document(pk)
+        data = s.DocumentUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        extra = {}
+        if "line" in values:
+            extra["line"] = [dict(step) for step in values.pop("line")]
+        if "cc" in values:
+            extra["cc"] = values.pop("cc")
+        if "leave" in values:
+            leave = values.pop("leave")
+            extra["leave"] = dict(leave) if leave else None
+        self.run(
+            lambda: services.document_update_draft(
+                actor=request.user,
+                institution=request.institution,
+                document=document,
+                **extra,
+                **values,
+            )
+        )
+        return self.answer(document)
+
+
+def action_view(name, input_serializer, call, summary):
+    """One small POST view per workflow action."""
+
+    class ActionView(ApprovalAPIView):
+        serializer_class = input_serializer
+
+        @extend_schema(
+            operation_id=f"approval_documents_{name.replace('-', '_')}",
+            tags=TAG,
+            summary=summary,
+            request=input_serializer,
+            responses={
+                200: s.DocumentSerializer,
+                400: INVALID,
+                403: FORBIDDEN,
+                404: NOT_FOUND,
+                409: CONFLICT,
+            },
+        )
+        def post(self, request, pk: int):
+            document = self.document(pk)
+            data = input_serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            result = self.run(lambda: call(request, document, data.validated_data))
+            if name == "redraft":
+                return self.answer(result, status.HTTP_201_CREATED)
+            return self.answer(document)
+
+    ActionView.__name__ = f"Document{name.title().replace('-', '')}View"
+    return ActionView.as_view()
+
+
+def _kw(request, document):
+    return {"actor": request.user, "institution": request.institution, "document": document}
+
+
+ACTIONS = {
+    "submit": (
+        s.EmptyInput,
+        lambda r, d, v: services.document_submit(**_kw(r, d)),
+        "상신 (기안자)",
+    ),
+    "approve": (
+        s.ApproveInput,
+        lambda r, d, v: services.document_approve(
+            **_kw(r, d), opinion=v.get("opinion", ""), title=v.get("title"), body=v.get("body")
+        ),
+        "승인·전결·대결 (현재 결재자 또는 대결자). 검토자는 제목·본문을 고칠 수 있음",
+    ),
+    "return": (
+        s.ReturnInput,
+        lambda r, d, v: services.document_return(**_kw(r, d), opinion=v["opinion"]),
+        "반려 (현재 결재자)",
+    ),
+    "recall": (
+        s.RecallInput,
+        lambda r, d, v: services.document_recall(**_kw(r, d), reason=v.get("reason", "")),
+        "회수 (기안자, 현재 결재 단계가 처리하기 전)",
+    ),
+    "hold": (
+        s.HoldInput,
+        lambda r, d, v: services.document_hold(**_kw(r, d), note=v["note"]),
+        "보류 (현재 결재자)",
+    ),
+    "resume": (
+        s.EmptyInput,
+        lambda r, d, v: services.document_resume(**_kw(r, d)),
+        "보류 해제",
+    ),
+    "cancel-approval": (
+        s.EmptyInput,
+        lambda r, d, v: services.document_cancel_approval(**_kw(r, d)),
+        "결재취소 (다음 결재자가 처리하기 전)",
+    ),
+    "circulate": (
+        s.CirculateInput,
+        lambda r, d, v: services.document_circulate(
+            **_kw(r, d), users=v.get("users", []), departments=v.get("departments", [])
+        ),
+        "공람 지정 (결재 완료 후 기안자·결재자)",
+    ),
+    "redraft": (
+        s.EmptyInput,
+        lambda r, d, v: services.document_redraft(**_kw(r, d)),
+        "재기안: 이 문서를 복사한 새 임시저장 문서",
+    ),
+}
+
+ACTION_VIEWS = {
+    name: action_view(name, serializer, call, summary)
+    for name, (serializer, call, summary) in ACTIONS.items()
+}
+
+
+class DocumentPdfView(ApprovalAPIView):
+    @extend_schema(
+        operation_id="approval_documents_pdf",
+        tags=TAG,
+        summary="공문서 PDF (결재 완료 문서)",
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
+    )
+    def get(self, request, pk: int):
+        from groupware.approval.pdf import ensure_pdf
+
+        document = self.document(pk)
+        if document.state != State.APPROVED:
+            raise Conflict("결재가 끝난 문서만 PDF로 받을 수 있습니다.", "not_approved")
+        if not document.pdf:
+            ensure_pdf(document.pk)
+            document.refresh_from_db()
+        return FileResponse(
+            document.pdf.open("rb"),
+            content_type="application/pdf",
+            filename=f"{document.number}.pdf",
+        )

@@ -1,0 +1,14 @@
+"""Mounted in api/urls_tenant.py's v1 list: /api/v1/documents/…"""
+
+from django.urls import path
+
+from groupware.approval import api
+
+urlpatterns = [
+    path("documents/", api.DocumentListCreateView.as_view(), name="approval-documents"),
+    path("documents/<int:pk>/", api.DocumentDetailView.as_view(), name="approval-document"),
+    path("documents/<int:pk>/pdf/", api.DocumentPdfView.as_view(), name="approval-document-pdf"),
+] + [
+    path(f"documents/<int:pk>/{name}/", view, name=f"approval-document-{name}")
+    for name, view in api.ACTION_VIEWS.items()
+]

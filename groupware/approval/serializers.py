@@ -1,0 +1,215 @@
+"""API shapes of 전자결재: plain serializers for input and output."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from groupware.approval.models import (
+    Attachment,
+    Disclosure,
+    Document,
+    Form,
+    LeaveKind,
+    LeaveRequest,
+    RecipientKind,
+    Retention,
+    State,
+    Step,
+    StepRole,
+)
+from groupware.approval.selectors import BOXES
+
+MAX_ID = 2**63 - 1
+
+
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Step
+        fields = [
+            "id",
+            "round",
+            "order",
+            "role",
+            "approver",
+            "approver_name",
+            "approver_position",
+            "status",
+            "acted_by",
+            "acted_by_name",
+            "acted_at",
+            "opinion",
+            "delegated",
+            "acting",
+            "skip_reason",
+        ]
+        read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "content_type", "created_at"]
+        read_only_fields = fields
+
+
+class LeaveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LeaveRequest
+        fields = ["kind", "start_date", "end_date", "days", "reason"]
+        read_only_fields = fields
+
+
+class DocumentListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "form",
+            "title",
+            "state",
+            "number",
+            "drafter",
+            "drafter_name",
+            "department_name",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+            "enforced_on",
+        ]
+        read_only_fields = fields
+
+
+class DocumentSerializer(DocumentListSerializer):
+    steps = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    leave = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta(DocumentListSerializer.Meta):
+        fields = DocumentListSerializer.Meta.fields + [
+            "body",
+            "recipient_kind",
+            "recipients",
+            "via",
+            "retention",
+            "disclosure",
+            "disclosure_ground",
+            "round",
+            "version",
+            "redrafted_from",
+            "steps",
+            "attachments",
+            "leave",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(StepSerializer(many=True))
+    def get_steps(self, obj):
+        return StepSerializer(obj.current_steps(), many=True).data
+
+    @extend_schema_field(LeaveSerializer(allow_null=True))
+    def get_leave(self, obj):
+        leave = LeaveRequest.objects.filter(document=obj).first()
+        return LeaveSerializer(leave).data if leave else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_pdf_url(self, obj):
+        if obj.state != State.APPROVED:
+            return None
+        return f"/api/v1/documents/{obj.pk}/pdf/"
+
+
+class LineStepInput(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="결재자 (사용자 id)")
+    role = serializers.ChoiceField(choices=StepRole.choices, help_text="검토/협조/결재")
+    order = serializers.IntegerField(
+        min_value=1, max_value=12, required=False, help_text="같은 순서의 협조는 동시에 진행"
+    )
+
+
+class LeaveInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LeaveKind.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=300)
+
+
+class DocumentWriteSerializer(serializers.Serializer):
+    form = serializers.ChoiceField(choices=Form.choices, default=Form.GENERAL)
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    body = serializers.CharField(max_length=200_000, allow_blank=True, required=False, default="")
+    recipient_kind = serializers.ChoiceField(
+        choices=RecipientKind.choices, default=RecipientKind.INTERNAL
+    )
+    recipients = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+    via = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    retention = serializers.ChoiceField(choices=Retention.choices, default=Retention.Y5)
+    disclosure = serializers.ChoiceField(choices=Disclosure.choices, default=Disclosure.PUBLIC)
+    disclosure_ground = serializers.IntegerField(
+        min_value=1, max_value=8, required=False, allow_null=True, default=None
+    )
+    line = LineStepInput(many=True, max_length=12)
+    cc = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=100,
+    )
+    leave = LeaveInput(required=False, allow_null=True, default=None)
+
+
+class DocumentUpdateSerializer(DocumentWriteSerializer):
+    """PATCH: only the fields sent change."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        super().__init__(*args, **kwargs)
+
+
+class InboxQuerySerializer(serializers.Serializer):
+    box = serializers.ChoiceField(choices=list(BOXES.items()), default="waiting")
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    number = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    drafter = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    state = serializers.ChoiceField(choices=State.choices, required=False, allow_blank=True)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+class ApproveInput(serializers.Serializer):
+    opinion = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    title = serializers.CharField(max_length=200, required=False, help_text="검토자만: 제목 수정")
+    body = serializers.CharField(
+        max_length=200_000, required=False, help_text="검토자만: 본문 수정"
+    )
+
+
+class ReturnInput(serializers.Serializer):
+    opinion = serializers.CharField(max_length=2000, allow_blank=True, help_text="반려 사유 (필수)")
+
+
+class RecallInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class HoldInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, allow_blank=True, help_text="보류 사유 (필수)")
+
+
+class CirculateInput(serializers.Serializer):
+    users = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=200,
+    )
+    departments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=50,
+    )
+
+
+class EmptyInput(serializers.Serializer):
+    pass

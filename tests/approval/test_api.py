@@ -1,0 +1,164 @@
+"""API /api/v1/documents/: anonymous 401, other institution 404, not your turn 403,
+moved on 409, bad input 400 with nothing stored, allowed → success."""
+
+import pytest
+
+from groupware.approval.models import Document, State
+from tests.approval.conftest import approve_all, submitted
+
+BASE = "/api/v1/documents/"
+ACTIONS = [
+    "submit",
+    "approve",
+    "return",
+    "recall",
+    "hold",
+    "cancel-approval",
+    "circulate",
+    "resume",
+]
+
+
+def _payload(org, **extra):
+    return {
+        "form": "general",
+        "title": "API 기안",
+        "body": "1. 목적",
+        "line": [
+            {"user": org.reviewer.pk, "role": "review"},
+            {"user": org.head.pk, "role": "approve"},
+        ],
+        **extra,
+    }
+
+
+def test_create_list_and_detail(org, on_host):
+    client = on_host(org.inst, org.drafter)
+    response = client.post(BASE, _payload(org), content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "draft" and len(body["steps"]) == 2
+    doc_id = body["id"]
+    listed = client.get(BASE + "?box=drafts").json()
+    assert [d["id"] for d in listed["results"]] == [doc_id]
+    assert client.get(f"{BASE}{doc_id}/").status_code == 200
+    submitted_ = client.post(f"{BASE}{doc_id}/submit/", {}, content_type="application/json")
+    assert submitted_.json()["state"] == "in_approval"
+    waiting = on_host(org.inst, org.reviewer).get(BASE + "?box=waiting").json()
+    assert waiting["count"] == 1
+
+
+def test_anonymous_and_outsiders(org, on_host, world):
+    assert on_host(org.inst).get(BASE).status_code == 401
+    assert on_host(org.inst, world.staff_b).get(BASE).status_code == 404
+    assert on_host(org.inst, world.resident).get(BASE).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("field", "extra", "fragment"),
+    [
+        ("title", {"title": ""}, "제목을 입력"),
+        ("line", {"line": [{"user": 0, "role": "review"}]}, ""),
+        ("line", {"line": []}, "결재선을 지정"),
+        ("line", {"line": [{"user": 1, "role": "review"}]}, ""),
+        ("line", {"form": "expense"}, "위임전결"),
+    ],
+)
+def test_bad_input_is_400_and_stores_nothing(org, on_host, field, extra, fragment):
+    before = Document.objects.count()
+    payload = _payload(org, **extra)
+    if field == "line" and extra.get("form") == "expense":
+        payload["line"] = [{"user": org.reviewer.pk, "role": "approve"}]
+    response = on_host(org.inst, org.drafter).post(BASE, payload, content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert fragment in str(error)
+    assert Document.objects.count() == before
+
+
+def test_outsider_on_the_line_is_400(org, on_host, world):
+    payload = _payload(org, line=[{"user": world.staff_b.pk, "role": "approve"}])
+    response = on_host(org.inst, org.drafter).post(BASE, payload, content_type="application/json")
+    assert response.status_code == 400
+    assert "이 기관의 직원이 아니" in str(response.json())
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_each_action_403_404_401(org, on_host, world, action):
+    doc = submitted(org)
+    url = f"{BASE}{doc.pk}/{action}/"
+    data = {"opinion": "x", "note": "x", "users": [org.reviewer.pk]}
+    assert on_host(org.inst).post(url, data, content_type="application/json").status_code == 401
+    other = on_host(world.inst_b, world.staff_b).post(url, data, content_type="application/json")
+    assert other.status_code == 404
+    denied = on_host(org.inst, org.head).post(url, data, content_type="application/json")
+    assert denied.status_code in (403, 409)
+    if action not in ("resume",):  # resume on a document that is not held: conflict
+        assert denied.status_code == 403, (action, denied.json())
+    doc.refresh_from_db()
+    assert doc.state == State.IN_APPROVAL and doc.events.count() == 2
+
+
+def test_approve_then_double_click_is_409(org, on_host):
+    doc = submitted(org)
+    client = on_host(org.inst, org.reviewer)
+    ok = client.post(
+        f"{BASE}{doc.pk}/approve/", {"opinion": "확인"}, content_type="application/json"
+    )
+    assert ok.status_code == 200
+    assert ok.json()["steps"][0]["status"] == "approved"
+    again = client.post(f"{BASE}{doc.pk}/approve/", {}, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_acted"
+
+
+def test_return_hold_recall_cancel(org, on_host):
+    doc = submitted(org)
+    reviewer = on_host(org.inst, org.reviewer)
+    empty = reviewer.post(
+        f"{BASE}{doc.pk}/return/", {"opinion": ""}, content_type="application/json"
+    )
+    assert empty.status_code == 400
+    held = reviewer.post(
+        f"{BASE}{doc.pk}/hold/", {"note": "확인 중"}, content_type="application/json"
+    )
+    assert held.json()["state"] == "on_hold"
+    resumed = reviewer.post(f"{BASE}{doc.pk}/resume/", {}, content_type="application/json")
+    assert resumed.json()["state"] == "in_approval"
+    reviewer.post(f"{BASE}{doc.pk}/approve/", {}, content_type="application/json")
+    cancelled = reviewer.post(
+        f"{BASE}{doc.pk}/cancel-approval/", {}, content_type="application/json"
+    )
+    assert cancelled.status_code == 200
+    recalled = on_host(org.inst, org.drafter).post(
+        f"{BASE}{doc.pk}/recall/", {}, content_type="application/json"
+    )
+    assert recalled.json()["state"] == "recalled"
+
+
+def test_pdf_and_circulate_after_approval(org, on_host, world):
+    doc = approve_all(org, submitted(org))
+    client = on_host(org.inst, org.drafter)
+    pdf = client.get(f"{BASE}{doc.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert on_host(world.inst_b, world.staff_b).get(f"{BASE}{doc.pk}/pdf/").status_code == 404
+    circulated = client.post(
+        f"{BASE}{doc.pk}/circulate/",
+        {"users": [world.manager_a.pk]},
+        content_type="application/json",
+    )
+    assert circulated.status_code == 200
+    assert client.get(f"{BASE}{doc.pk}/").json()["number"] == "문화예술팀-1"
+
+
+def test_pdf_of_an_open_document_is_409(org, on_host):
+    doc = submitted(org)
+    assert on_host(org.inst, org.drafter).get(f"{BASE}{doc.pk}/pdf/").status_code == 409
+
+
+def test_schema_documents_the_endpoints(org, on_host):
+    schema = on_host(org.inst, org.drafter).get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/documents/{id}/approve/" in paths or "/api/v1/documents/{pk}/approve/" in paths
