@@ -1,0 +1,625 @@
+"""Facility booking API on an institution host (/api/v1/). Same rules as the pages.
+
+Facilities and availability are public (internal facilities: members only).
+Reservations need a log-in: anonymous → 401; the applicant sees their own,
+booking managers see all; a booking someone may not see → 404; a staff action
+by a resident or plain staff → 403, by another institution's staff → 404.
+A taken slot or an illegal state change → 409 (api.errors.Conflict).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import permissions, serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from accounts import access
+from api.errors import Conflict
+from api.serializers import ErrorSerializer
+from api.throttling import BookingRateThrottle
+from facility_booking import availability, selectors, services
+from facility_booking import permissions as caps
+from facility_booking.errors import InvalidTransition, SlotTaken
+from facility_booking.models import (
+    DiscountCategory,
+    Facility,
+    FacilityKind,
+    Kind,
+    PaymentMethod,
+    Reservation,
+    Status,
+)
+
+TAG_FACILITIES = "대관 시설"
+TAG_RESERVATIONS = "대관 예약"
+
+ERRORS = {
+    400: OpenApiResponse(
+        ErrorSerializer, description="입력값·규칙 오류 (한국어 메시지, 저장 안 됨)"
+    ),
+    401: OpenApiResponse(ErrorSerializer, description="로그인 필요"),
+    403: OpenApiResponse(ErrorSerializer, description="권한 없음 (주민·일반 직원의 관리 작업)"),
+    404: OpenApiResponse(ErrorSerializer, description="없거나 볼 수 없는 대상 (다른 기관 포함)"),
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="이미 예약된 시간이거나, 현재 상태에서 할 수 없는 작업 (code: conflict)",
+    ),
+}
+
+
+def errors(*codes):
+    return {code: ERRORS[code] for code in codes}
+
+
+def call_service(function, **kwargs):
+    """Run a service; conflicts become 409, rule violations 400 (via the error handler)."""
+    try:
+        return function(**kwargs)
+    except (SlotTaken, InvalidTransition) as error:
+        raise Conflict(error.messages[0]) from None
+    except DjangoValidationError:
+        raise
+
+
+# -- serializers ------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {"type": "string", "enum": FacilityKind.values, "description": "시설 종류 (kind_label: 한국어)"}
+)
+class FacilityKindField(serializers.ChoiceField):
+    """Inline enum in the schema: "kind" is a common name across apps."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=FacilityKind.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": ["free", "taken", "closed"]})
+class SlotStateField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("free", "예약 가능"), ("taken", "예약됨"), ("closed", "예약 불가")], **kwargs
+        )
+
+
+class FacilityOpeningHoursSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(help_text="0=월요일 … 6=일요일")
+    opens = serializers.TimeField(format="%H:%M")
+    closes = serializers.TimeField(format="%H:%M")
+
+
+class FacilityDiscountSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=DiscountCategory.choices)
+    label = serializers.CharField(source="get_category_display")
+    percent = serializers.IntegerField()
+
+
+class FacilityRefundTierSerializer(serializers.Serializer):
+    min_days_before = serializers.IntegerField(help_text="이용일 기준 N일 전부터")
+    percent = serializers.IntegerField()
+
+
+class FacilityEquipmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    fee = serializers.IntegerField(help_text="원")
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    kind = FacilityKindField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    opening_hours = FacilityOpeningHoursSerializer(source="hours", many=True)
+    discounts = FacilityDiscountSerializer(many=True)
+    refund_tiers = FacilityRefundTierSerializer(many=True)
+    equipment = FacilityEquipmentSerializer(many=True)
+    photos = serializers.SerializerMethodField()
+    window_open_time = serializers.TimeField(format="%H:%M")
+    evening_from = serializers.TimeField(format="%H:%M")
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "visibility",
+            "description",
+            "capacity",
+            "address",
+            "building",
+            "floor",
+            "amenities",
+            "accessibility",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "closes_on_holidays",
+            "approval_required",
+            "slot_minutes",
+            "min_minutes",
+            "max_minutes",
+            "window_open_days",
+            "window_open_time",
+            "window_close_hours",
+            "buffer_minutes",
+            "max_active_per_person",
+            "payment_days",
+            "base_fee",
+            "evening_from",
+            "evening_surcharge_percent",
+            "weekend_surcharge_percent",
+            "holiday_surcharge_percent",
+            "conditions",
+            "opening_hours",
+            "discounts",
+            "refund_tiers",
+            "equipment",
+            "photos",
+        ]
+
+    def get_photos(self, obj) -> list[str]:
+        return [p.image.url for p in obj.photos.all()]
+
+
+class AvailabilityQuerySerializer(serializers.Serializer):
+    # "from" is a keyword: declared through the fields dict below.
+    to = serializers.DateTimeField(help_text="끝 시각 (ISO 8601, 시간대 포함)")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateTimeField(help_text="시작 시각 (ISO 8601, 시간대 포함)")
+        return fields
+
+    def validate(self, attrs):
+        start, end = attrs["from"], attrs["to"]
+        if end <= start:
+            raise serializers.ValidationError({"to": ["끝 시각은 시작 시각보다 늦어야 합니다."]})
+        if end - start > dt.timedelta(days=62):
+            raise serializers.ValidationError({"to": ["한 번에 62일까지 조회할 수 있습니다."]})
+        return attrs
+
+
+class AvailabilitySlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    state = SlotStateField()
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    facility = serializers.IntegerField()
+    slot_minutes = serializers.IntegerField()
+    slots = AvailabilitySlotSerializer(many=True)
+
+
+class FacilityRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class BookingPriceLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    amount = serializers.IntegerField(help_text="원 (감면은 음수)")
+
+
+class ReservationEventSerializer(serializers.Serializer):
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    reason = serializers.CharField(allow_blank=True)
+    at = serializers.DateTimeField(source="created_at")
+
+
+class ReservationSerializer(serializers.ModelSerializer):
+    number = serializers.CharField()
+    facility = FacilityRefSerializer()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    price_lines = BookingPriceLineSerializer(many=True)
+    events = ReservationEventSerializer(many=True)
+    discount_category = serializers.CharField(allow_blank=True)
+    payment_method = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        model = Reservation
+        fields = [
+            "id",
+            "number",
+            "facility",
+            "status",
+            "status_label",
+            "start",
+            "end",
+            "applicant_name",
+            "organisation",
+            "contact_phone",
+            "purpose",
+            "headcount",
+            "on_behalf",
+            "claimed_discounts",
+            "discount_category",
+            "discount_percent",
+            "discount_confirmed",
+            "price_lines",
+            "base_amount",
+            "surcharge_amount",
+            "equipment_amount",
+            "discount_amount",
+            "adjustment_amount",
+            "total_amount",
+            "payment_due",
+            "paid_amount",
+            "payment_method",
+            "paid_at",
+            "refund_amount",
+            "cancelled_by_institution",
+            "status_reason",
+            "staff_note",
+            "created_at",
+            "events",
+        ]
+
+
+class ReservationCreateSerializer(serializers.Serializer):
+    facility = serializers.IntegerField(min_value=1)
+    start = serializers.DateTimeField(help_text="ISO 8601, 시간대 포함. 예약 단위에 맞춰야 합니다.")
+    end = serializers.DateTimeField()
+    purpose = serializers.CharField(max_length=300)
+    headcount = serializers.IntegerField(min_value=0, max_value=100000)
+    organisation = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    discount_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DiscountCategory.choices),
+        required=False,
+        max_length=6,
+        help_text="해당하는 감면 항목. 가장 큰 하나만 적용됩니다.",
+    )
+    equipment_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31), required=False, max_length=20
+    )
+
+
+class BookingApproveSerializer(serializers.Serializer):
+    discount_category = serializers.ChoiceField(
+        choices=[("", "감면 없음")] + DiscountCategory.choices,
+        required=False,
+        allow_null=True,
+        help_text="생략하면 신청한 감면 유지, 빈 문자열이면 감면 없음",
+    )
+    fee = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=100_000_000,
+        help_text="이용료를 직접 정할 때 (원)",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class BookingReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class BookingCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="신청자 취소는 선택, 기관 취소(담당자)는 필수",
+    )
+
+
+class BookingPaymentSerializer(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=0, max_value=100_000_000, help_text="원")
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+# -- facilities -------------------------------------------------------------------------
+
+
+def _facility_queryset(request):
+    return selectors.facilities_visible(request.user, request.institution).prefetch_related(
+        "hours", "discounts", "refund_tiers", "equipment", "photos"
+    )
+
+
+class FacilityListView(GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = FacilitySerializer
+
+    @extend_schema(
+        tags=[TAG_FACILITIES],
+        summary="시설 목록",
+        parameters=[
+            OpenApiParameter("kind", str, enum=FacilityKind.values, description="종류"),
+            OpenApiParameter("capacity", int, description="최소 수용 인원"),
+        ],
+        responses={200: FacilitySerializer(many=True), **errors(400)},
+    )
+    def get(self, request):
+        qs = _facility_queryset(request)
+        kind = request.query_params.get("kind")
+        if kind:
+            if kind not in FacilityKind.values:
+                raise serializers.ValidationError({"kind": ["알 수 없는 종류입니다."]})
+            qs = qs.filter(kind=kind)
+        capacity = request.query_params.get("capacity")
+        if capacity:
+            try:
+                qs = qs.filter(capacity__gte=max(0, min(int(capacity), 10**6)))
+            except ValueError:
+                raise serializers.ValidationError({"capacity": ["숫자로 입력해 주세요."]}) from None
+        page = self.paginate_queryset(qs.order_by("name", "id"))
+        return self.get_paginated_response(FacilitySerializer(page, many=True).data)
+
+
+class FacilityDetailView(GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = FacilitySerializer
+
+    @extend_schema(
+        tags=[TAG_FACILITIES],
+        summary="시설 상세",
+        responses={200: FacilitySerializer, **errors(404)},
+    )
+    def get(self, request, id: int):
+        facility = selectors.facility_for_user(request.user, request.institution, id)
+        return Response(FacilitySerializer(_facility_queryset(request).get(pk=facility.pk)).data)
+
+
+class FacilityAvailabilityView(GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = AvailabilitySerializer
+
+    @extend_schema(
+        tags=[TAG_FACILITIES],
+        summary="예약 현황 (free / taken / closed, 예약자 정보 없음)",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATETIME, required=True, description="시작 시각"),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATETIME, required=True, description="끝 시각 (최대 62일)"
+            ),
+        ],
+        responses={200: AvailabilitySerializer, **errors(400, 404)},
+    )
+    def get(self, request, id: int):
+        facility = selectors.facility_for_user(request.user, request.institution, id)
+        query = AvailabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        slots = availability.periods(
+            facility, query.validated_data["from"], query.validated_data["to"]
+        )
+        return Response(
+            AvailabilitySerializer(
+                {"facility": facility.pk, "slot_minutes": facility.slot_minutes, "slots": slots}
+            ).data
+        )
+
+
+# -- reservations ------------------------------------------------------------------------
+
+
+def _reservations():
+    return (
+        Reservation.objects.filter(kind=Kind.BOOKING)
+        .select_related("facility")
+        .prefetch_related("events")
+    )
+
+
+class ReservationListView(GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ReservationSerializer
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            throttles.append(BookingRateThrottle())
+        return throttles
+
+    @extend_schema(
+        tags=[TAG_RESERVATIONS],
+        summary="예약 목록 (본인 것, 담당자는 전체)",
+        parameters=[
+            OpenApiParameter("status", str, enum=[s for s in Status.values if s != "blocked"]),
+            OpenApiParameter("facility", int, description="시설 id"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="이용일 부터"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="이용일 까지"),
+            OpenApiParameter("mine", bool, description="담당자도 본인 예약만"),
+        ],
+        responses={200: ReservationSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request):
+        qs = _reservations()
+        params = request.query_params
+        manager = caps.can_manage_bookings(request.user, request.institution)
+        if not manager or params.get("mine") in ("1", "true", "True"):
+            qs = qs.filter(applicant=request.user)
+        if params.get("status"):
+            if params["status"] not in Status.values:
+                raise serializers.ValidationError({"status": ["알 수 없는 상태입니다."]})
+            qs = qs.filter(status=params["status"])
+        if params.get("facility"):
+            try:
+                qs = qs.filter(facility_id=int(params["facility"]))
+            except ValueError:
+                raise serializers.ValidationError({"facility": ["숫자로 입력해 주세요."]}) from None
+        for key, lookup in (("from", "start__date__gte"), ("to", "start__date__lte")):
+            if params.get(key):
+                try:
+                    qs = qs.filter(**{lookup: dt.date.fromisoformat(params[key])})
+                except ValueError:
+                    raise serializers.ValidationError(
+                        {key: ["YYYY-MM-DD 형식으로 입력해 주세요."]}
+                    ) from None
+        page = self.paginate_queryset(qs.order_by("-start", "-id"))
+        return self.get_paginated_response(ReservationSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=[TAG_RESERVATIONS],
+        summary="예약 신청",
+        request=ReservationCreateSerializer,
+        responses={201: ReservationSerializer, **errors(400, 401, 404, 409)},
+    )
+    def post(self, request):
+        data = ReservationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        facility = selectors.facility_for_user(request.user, request.institution, d["facility"])
+        reservation = call_service(
+            services.reservation_request,
+            actor=request.user,
+            facility=facility,
+            start=d["start"],
+            end=d["end"],
+            purpose=d["purpose"],
+            headcount=d["headcount"],
+            organisation=d.get("organisation", ""),
+            contact_phone=d.get("contact_phone", ""),
+            discount_categories=d.get("discount_categories", []),
+            equipment_ids=d.get("equipment_ids", []),
+        )
+        return Response(
+            ReservationSerializer(_reservations().get(pk=reservation.pk)).data, status=201
+        )
+
+
+class ReservationDetailView(GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ReservationSerializer
+
+    @extend_schema(
+        tags=[TAG_RESERVATIONS],
+        summary="예약 상세",
+        responses={200: ReservationSerializer, **errors(401, 404)},
+    )
+    def get(self, request, id: int):
+        reservation = selectors.reservation_for_user(request.user, request.institution, id)
+        if reservation.kind != Kind.BOOKING:
+            raise selectors.Http404
+        return Response(ReservationSerializer(_reservations().get(pk=reservation.pk)).data)
+
+
+class ManagerActionView(GenericAPIView):
+    """Base for staff actions: outsiders 404, residents and plain staff 403, before any lookup."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ReservationSerializer
+
+    def booking(self, request, id):
+        access.refuse_outsider(request.user, request.institution)
+        if not caps.can_manage_bookings(request.user, request.institution):
+            raise PermissionDenied
+        try:
+            return _reservations().get(pk=int(id))
+        except (Reservation.DoesNotExist, ValueError, OverflowError):
+            raise selectors.Http404 from None
+
+    def done(self, reservation):
+        return Response(ReservationSerializer(_reservations().get(pk=reservation.pk)).data)
+
+
+class ApproveView(ManagerActionView):
+    @extend_schema(
+        tags=[TAG_RESERVATIONS],
+        summary="승인 (감면·이용료 확정, 메모)",
+        request=BookingApproveSerializer,
+        responses={200: ReservationSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, id: int):
+        reservation = self.booking(request, id)
+        data = BookingApproveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        category = d.get("discount_category", None)
+        reservation = call_service(
+            services.reservation_approve,
+            actor=request.user,
+            reservation=reservation,
+            discount_category=category,
+            fee=d.get("fee"),
+            note=d.get("note", ""),
+        )
+        return self.done(reservation)
+
+
+class RejectView(ManagerActionView):
+    @extend_schema(
+        tags=[TAG_RESERVATIONS],
+        summary="반려 (사유 필수)",
+        request=BookingReasonSerializer,
+        responses={200: ReservationSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, id: int):
+        reservation = self.booking(request, id)
+        data = BookingReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reservation = call_service(
+            services.reservation_reject,
+            actor=request.user,
+            reservation=reservation,
+            reason=data.validated_data["reason"],
+        )
+        return self.done(reservation)
+
+
+class RecordPaymentView(ManagerActionView):
+    @extend_schema(
+        tags=[TAG_RESERVATIONS],
+        summary="결제 기록 (금액, 방법)",
+        request=BookingPaymentSerializer,
+        responses={200: ReservationSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, id: int):
+        reservation = self.booking(request, id)
+        data = BookingPaymentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        reservation = call_service(
+            services.reservation_record_payment,
+            actor=request.user,
+            reservation=reservation,
+            amount=d["amount"],
+            method=d["method"],
+            note=d.get("note", ""),
+        )
+        return self.done(reservation)
+
+
+class CancelView(GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ReservationSerializer
+
+    @extend_schema(
+        tags=[TAG_RESERVATIONS],
+        summary="취소 (신청자: 환불 기준 적용 / 담당자: 기관 취소, 전액 환불)",
+        request=BookingCancelSerializer,
+        responses={200: ReservationSerializer, **errors(400, 401, 404, 409)},
+    )
+    def post(self, request, id: int):
+        reservation = selectors.reservation_for_user(request.user, request.institution, id)
+        if reservation.kind != Kind.BOOKING:
+            raise selectors.Http404
+        data = BookingCancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        by_institution = reservation.applicant_id != request.user.pk
+        reservation = call_service(
+            services.reservation_cancel,
+            actor=request.user,
+            reservation=reservation,
+            reason=data.validated_data.get("reason", ""),
+            by_institution=by_institution,
+        )
+        return Response(ReservationSerializer(_reservations().get(pk=reservation.pk)).data)
