@@ -50,8 +50,6 @@ MESSAGES = {
 # Codes whose message is always ours: DRF's default text for them says less.
 _OWN_MESSAGE = {
     "not_authenticated",
-    "not_found",
-    "permission_denied",
     "not_acceptable",
     "unsupported_media_type",
     "parse_error",

@@ -125,4 +125,8 @@ def not_found(request, *args, **kwargs):
             match = None
         if match is not None and match.func is not not_found:
             message = _("주소 끝에 /를 붙여 주세요: %(path)s/") % {"path": request.path}
-    return JsonResponse(error_body("not_found", message), status=404)
+    return JsonResponse(
+        error_body("not_found", message),
+        status=404,
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
