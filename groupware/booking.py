@@ -94,10 +94,11 @@ def my_bookings(request, since):
 def request_booking(request, *, facility, start, end, purpose: str, headcount: int = 0):
     """Book through the engine. Raises RuntimeError when the engine is not there yet.
 
-    Assumed signature (facility_booking.services, keyword-only like every service):
-    ``reservation_request(*, actor, institution, facility, start, end, purpose=...,
-    headcount=..., ...) -> Reservation`` raising ValidationError / a conflict error.
-    Only the keywords the engine accepts are passed.
+    The engine's signature (facility_booking/services/reservations.py):
+    ``reservation_request(*, actor, facility, start, end, purpose, headcount, ...)``,
+    raising ``BookingError`` (a ValidationError) or ``SlotTaken`` (its subclass, a
+    conflict). Only the keywords the engine accepts are passed, so a later
+    ``institution=`` parameter is picked up without a change here.
     """
     services = _module("facility_booking.services")
     func = getattr(services, "reservation_request", None) if services else None
@@ -145,3 +146,22 @@ def cancel_booking(request, reservation_id, reason: str = ""):
         "reason": reason,
     }
     return func(**{k: v for k, v in offered.items() if k in params})
+
+
+FIELD_MAP = {"start": "start_time", "end": "end_time"}
+
+
+def form_error(error):
+    """The engine's ValidationError with its field names mapped onto the workspace form."""
+    from django.core.exceptions import ValidationError
+
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {FIELD_MAP.get(field, field): errors for field, errors in error.error_dict.items()}
+        )
+    return error
+
+
+def is_conflict(error) -> bool:
+    """SlotTaken (or any engine conflict): someone holds the slot already."""
+    return type(error).__name__ in ("SlotTaken", "InvalidTransition")

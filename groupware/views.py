@@ -415,29 +415,17 @@ def resources(request):
                     start=data["start"],
                     end=data["end"],
                     purpose=data["purpose"],
-                    headcount=data["headcount"] or 0,
+                    headcount=data["headcount"] or 1,
                 )
             except ValidationError as error:
-                apply_errors(form, error)
-                status = 400
+                # the engine names its fields start/end; the form splits them into time inputs
+                apply_errors(form, booking.form_error(error))
+                status = 409 if booking.is_conflict(error) else 400
             except RuntimeError:
                 form.add_error(
                     None, _("예약 기능을 준비하고 있습니다. 잠시 후 다시 시도해 주세요.")
                 )
                 status = 503
-            except Exception as error:  # the engine's conflict error (409)
-                if type(error).__name__ in (
-                    "Conflict",
-                    "BookingConflict",
-                    "ReservationConflict",
-                    "IntegrityError",
-                ):
-                    form.add_error(
-                        None, _("그 시간에는 이미 예약이 있습니다. 다른 시간을 선택해 주세요.")
-                    )
-                    status = 409
-                else:
-                    raise
             else:
                 label = getattr(reservation, "get_status_display", lambda: "")()
                 messages.success(
