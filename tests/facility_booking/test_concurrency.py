@@ -1,0 +1,173 @@
+"""Double booking is impossible: many concurrent requests for one slot, each on its
+own database connection, end with exactly one booking and clear conflicts for
+the rest (409 in the API, a form error on the page) — never a 500 or a duplicate.
+Uses committed data (``committed_db``) and removes everything it created."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from accounts.models import User
+from facility_booking.errors import MESSAGES, message
+from facility_booking.models import Facility, Reservation
+from portal.models import PortalEntry
+from tenants.models import Institution
+from tests.facility_booking.conftest import at, make_facility
+
+THREADS = 24
+
+
+@pytest.fixture
+def arena(committed_db):
+    """A committed facility in inst_a and THREADS committed residents; cleaned up after."""
+    institution = Institution.objects.get(slug="testa")
+    run = uuid.uuid4().hex[:8]
+    users = [
+        User.objects.create_user(
+            email=f"race{i}.{run}@test.kr",
+            password="x-pass-1234",
+            name=f"경쟁자{i}",
+            phone="010-0000-0000",
+        )
+        for i in range(THREADS)
+    ]
+    with schema_context(institution.schema_name):
+        facility = make_facility(name="경쟁 구장", max_active_per_person=1, buffer_minutes=30)
+    try:
+        yield institution, facility, users
+    finally:
+        with schema_context(institution.schema_name):
+            Reservation.objects.filter(facility=facility).delete()
+            Facility.objects.filter(pk=facility.pk).delete()
+            PortalEntry.objects.filter(owner__in=users).delete()
+            # Inside the schema: deleting a User also looks at tenant tables pointing to it.
+            User.objects.filter(pk__in=[u.pk for u in users]).delete()
+        connection.set_schema_to_public()
+
+
+def race(institution, users, send):
+    """Log everyone in first, then fire all requests at once from separate threads."""
+    clients = []
+    for user in users:
+        client = Client(HTTP_HOST=institution.primary_host, raise_request_exception=False)
+        client.force_login(user)
+        clients.append(client)
+    barrier = threading.Barrier(len(clients))
+    results = [None] * len(clients)
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = send(clients[index], index)
+        except Exception as error:  # noqa: BLE001 - reported by the assertions below
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def holding_rows(institution, facility):
+    with schema_context(institution.schema_name):
+        return list(
+            Reservation.objects.filter(
+                facility=facility, status__in=["requested", "approved", "paid"]
+            ).values_list("applicant_id", "start", "end")
+        )
+
+
+def test_api_same_slot_from_many_connections(arena):
+    institution, facility, users = arena
+    payload = {
+        "facility": facility.pk,
+        "start": at(3, 18).isoformat(),
+        "end": at(3, 20).isoformat(),
+        "purpose": "주말 풋살",
+        "headcount": 10,
+        "contact_phone": "010-0000-0000",
+    }
+
+    def send(client, index):
+        response = client.post("/api/v1/reservations/", payload, content_type="application/json")
+        return response.status_code, response.json()
+
+    results = race(institution, users, send)
+    codes = [r[0] for r in results if isinstance(r, tuple)]
+    assert len(codes) == THREADS, results
+    assert codes.count(201) == 1, codes
+    assert codes.count(409) == THREADS - 1, codes
+    for code, data in results:
+        if code == 409:
+            assert data["error"]["code"] == "conflict"
+            assert data["error"]["message"] == MESSAGES["slot_taken"]
+    rows = holding_rows(institution, facility)
+    assert len(rows) == 1
+
+
+def test_page_same_slot_and_overlapping_buffers(arena):
+    institution, facility, users = arena
+    day = at(4, 0).date().isoformat()
+
+    def send(client, index):
+        # Half ask for 10–12, half for 12–13 which collides with the 30-minute buffer.
+        start, end = ("10:00", "12:00") if index % 2 else ("12:00", "13:00")
+        response = client.post(
+            f"/facilities/{facility.pk}/apply/",
+            {
+                "date": day,
+                "start_time": start,
+                "end_time": end,
+                "purpose": "연습",
+                "headcount": "5",
+                "contact_phone": "010-0000-0000",
+                "action": "submit",
+            },
+        )
+        return response.status_code, response.content.decode()
+
+    results = race(institution, users, send)
+    codes = [r[0] for r in results if isinstance(r, tuple)]
+    assert len(codes) == THREADS, results
+    assert codes.count(302) == 1, codes
+    assert codes.count(409) == THREADS - 1, codes
+    assert all(MESSAGES["slot_taken"] in html for code, html in results if code == 409)
+    assert len(holding_rows(institution, facility)) == 1
+
+
+def test_per_person_limit_under_concurrency(arena):
+    """One person, limit 1, many different free slots at once: exactly one is stored."""
+    institution, facility, users = arena
+    person = users[0]
+    clients = [person] * 10
+
+    def send(client, index):
+        response = client.post(
+            "/api/v1/reservations/",
+            {
+                "facility": facility.pk,
+                "start": at(5, 8 + index).isoformat(),
+                "end": at(5, 9 + index).isoformat(),
+                "purpose": "개인 연습",
+                "headcount": 1,
+                "contact_phone": "010-0000-0000",
+            },
+            content_type="application/json",
+        )
+        return response.status_code, response.json()
+
+    results = race(institution, clients, send)
+    codes = [r[0] for r in results if isinstance(r, tuple)]
+    assert codes.count(201) == 1, results
+    assert codes.count(400) == 9, codes
+    limit = message("over_person_limit", limit=1)
+    assert all(data["error"]["message"] == limit for code, data in results if code == 400)
+    assert len(holding_rows(institution, facility)) == 1
