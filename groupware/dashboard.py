@@ -64,11 +64,12 @@ def approval_section(user, kind: str, limit: int = 5) -> Section:
         "waiting": ("waiting_for", "documents_waiting"),
         "en_route": ("in_progress_of", "drafts_en_route", "en_route"),
     }[kind]
+    url = {"waiting": "/staff/approval/box/waiting/", "en_route": "/staff/approval/box/in_progress/"}[kind]
     func = optional("groupware.approval.selectors", *names)
     if func is None:
         return Section(available=False, url="/staff/approval/")
     try:
-        return _as_section(func(user), limit, "/staff/approval/")
+        return _as_section(func(user), limit, url)
     except Exception:  # a parallel app's bug must not take the dashboard down  # noqa: BLE001
         logger.exception("approval selector failed")
         return Section(available=False, url="/staff/approval/")
