@@ -118,5 +118,5 @@ def gather(request, events_qs, start, end, *, overlays: bool = True, user_ids=No
     if overlays:
         items += leave_items(start, end, user_ids)
         items += booking_items(request, start, end)
-    items.sort(key=lambda i: (not i.all_day, i.start, i.title))
+    items.sort(key=lambda i: (i.local_start.date(), not i.all_day, i.start, i.title))
     return items

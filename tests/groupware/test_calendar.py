@@ -212,7 +212,7 @@ def test_month_view_shows_occurrences_leave_and_absences(world, cals, on_host, i
         .get("/staff/calendar/", {"date": "2026-11-15"})
         .content.decode()
     )
-    assert body.count('title="팀 주간회의"') == 5  # 2, 9, 16, 23, 30 November
+    assert body.count('title="팀 주간회의"') == 5 * 2  # grid cell + list, for 2, 9, 16, 23, 30 Nov  # 2, 9, 16, 23, 30 November
     assert f"{world.staff_a2.name} 출장" in body
     week = (
         on_host(world.inst_a, world.staff_a)
@@ -342,7 +342,7 @@ def test_all_day_event_via_page(world, cals, on_host, in_schema):
         .get("/staff/calendar/", {"date": "2026-12-01"})
         .content.decode()
     )
-    assert body.count('title="워크숍"') == 2
+    assert body.count('title="워크숍"') == 2 + 1  # two grid cells, one list entry
 
 
 def test_schedule_seed_month_of_events(world, in_schema):
