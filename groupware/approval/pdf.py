@@ -93,7 +93,10 @@ def _signature(profile) -> str:
 
 
 def pdf_context(document: Document) -> dict:
-    institution = connection.tenant
+    from tenants.models import Institution
+
+    # schema_context() gives a bare tenant; the letterhead needs the full row
+    institution = Institution.objects.filter(schema_name=connection.schema_name).first()
     attachments = list(document.attachments.all())
     body = document.body
     if not attachments:

@@ -537,7 +537,12 @@ def _establish(document, actor, institution) -> None:
         from groupware.models import StaffProfile
 
         # one approval at a time per person, so two requests cannot both spend the last days
-        list(StaffProfile.objects.select_for_update().filter(user_id=document.drafter_id))
+        list(
+            StaffProfile.objects.select_for_update()
+            .filter(user_id=document.drafter_id)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
         _check_leave_balance(document.drafter, leave, document_id=document.pk, approved_only=True)
     numbering.issue_number(document, institution)
     transition(document, Action.APPROVE, State.APPROVED)

@@ -1,0 +1,56 @@
+"""The official-document PDF: generated on approval (after commit), stored, text extractable."""
+
+import datetime
+import io
+
+from django.utils import timezone
+from pypdf import PdfReader
+
+from groupware.approval import services
+from groupware.approval.models import Document
+from groupware.approval.pdf import body_with_end_mark, korean_date
+from groupware.models import Absence
+from tests.approval.conftest import line, submitted
+
+
+def test_end_mark_and_dates():
+    assert body_with_end_mark("<p>가</p><p>나</p>") == "<p>가</p><p>나 끝.</p>"
+    assert body_with_end_mark("<table><tr><td>1</td></tr></table>").endswith("이하 빈칸</p>")
+    assert korean_date(datetime.date(2026, 11, 25)) == "2026. 11. 25."
+
+
+def test_pdf_generated_on_commit_has_number_title_signers(org, django_capture_on_commit_callbacks):
+    doc = submitted(
+        org,
+        form="expense",
+        title="공연장 음향장비 구입",
+        body="<ol><li>목적<ol><li>노후 장비 교체</li></ol></li></ol>",
+        steps=line(org, ("review", org.reviewer), ("approve", org.director)),
+    )
+    services.document_approve(
+        actor=org.reviewer, institution=org.inst, document=doc, opinion="적정"
+    )
+    # the director is away: the head signs as deputy → both 전결 and 대결
+    now = timezone.now()
+    Absence.objects.create(
+        user=org.director,
+        kind=Absence.Kind.TRAINING,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=3),
+        deputy=org.head,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    doc = Document.objects.get(pk=doc.pk)
+    assert doc.pdf.name.startswith("private/approval/")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(doc.pdf.read())).pages)
+    compact = text.replace(" ", "").replace("\xa0", "").replace("\n", "")
+    assert doc.number in compact  # 문화예술팀-1
+    assert "공연장음향장비구입" in compact
+    for name in ("직원에이", "직원에이둘", "관리자에이"):
+        assert name in compact
+    assert "전결" in compact and "대결" in compact
+    assert "(의견있음)" in compact
+    assert "가나시문화재단" in compact and "내부결재" in compact
+    assert korean_date(doc.enforced_on).replace(" ", "") in compact
+    assert "1/1" in compact  # page numbers
