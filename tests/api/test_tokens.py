@@ -256,3 +256,21 @@ def test_token_pages_need_login(world, apex):
     client = apex()
     assert client.get("/accounts/tokens/new/").status_code == 302
     assert client.post("/accounts/tokens/1/revoke/").status_code == 302
+
+
+def test_token_opens_the_api_only_not_web_pages(world, make_token, bearer):
+    """A Bearer token is not a browser session: web pages still ask to sign in."""
+    _token, raw = make_token(world.admin_a)
+    client = bearer(world.inst_a.primary_host, raw)
+    assert client.get("/api/v1/me/").status_code == 200
+    assert client.get("/accounts/profile/").status_code == 302
+    assert client.get("/manage/members/").status_code in (302, 403)
+
+
+def test_invalid_token_with_valid_session_fails_closed(world):
+    """A wrong token is not ignored in favour of the session."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION="Bearer acs_nope")
+    client.force_login(world.resident)
+    assert client.get("/api/v1/me/").status_code == 401
