@@ -1,0 +1,66 @@
+"""Background work of facility booking. Every task carries the schema it acts in
+and runs inside ``schema_context`` (the worker starts in the public schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+from django_tenants.utils import schema_context
+
+from facility_booking.models import Kind, Reservation, Status
+
+
+def expire_overdue_here(*, now=None) -> int:
+    """Expire approved, unpaid bookings past their payment deadline in the current schema."""
+    now = now or timezone.now()
+    from facility_booking.services import reservation_expire
+
+    due = Reservation.objects.filter(
+        kind=Kind.BOOKING, status=Status.APPROVED, total_amount__gt=0, payment_due__lt=now
+    ).order_by("payment_due")
+    return sum(1 for r in due if reservation_expire(reservation=r, now=now))
+
+
+def send_reminders_here(*, now=None) -> int:
+    """E-mail everyone whose confirmed booking starts tomorrow (local date), once each."""
+    now = now or timezone.now()
+    from facility_booking.services import reservation_send_reminder
+
+    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(0)))
+    end = start + dt.timedelta(days=1)
+    upcoming = Reservation.objects.filter(
+        kind=Kind.BOOKING,
+        status__in=[Status.APPROVED, Status.PAID],
+        reminder_sent_at__isnull=True,
+        start__gte=start,
+        start__lt=end,
+    ).order_by("start")
+    return sum(1 for r in upcoming if reservation_send_reminder(reservation=r, now=now))
+
+
+@task()
+def expire_reservations(*, schema_name: str) -> int:
+    """Task: expire overdue unpaid bookings of one institution."""
+    with schema_context(schema_name):
+        return expire_overdue_here()
+
+
+@task()
+def send_reminders(*, schema_name: str) -> int:
+    """Task: day-before reminders of one institution."""
+    with schema_context(schema_name):
+        return send_reminders_here()
+
+
+def active_schemas() -> list[str]:
+    from tenants.models import Institution
+
+    return list(
+        Institution.objects.filter(status=Institution.Status.ACTIVE)
+        .exclude(schema_name="public")
+        .order_by("schema_name")
+        .values_list("schema_name", flat=True)
+    )
