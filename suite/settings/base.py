@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStateEnum": "groupware.approval.models.State",
+        "ApprovalStepStatusEnum": "groupware.approval.models.StepStatus",
+        "LeaveKindEnum": "groupware.approval.models.LeaveKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.postprocess_error_responses",
