@@ -120,8 +120,10 @@ class StaffProfile(models.Model):
     )
     extension = models.CharField(_("내선번호"), max_length=20, blank=True)
     duties = models.CharField(_("담당 업무"), max_length=200, blank=True)
-    photo = models.ImageField(_("사진"), upload_to="staff/", blank=True)
-    signature = models.ImageField(_("서명 이미지"), upload_to="signatures/", blank=True)
+    # Under private/: /media/ never serves these; the directory serves photos to
+    # colleagues only, and signatures are read from disk by the approval PDF.
+    photo = models.ImageField(_("사진"), upload_to="private/staff/", blank=True)
+    signature = models.ImageField(_("서명 이미지"), upload_to="private/signatures/", blank=True)
     is_department_head = models.BooleanField(_("부서장"), default=False)
     annual_leave_days = models.DecimalField(
         _("연차 부여일수"), max_digits=4, decimal_places=1, default=15

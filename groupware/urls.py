@@ -10,6 +10,7 @@ urlpatterns = [
     path("directory/<int:user_id>/", views.person, name="person"),
     path("directory/<int:user_id>/vcard.vcf", views.person_vcard, name="person_vcard"),
     path("directory/<int:user_id>/edit/", views.person_edit, name="person_edit"),
+    path("directory/<int:user_id>/photo/", views.person_photo, name="person_photo"),
     path("org/", views.org_chart, name="org_chart"),
     path("org/departments/", views.departments, name="departments"),
     path("org/departments/<int:pk>/move/", views.department_move, name="department_move"),

@@ -146,6 +146,24 @@ def person_vcard(request, user_id: int):
 
 
 @workspace_view
+def person_photo(request, user_id: int):
+    """A colleague's photo, for members of this institution only (stored under private/)."""
+    from django.http import FileResponse
+
+    _user, profile = _person(request, user_id)
+    if profile is None or not profile.photo:
+        raise Http404
+    try:
+        handle = profile.photo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@workspace_view
 @require_http_methods(["GET", "POST"])
 def person_edit(request, user_id: int):
     """Admins edit a member's place in the chart; a member edits their own contact fields."""

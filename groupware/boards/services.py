@@ -320,3 +320,40 @@ def board_create(
         summary=_("게시판 생성: %(name)s") % {"name": name},
     )
     return board
+
+
+@transaction.atomic
+def board_update(*, actor, institution, board: Board, **changes) -> Board:
+    """Change a board's name, description or who may read and post (admins)."""
+    if not board_access.can_manage_boards(actor, institution):
+        raise PermissionDenied
+    allowed = {
+        "name", "kind", "description", "department", "read_access", "write_access",
+        "allow_comments", "order", "is_active",
+    }  # fmt: skip
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"unknown fields: {unknown}")
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+        if not changes["name"]:
+            raise ValidationError({"name": ERRORS["name_required"]})
+        if Board.objects.filter(name=changes["name"]).exclude(pk=board.pk).exists():
+            raise ValidationError({"name": ERRORS["name_taken"]})
+    department = changes.get("department", board.department)
+    read_access = changes.get("read_access", board.read_access)
+    write_access = changes.get("write_access", board.write_access)
+    if department is None and "department" in (read_access, write_access):
+        raise ValidationError({"department": ERRORS["department_required"]})
+    for field, value in changes.items():
+        setattr(board, field, value)
+    board.save()
+    audit_record(
+        actor=actor,
+        action="board.update",
+        target=board,
+        summary=_("게시판 설정 변경: %(name)s") % {"name": board.name},
+        data={k: str(v) for k, v in changes.items()},
+    )
+    return board

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.board_create, name="board_create"),
     path("<int:pk>/", views.board, name="board"),
     path("<int:pk>/write/", views.post_create, name="post_create"),
+    path("<int:pk>/settings/", views.board_edit, name="board_edit"),
     path("posts/<int:pk>/", views.post, name="post"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("posts/<int:pk>/delete/", views.post_delete, name="post_delete"),

@@ -300,3 +300,39 @@ def board_create(request):
             request, "boards/board_form.html", {"form": form, "active": "boards"}, status=400
         )
     return render(request, "boards/board_form.html", {"form": form, "active": "boards"})
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def board_edit(request, pk: int):
+    """Board settings: who may read, who may post (admins)."""
+    board = board_access.board_for(request.user, request.institution, pk)
+    if not board_access.can_manage_boards(request.user, request.institution):
+        raise PermissionDenied
+    initial = {
+        "name": board.name,
+        "kind": board.kind,
+        "description": board.description,
+        "department": board.department_id,
+        "read_access": board.read_access,
+        "write_access": board.write_access,
+        "allow_comments": board.allow_comments,
+    }
+    form = BoardForm(request.POST or None, initial=initial)
+    context = {"form": form, "board": board, "active": "boards"}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.board_update(
+                    actor=request.user,
+                    institution=request.institution,
+                    board=board,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("게시판 설정을 저장했습니다."))
+                return redirect("boards:board", pk=board.pk)
+        return render(request, "boards/board_form.html", context, status=400)
+    return render(request, "boards/board_form.html", context)

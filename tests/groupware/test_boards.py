@@ -361,3 +361,35 @@ def test_boards_seed_idempotent(world, in_schema):
         assert Post.objects.count() == count >= 10
         assert Board.objects.filter(kind="department").count() >= 2
         assert Post.objects.filter(is_public=True).exists()
+
+
+def test_board_settings_change_who_may_read(world, boards, on_host, in_schema):
+    free = boards["free"]
+    url = f"/staff/boards/{free.pk}/settings/"
+    assert on_host(world.inst_a, world.staff_a).get(url).status_code == 403
+    assert on_host(world.inst_a, world.admin_b).get(url).status_code == 404
+    admin = on_host(world.inst_a, world.admin_a)
+    refused = admin.post(
+        url,
+        {
+            "name": "자유게시판",
+            "kind": "free",
+            "read_access": "department",
+            "write_access": "members",
+        },
+    )
+    assert refused.status_code == 400 and "부서를 선택해 주세요" in refused.content.decode()
+    changed = admin.post(
+        url,
+        {
+            "name": "기획팀 자유",
+            "kind": "free",
+            "department": boards["dept"].department_id,
+            "read_access": "department",
+            "write_access": "department",
+            "allow_comments": "on",
+        },
+    )
+    assert changed.status_code == 302
+    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{free.pk}/").status_code == 403
+    assert on_host(world.inst_a, world.staff_a).get(f"/staff/boards/{free.pk}/").status_code == 200

@@ -212,7 +212,9 @@ def test_month_view_shows_occurrences_leave_and_absences(world, cals, on_host, i
         .get("/staff/calendar/", {"date": "2026-11-15"})
         .content.decode()
     )
-    assert body.count('title="팀 주간회의"') == 5 * 2  # grid cell + list, for 2, 9, 16, 23, 30 Nov  # 2, 9, 16, 23, 30 November
+    assert (
+        body.count('title="팀 주간회의"') == 5 * 2
+    )  # grid cell + list, for 2, 9, 16, 23, 30 Nov  # 2, 9, 16, 23, 30 November
     assert f"{world.staff_a2.name} 출장" in body
     week = (
         on_host(world.inst_a, world.staff_a)

@@ -71,3 +71,42 @@ def test_person_page_and_vcard(world, org, on_host):
 def test_members_without_profile_are_listed_as_unplaced(world, on_host):
     body = on_host(world.inst_a, world.staff_a).get("/staff/directory/").content.decode()
     assert "부서 미배치" in body and world.staff_a2.name in body
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), "navy").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_photo_is_private_and_served_to_colleagues(world, org, on_host, in_schema):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from groupware.models import StaffProfile
+
+    own = on_host(world.inst_a, world.staff_a)
+    response = own.post(
+        f"/staff/directory/{world.staff_a.pk}/edit/",
+        {
+            "extension": "321",
+            "photo": SimpleUploadedFile("me.png", _png(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 302
+    with in_schema(world.inst_a):
+        photo = StaffProfile.objects.get(user=world.staff_a).photo
+    assert photo.name.startswith("private/staff/")
+    url = f"/staff/directory/{world.staff_a.pk}/photo/"
+    assert on_host(world.inst_a, world.staff_a2).get(url).status_code == 200
+    assert on_host(world.inst_a, world.staff_b).get(url).status_code == 404
+    assert on_host(world.inst_a, world.resident).get(url).status_code == 403
+    assert (
+        on_host(world.inst_a).get(f"/media/{world.inst_a.schema_name}/{photo.name}").status_code
+        == 404
+    )
+    with in_schema(world.inst_a):
+        photo.delete(save=False)
