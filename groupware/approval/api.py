@@ -177,7 +177,7 @@ def action_view(name, input_serializer, call, summary):
             summary=summary,
             request=input_serializer,
             responses={
-                200: s.DocumentSerializer,
+                (201 if name == "redraft" else 200): s.DocumentSerializer,
                 400: INVALID,
                 403: FORBIDDEN,
                 404: NOT_FOUND,

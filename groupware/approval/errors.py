@@ -39,7 +39,7 @@ MESSAGES = {
     "leave_half_one_day": "반차는 하루만 신청할 수 있습니다.",
     "leave_no_workdays": "신청 기간에 근무일이 없습니다.",
     "leave_balance": "남은 연차({remaining}일)보다 많이 신청할 수 없습니다. (신청 {days}일)",
-    "leave_year": "휴가는 한 해 안에서 신청해 주세요.",
+    "leave_year": "휴가는 작년·올해·내년 중 한 해 안에서 신청해 주세요.",
     "favourite_name_required": "결재선 이름을 입력해 주세요.",
     "delegation_position_required": "전결권자 직위를 선택해 주세요.",
     # not allowed (403)

@@ -74,6 +74,8 @@ def document_for(user, pk) -> Document:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
     document = visible_documents(user).filter(pk=pk).first()
     if document is None:
         raise Http404

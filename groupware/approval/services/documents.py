@@ -173,7 +173,8 @@ def _clean_leave(leave: dict | None) -> dict:
             raise invalid("leave_required", "leave") from None
     if end < start:
         raise invalid("leave_dates", "leave")
-    if start.year != end.year:
+    this_year = timezone.localdate().year
+    if start.year != end.year or not this_year - 1 <= start.year <= this_year + 1:
         raise invalid("leave_year", "leave")
     if kind == LeaveKind.HALF and end != start:
         raise invalid("leave_half_one_day", "leave")
