@@ -1,0 +1,433 @@
+"""Demo data: realistic facilities with rules, fees and discounts, and bookings in
+every state over the coming weeks. Runs inside the institution's schema; idempotent
+(facilities by name, bookings only the first time a facility is seeded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from facility_booking import services
+from facility_booking.errors import BookingError
+from facility_booking.models import Facility, Reservation
+from facility_booking.rules import aware, closure_reason
+
+WEEKDAYS = range(5)
+ALL_DAYS = range(7)
+
+CONDITIONS = (
+    "1. 허가된 목적과 시간 외 사용 금지\n"
+    "2. 시설·장비 훼손 시 원상 복구 또는 배상\n"
+    "3. 실내 취식 및 흡연 금지\n"
+    "4. 사용 후 정리·정돈 및 담당자 확인"
+)
+
+HALL = {
+    "name": "대공연장",
+    "kind": "hall",
+    "capacity": 300,
+    "description": "객석 300석 규모의 공연장. 음악회, 연극, 강연, 졸업식 등에 이용할 수 있습니다.",
+    "building": "문화예술회관",
+    "floor": "1층",
+    "amenities": ["sound", "lighting", "piano", "projector", "parking", "aircon"],
+    "accessibility": ["wheelchair", "elevator", "accessible_toilet", "hearing_loop"],
+    "slot_minutes": 60,
+    "min_minutes": 120,
+    "max_minutes": 480,
+    "window_open_days": 60,
+    "window_close_hours": 72,
+    "buffer_minutes": 60,
+    "max_active_per_person": 2,
+    "approval_required": True,
+    "payment_days": 3,
+    "base_fee": 120000,
+    "evening_surcharge_percent": 30,
+    "weekend_surcharge_percent": 20,
+    "holiday_surcharge_percent": 20,
+    "conditions": CONDITIONS + "\n5. 무대 장치 사용은 사전 협의",
+    "_hours": (ALL_DAYS, dt.time(9), dt.time(22)),
+    "_discounts": {
+        "disability": 50,
+        "national_merit": 50,
+        "basic_livelihood": 100,
+        "senior": 30,
+        "multi_child": 30,
+        "city_resident": 10,
+    },
+    "_equipment": [("무선 마이크 추가(4대)", 20000), ("빔프로젝터·스크린", 30000)],
+}
+
+SEMINAR = {
+    "kind": "meeting_room",
+    "description": "세미나, 교육, 동아리 모임에 알맞은 회의실입니다.",
+    "building": "문화예술회관",
+    "floor": "3층",
+    "amenities": ["projector", "whiteboard", "wifi", "aircon"],
+    "accessibility": ["wheelchair", "elevator", "accessible_toilet"],
+    "slot_minutes": 30,
+    "min_minutes": 60,
+    "max_minutes": 240,
+    "window_open_days": 30,
+    "window_close_hours": 24,
+    "buffer_minutes": 0,
+    "max_active_per_person": 3,
+    "approval_required": False,
+    "payment_days": 2,
+    "base_fee": 5000,
+    "evening_surcharge_percent": 20,
+    "conditions": CONDITIONS,
+    "_hours": (WEEKDAYS, dt.time(9), dt.time(21)),
+    "_discounts": {"senior": 50, "disability": 50, "multi_child": 30, "city_resident": 10},
+}
+
+STUDIO = {
+    "name": "다목적 연습실",
+    "kind": "studio",
+    "capacity": 25,
+    "description": "거울과 방음 시설을 갖춘 연습실. 무용, 합창, 밴드 연습에 이용할 수 있습니다.",
+    "building": "문화예술회관",
+    "floor": "지하 1층",
+    "amenities": ["sound", "piano", "aircon", "locker"],
+    "accessibility": ["elevator"],
+    "slot_minutes": 60,
+    "min_minutes": 60,
+    "max_minutes": 180,
+    "window_open_days": 14,
+    "window_close_hours": 12,
+    "buffer_minutes": 0,
+    "max_active_per_person": 2,
+    "approval_required": True,
+    "payment_days": 2,
+    "base_fee": 15000,
+    "weekend_surcharge_percent": 10,
+    "conditions": CONDITIONS + "\n5. 실내화 착용",
+    "_hours": (ALL_DAYS, dt.time(10), dt.time(22)),
+    "_discounts": {"senior": 30, "disability": 50, "basic_livelihood": 100},
+}
+
+GYM = {
+    "name": "실내체육관",
+    "kind": "gym",
+    "capacity": 200,
+    "description": "농구·배구·배드민턴 코트. 관람석 150석.",
+    "building": "종합운동장 체육관동",
+    "floor": "1층",
+    "amenities": ["shower", "locker", "parking", "sound", "aircon"],
+    "accessibility": ["wheelchair", "accessible_toilet", "accessible_parking"],
+    "slot_minutes": 60,
+    "min_minutes": 60,
+    "max_minutes": 240,
+    "window_open_days": 30,
+    "window_close_hours": 24,
+    "buffer_minutes": 30,
+    "max_active_per_person": 2,
+    "approval_required": True,
+    "payment_days": 2,
+    "base_fee": 40000,
+    "evening_surcharge_percent": 30,
+    "weekend_surcharge_percent": 20,
+    "holiday_surcharge_percent": 20,
+    "conditions": CONDITIONS + "\n5. 실내 전용 운동화 착용",
+    "_hours": (ALL_DAYS, dt.time(6), dt.time(22)),
+    "_discounts": {
+        "disability": 50,
+        "national_merit": 50,
+        "senior": 30,
+        "multi_child": 30,
+        "basic_livelihood": 100,
+        "city_resident": 20,
+    },
+    "_equipment": [("배구 네트·공 세트", 5000), ("전광판", 10000)],
+}
+
+FIELD = {
+    "name": "인조잔디 축구장",
+    "kind": "field",
+    "capacity": 44,
+    "description": "정규 규격 인조잔디 축구장(야간 조명). 주말 경기는 신청이 몰리니 일찍 신청하세요.",
+    "building": "종합운동장",
+    "floor": "",
+    "amenities": ["lighting", "shower", "parking", "locker"],
+    "accessibility": ["accessible_toilet", "accessible_parking"],
+    "slot_minutes": 120,
+    "min_minutes": 120,
+    "max_minutes": 240,
+    "window_open_days": 14,
+    "window_close_hours": 48,
+    "buffer_minutes": 0,
+    "max_active_per_person": 1,
+    "approval_required": True,
+    "payment_days": 1,
+    "base_fee": 60000,
+    "evening_surcharge_percent": 50,
+    "weekend_surcharge_percent": 30,
+    "holiday_surcharge_percent": 30,
+    "closes_on_holidays": False,
+    "conditions": CONDITIONS + "\n5. 스파이크(쇠징) 축구화 사용 금지",
+    "_hours": (ALL_DAYS, dt.time(6), dt.time(22)),
+    "_discounts": {"disability": 50, "senior": 30, "city_resident": 20},
+}
+
+INTERNAL_ROOM = {
+    "kind": "meeting_room",
+    "visibility": "internal",
+    "capacity": 8,
+    "description": "직원 전용 회의실 (즉시 확정).",
+    "floor": "사무동 2층",
+    "amenities": ["video_conf", "whiteboard", "wifi"],
+    "slot_minutes": 30,
+    "min_minutes": 30,
+    "max_minutes": 240,
+    "window_open_days": 60,
+    "window_close_hours": 0,
+    "max_active_per_person": 10,
+    "approval_required": False,
+    "base_fee": 0,
+    "_hours": (WEEKDAYS, dt.time(8), dt.time(20)),
+}
+
+VEHICLE = {
+    "name": "업무용 승합차 (12가 3456)",
+    "kind": "vehicle",
+    "visibility": "internal",
+    "capacity": 11,
+    "description": "출장·행사 지원용 11인승 승합차. 운행 일지를 작성해 주세요.",
+    "floor": "",
+    "amenities": [],
+    "slot_minutes": 60,
+    "min_minutes": 60,
+    "max_minutes": 600,
+    "window_open_days": 30,
+    "window_close_hours": 0,
+    "max_active_per_person": 3,
+    "approval_required": True,
+    "base_fee": 0,
+    "_hours": (ALL_DAYS, dt.time(7), dt.time(22)),
+}
+
+CATALOGUE = {
+    "culture": [
+        HALL,
+        {**SEMINAR, "name": "세미나실 A", "capacity": 30},
+        {**SEMINAR, "name": "세미나실 B", "capacity": 16, "base_fee": 3000},
+        STUDIO,
+        {**INTERNAL_ROOM, "name": "소회의실 (직원 전용)"},
+        VEHICLE,
+    ],
+    "sports": [
+        GYM,
+        FIELD,
+        {
+            **SEMINAR,
+            "name": "회의실 1",
+            "capacity": 20,
+            "building": "종합운동장 본관",
+            "floor": "2층",
+        },
+        {
+            **SEMINAR,
+            "name": "회의실 2",
+            "capacity": 12,
+            "building": "종합운동장 본관",
+            "floor": "2층",
+        },
+        {**INTERNAL_ROOM, "name": "직원 회의실"},
+        {**VEHICLE, "name": "업무용 승용차 (34나 7890)", "capacity": 4},
+    ],
+}
+
+REFUND_TIERS = [(7, 100), (3, 90), (1, 70), (0, 0)]
+
+
+def seed_institution(*, institution, people) -> None:
+    """Facilities (by name) and, for newly seeded ones, a spread of bookings."""
+    admin = people["admin"]
+    catalogue = CATALOGUE.get(institution.slug) or CATALOGUE["culture"]
+    for spec in catalogue:
+        facility = Facility.objects.filter(name=spec["name"]).first()
+        if facility is not None:
+            continue
+        fields = {k: v for k, v in spec.items() if not k.startswith("_")}
+        fields.setdefault("address", institution.address)
+        fields.setdefault("contact_name", people["facility"].name)
+        fields.setdefault("contact_phone", institution.phone)
+        facility = services.facility_create(actor=admin, **fields)
+        days, opens, closes = spec["_hours"]
+        services.facility_set_hours(
+            actor=admin, facility=facility, hours={d: (opens, closes) for d in days}
+        )
+        if spec.get("_discounts"):
+            services.facility_set_discounts(
+                actor=admin, facility=facility, discounts=spec["_discounts"]
+            )
+        if facility.is_public:
+            services.facility_set_refund_tiers(actor=admin, facility=facility, tiers=REFUND_TIERS)
+        if spec.get("_equipment"):
+            services.facility_set_equipment(
+                actor=admin, facility=facility, items=spec["_equipment"]
+            )
+        _seed_bookings(facility, people)
+
+
+def _open_day(facility: Facility, day: dt.date, hour: int) -> dt.date:
+    """The first day from ``day`` on which the facility is open at ``hour``."""
+    for _ in range(30):
+        hours = next((h for h in facility.hours.all() if h.weekday == day.weekday()), None)
+        if (
+            hours
+            and not closure_reason(facility, day)
+            and hours.opens <= dt.time(hour)
+            and dt.time(min(hour + 2, 23)) <= hours.closes
+        ):
+            return day
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _book(facility, person, day_offset, hour, *, now=None, hours=2, manager=None, **extra):
+    """Request a booking judged at ``now`` (default: 5 days before it starts)."""
+    today = timezone.localdate()
+    day = _open_day(facility, today + dt.timedelta(days=day_offset), hour)
+    start = aware(day, dt.time(hour))
+    minutes = max(facility.min_minutes, min(hours * 60, facility.max_minutes))
+    minutes -= minutes % facility.slot_minutes
+    end = start + dt.timedelta(minutes=minutes)
+    now = now or min(timezone.now(), start - dt.timedelta(days=5))
+    if start - dt.timedelta(days=facility.window_open_days) > now:
+        now = start - dt.timedelta(days=max(facility.window_open_days - 1, 0), hours=-1)
+    kwargs = {
+        "facility": facility,
+        "start": start,
+        "end": end,
+        "purpose": extra.pop("purpose", "동호회 정기 모임"),
+        "headcount": min(extra.pop("headcount", 12), facility.capacity),
+        "contact_phone": person.phone or "010-0000-0000",
+        "now": now,
+        **extra,
+    }
+    try:
+        return services.reservation_request(actor=person, **kwargs)
+    except BookingError as error:
+        if error.booking_code != "over_person_limit" or manager is None:
+            return None
+    try:  # over the per-person limit online: taken by phone instead (staff may)
+        return services.reservation_request(
+            actor=manager, applicant=person, on_behalf=True, **kwargs
+        )
+    except BookingError:
+        return None
+
+
+def _seed_bookings(facility: Facility, people) -> None:
+    if Reservation.objects.filter(facility=facility).exists():
+        return
+    residents = list(people.get("residents") or [])
+    manager = people["facility"]
+    staff = [people[k] for k in sorted(people) if k.startswith("staff")]
+    if not facility.is_public:
+        for i, person in enumerate(staff[:3]):
+            _book(facility, person, 1 + i, 10 + i, purpose="부서 회의", headcount=4)
+        return
+    if not residents:
+        return
+    r1, r2, r3 = (residents * 3)[:3]
+    now = timezone.now()
+    discounts = list(facility.discounts.values_list("category", flat=True))
+
+    # requested (some with a claimed discount), oldest first in the queue
+    _book(
+        facility,
+        r1,
+        9,
+        10,
+        manager=manager,
+        purpose="합창단 정기 연습",
+        discount_categories=discounts[:1],
+    )
+    _book(
+        facility, r2, 11, 14, manager=manager, purpose="주민 강좌", organisation="행복동 주민자치회"
+    )
+
+    # approved, awaiting payment
+    r = _book(facility, r3, 12, 18, manager=manager, purpose="가족 행사")
+    if r and r.status == "requested":
+        services.reservation_approve(actor=manager, reservation=r, note="결제 안내 완료")
+
+    # paid
+    r = _book(facility, r1, 14, 10, manager=manager, purpose="청소년 오케스트라 공연", headcount=80)
+    if r:
+        if r.status == "requested":
+            r = services.reservation_approve(actor=manager, reservation=r)
+        if r.total_amount:
+            services.reservation_record_payment(
+                actor=manager, reservation=r, amount=r.total_amount, method="bank_transfer"
+            )
+
+    # rejected
+    r = _book(facility, r2, 16, 10, manager=manager, purpose="상업 홍보 행사")
+    if r and r.status == "requested":
+        services.reservation_reject(
+            actor=manager, reservation=r, reason="영리 목적의 행사는 대관할 수 없습니다."
+        )
+
+    # cancelled by the applicant, and by the institution
+    r = _book(facility, r3, 18, 14, manager=manager, purpose="생일 파티")
+    if r:
+        services.reservation_cancel(actor=r3, reservation=r, reason="일정 변경")
+    r = _book(facility, r1, 20, 10, manager=manager, purpose="봉사단 발대식")
+    if r:
+        if r.status == "requested":
+            r = services.reservation_approve(actor=manager, reservation=r)
+        if r.total_amount:
+            r = services.reservation_record_payment(
+                actor=manager, reservation=r, amount=r.total_amount, method="card_on_site"
+            )
+        services.reservation_cancel(
+            actor=manager, reservation=r, by_institution=True, reason="시설 긴급 보수 공사"
+        )
+
+    # expired: approved long ago, never paid
+    r = _book(facility, r2, 6, 18, manager=manager, purpose="동창회")
+    if r:
+        if r.status == "requested":
+            r = services.reservation_approve(
+                actor=manager, reservation=r, now=now - dt.timedelta(days=4)
+            )
+        if r.total_amount:
+            services.reservation_expire(reservation=r, now=now)
+
+    # completed and no-show, in the past week
+    past_now = now - dt.timedelta(days=14)
+    r = _book(facility, r3, -5, 10, manager=manager, now=past_now, purpose="바둑 교실")
+    if r:
+        if r.status == "requested":
+            r = services.reservation_approve(actor=manager, reservation=r, now=past_now)
+        if r.total_amount:
+            r = services.reservation_record_payment(
+                actor=manager, reservation=r, amount=r.total_amount, method="cash"
+            )
+        services.reservation_complete(actor=manager, reservation=r, now=now)
+    r = _book(facility, r2, -3, 14, manager=manager, now=past_now, purpose="탁구 동호회")
+    if r:
+        if r.status == "requested":
+            r = services.reservation_approve(actor=manager, reservation=r, now=past_now)
+        if r.total_amount:
+            r = services.reservation_record_payment(
+                actor=manager, reservation=r, amount=r.total_amount, method="bank_transfer"
+            )
+        services.reservation_mark_no_show(actor=manager, reservation=r, now=now)
+
+    # a maintenance block
+    day = _open_day(facility, timezone.localdate() + dt.timedelta(days=21), 9)
+    try:
+        services.block_create(
+            actor=manager,
+            facility=facility,
+            start=aware(day, dt.time(9)),
+            end=aware(day, dt.time(13)),
+            reason="maintenance",
+            note="정기 안전 점검",
+        )
+    except BookingError:
+        pass

@@ -1,0 +1,26 @@
+"""The demo seed: realistic facilities and bookings in every state; idempotent."""
+
+from django_tenants.utils import schema_context
+
+from facility_booking.models import Facility, Reservation, Status
+from facility_booking.seed import seed_institution
+
+
+def test_seed_is_idempotent_and_covers_every_state(world):
+    people = {
+        "admin": world.admin_a,
+        "facility": world.manager_a,
+        "staff1": world.staff_a,
+        "staff2": world.staff_a2,
+        "residents": [world.resident, world.resident2],
+    }
+    with schema_context(world.inst_a.schema_name):
+        seed_institution(institution=world.inst_a, people=people)
+        counts = (Facility.objects.count(), Reservation.objects.count())
+        seed_institution(institution=world.inst_a, people=people)
+        assert (Facility.objects.count(), Reservation.objects.count()) == counts
+        hall = Facility.objects.get(name="대공연장")
+        assert hall.capacity == 300 and hall.discounts.count() == 6 and hall.hours.count() == 7
+        assert Facility.objects.filter(visibility="internal", kind="vehicle").exists()
+        states = set(Reservation.objects.values_list("status", flat=True))
+        assert states == set(Status.values), set(Status.values) - states
