@@ -4,6 +4,7 @@ every state over the coming weeks. Runs inside the institution's schema; idempot
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.utils import timezone
@@ -420,7 +421,7 @@ def _seed_bookings(facility: Facility, people) -> None:
 
     # a maintenance block
     day = _open_day(facility, timezone.localdate() + dt.timedelta(days=21), 9)
-    try:
+    with contextlib.suppress(BookingError):  # the slot is taken: no block then
         services.block_create(
             actor=manager,
             facility=facility,
@@ -429,5 +430,3 @@ def _seed_bookings(facility: Facility, people) -> None:
             reason="maintenance",
             note="정기 안전 점검",
         )
-    except BookingError:
-        pass
