@@ -101,17 +101,26 @@ class Institution(TenantMixin):
         """Clone the schema from the template; refuse when the template is missing or behind.
 
         django-tenants would silently fall back to migrating from zero (seconds
-        instead of a fraction of one) or clone a stale structure.
+        instead of a fraction of one) or clone a stale structure. The clone
+        carries the template's ``django_migrations`` rows and the template was
+        just checked to be current, so django-tenants' follow-up "fake migrate"
+        (loading the whole migration graph) is not needed.
         """
-        from django_tenants.utils import get_creation_fakes_migrations
+        from django.db import connection
+        from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
-        from tenants.provisioning import assert_template_current
+        from tenants.provisioning import assert_template_current, clone_template
 
-        if sync_schema and get_creation_fakes_migrations():
-            assert_template_current()
-        return super().create_schema(
-            check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity
-        )
+        if not (sync_schema and get_creation_fakes_migrations()):
+            return super().create_schema(
+                check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity
+            )
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        assert_template_current()
+        clone_template(self.schema_name)
+        connection.set_schema_to_public()
+        return True
 
     @property
     def is_active(self) -> bool:

@@ -30,6 +30,189 @@ def qident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# --- cloning -----------------------------------------------------------------------
+
+# What the fast clone cannot reproduce; any of these in the template sends the
+# clone through django-tenants' generic clone_schema() instead.
+_UNSUPPORTED_SQL = """
+SELECT 'relation ' || c.relname || ' (' || c.relkind::text || ')' FROM pg_class c
+ WHERE c.relnamespace = %(ns)s AND c.relkind NOT IN ('r', 'i', 'S')
+UNION ALL
+SELECT 'partition ' || c.relname FROM pg_class c
+ WHERE c.relnamespace = %(ns)s AND (c.relispartition OR c.relhassubclass)
+UNION ALL
+SELECT 'routine ' || p.proname FROM pg_proc p
+ WHERE p.pronamespace = %(ns)s AND p.prokind NOT IN ('f', 'p')
+UNION ALL
+SELECT 'type ' || t.typname FROM pg_type t
+ WHERE t.typnamespace = %(ns)s AND (t.typtype IN ('e', 'd', 'r', 'm')
+   OR (t.typtype = 'c' AND NOT EXISTS (
+        SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')))
+UNION ALL
+SELECT 'policy ' || pol.polname FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
+ WHERE c.relnamespace = %(ns)s
+UNION ALL
+SELECT 'generated or serial column ' || c.relname || '.' || a.attname
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE c.relnamespace = %(ns)s AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+   AND (a.attgenerated <> '' OR pg_get_expr(d.adbin, d.adrelid) LIKE '%%nextval(%%')
+UNION ALL
+SELECT 'sequence not owned by an identity column ' || c.relname FROM pg_class c
+ WHERE c.relnamespace = %(ns)s AND c.relkind = 'S' AND NOT EXISTS (
+   SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i')
+"""
+
+
+def _namespace_oid(cursor, schema_name: str) -> int:
+    cursor.execute("SELECT oid FROM pg_namespace WHERE nspname = %s", [schema_name])
+    row = cursor.fetchone()
+    if row is None:
+        raise ProvisioningError("template_missing")
+    return row[0]
+
+
+def clone_unsupported(template: str = TEMPLATE_SCHEMA) -> list[str]:
+    """What in the template the fast clone cannot copy (empty: the fast clone is safe)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNSUPPORTED_SQL, {"ns": _namespace_oid(cursor, template)})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _clone_statements(template: str, new_schema: str) -> list[str]:
+    """DDL and data statements that rebuild the template's tables in ``new_schema``.
+
+    Names of tables, indexes and constraints are kept exactly (later migrations
+    drop and rename them by name). Runs with search_path = template, public so
+    pg_get_constraintdef() leaves the template's own tables unqualified.
+    """
+    target = qident(new_schema)
+    statements = [f"CREATE SCHEMA {target}"]
+    connection.set_schema(template)
+    try:
+        with connection.cursor() as cursor:
+            ns = _namespace_oid(cursor, template)
+            cursor.execute(
+                "SELECT c.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid"
+                "   AND a.attidentity = 'a' AND NOT a.attisdropped)"
+                " FROM pg_class c WHERE c.relnamespace = %s AND c.relkind = 'r' ORDER BY c.relname",
+                [ns],
+            )
+            tables = cursor.fetchall()
+            for table, _always in tables:
+                statements.append(
+                    f"CREATE TABLE {target}.{qident(table)} (LIKE {qident(template)}.{qident(table)}"
+                    " INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS"
+                    " INCLUDING STORAGE INCLUDING COMMENTS)"
+                )
+            # Primary keys, unique and exclusion constraints, then foreign keys.
+            cursor.execute(
+                "SELECT c.relname, con.conname, pg_get_constraintdef(con.oid)"
+                " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
+                " WHERE c.relnamespace = %s AND con.contype IN ('p', 'u', 'x', 'f')"
+                " ORDER BY con.contype = 'f', c.relname, con.conname",
+                [ns],
+            )
+            qualified_template = f"{qident(template)}."
+            for table, name, definition in cursor.fetchall():
+                definition = definition.replace(
+                    f"REFERENCES {qualified_template}", f"REFERENCES {target}."
+                ).replace(f"REFERENCES {template}.", f"REFERENCES {target}.")
+                statements.append(
+                    f"ALTER TABLE {target}.{qident(table)} ADD CONSTRAINT {qident(name)} {definition}"
+                )
+            # Indexes that do not belong to a constraint (pg_get_indexdef always
+            # qualifies the table: point it at the new schema).
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid), quote_ident(%s)"
+                " FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+                " WHERE c.relnamespace = %s AND NOT EXISTS"
+                " (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid"
+                "  AND con.contype IN ('p', 'u', 'x'))"
+                " ORDER BY 2",
+                [template, ns],
+            )
+            for _table, definition, printed in cursor.fetchall():
+                statements.append(definition.replace(f" ON {printed}.", f" ON {target}.", 1))
+            # Functions (triggers use them): the header names the template; the
+            # body is left alone and resolves names through the search_path.
+            cursor.execute(
+                "SELECT pg_get_functiondef(p.oid), quote_ident(%s) FROM pg_proc p"
+                " WHERE p.pronamespace = %s AND p.prokind IN ('f', 'p') ORDER BY p.proname",
+                [template, ns],
+            )
+            for definition, printed in cursor.fetchall():
+                for kind in ("FUNCTION", "PROCEDURE"):
+                    definition = definition.replace(f"{kind} {printed}.", f"{kind} {target}.", 1)
+                statements.append(definition)
+            # The template's rows (django_migrations, defaults), then the sequences.
+            for table, always in tables:
+                overriding = " OVERRIDING SYSTEM VALUE" if always else ""
+                statements.append(
+                    f"INSERT INTO {target}.{qident(table)}{overriding}"  # noqa: S608 — quoted
+                    f" SELECT * FROM {qident(template)}.{qident(table)}"
+                )
+            cursor.execute(
+                "SELECT c.relname, a.attname FROM pg_attribute a"
+                " JOIN pg_class c ON c.oid = a.attrelid"
+                " WHERE c.relnamespace = %s AND c.relkind = 'r' AND a.attidentity <> ''"
+                " AND NOT a.attisdropped",
+                [ns],
+            )
+            for table, column in cursor.fetchall():
+                qualified = f"{target}.{qident(table)}"
+                literal = qualified.replace("'", "''")
+                column_literal = column.replace("'", "''")
+                statements.append(
+                    f"SELECT setval(pg_get_serial_sequence('{literal}', '{column_literal}'),"  # noqa: S608
+                    f" COALESCE(MAX({qident(column)}), 1), MAX({qident(column)}) IS NOT NULL)"
+                    f" FROM {qualified}"  # noqa: S608 — identifiers quoted
+                )
+            # Triggers last, so copying the template's rows fires none of them.
+            cursor.execute(
+                "SELECT pg_get_triggerdef(t.oid), quote_ident(%s) FROM pg_trigger t"
+                " JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE c.relnamespace = %s AND NOT t.tgisinternal ORDER BY t.tgname",
+                [template, ns],
+            )
+            for definition, printed in cursor.fetchall():
+                definition = definition.replace(f" ON {printed}.", f" ON {target}.", 1)
+                definition = definition.replace(
+                    f"FUNCTION {printed}.", f"FUNCTION {target}."
+                ).replace(f"PROCEDURE {printed}.", f"PROCEDURE {target}.")
+                statements.append(definition)
+    finally:
+        connection.set_schema_to_public()
+    return statements
+
+
+def clone_template(new_schema: str, template: str = TEMPLATE_SCHEMA) -> str:
+    """Create ``new_schema`` as a copy of the template (structure and rows); return the way.
+
+    The fast way rebuilds the tables with ``CREATE TABLE ... (LIKE ...)`` and the
+    catalog's own definitions of constraints and indexes, sent in one round trip
+    (django-tenants' generic clone_schema() spends ~30 ms per table in PL/pgSQL).
+    Templates holding anything else (views, functions, triggers, ...) take the
+    generic way. Joins the caller's transaction.
+    """
+    if clone_unsupported(template):
+        from django_tenants.clone import CloneSchema
+
+        CloneSchema().clone_schema(template, new_schema, "DATA")
+        connection.set_schema_to_public()
+        return "generic"
+    statements = _clone_statements(template, new_schema)
+    # Unqualified names in function bodies and trigger definitions must find
+    # the new schema's tables, as they found the template's.
+    statements.insert(1, f"SET search_path TO {qident(new_schema)}, public")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(";\n".join(statements))
+    finally:
+        connection.set_schema_to_public()  # django-tenants sets search_path again
+    return "fast"
+
+
 def ensure_template_schema(verbosity: int = 0) -> None:
     """Create the template schema if missing and bring it to the latest migration."""
     if not schema_exists(TEMPLATE_SCHEMA):
