@@ -79,8 +79,6 @@ class DocumentListCreateView(ApprovalAPIView):
         query.is_valid(raise_exception=True)
         data = dict(query.validated_data)
         box = data.pop("box")
-        if box == "post_reports":
-            raise exceptions.ValidationError({"box": ["사후보고는 웹 화면에서 확인합니다."]})
         rows = selectors.inbox(
             request.user,
             box,

@@ -167,7 +167,9 @@ class DocumentUpdateSerializer(DocumentWriteSerializer):
 
 
 class InboxQuerySerializer(serializers.Serializer):
-    box = serializers.ChoiceField(choices=list(BOXES.items()), default="waiting")
+    box = serializers.ChoiceField(
+        choices=[(k, v) for k, v in BOXES.items() if k != "post_reports"], default="waiting"
+    )
     q = serializers.CharField(max_length=100, required=False, allow_blank=True)
     number = serializers.CharField(max_length=80, required=False, allow_blank=True)
     drafter = serializers.CharField(max_length=60, required=False, allow_blank=True)

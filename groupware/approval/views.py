@@ -91,6 +91,18 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _int(value) -> int:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 18 else 0
+
+
+def _counts(request) -> dict:
+    """Inbox counts once per request (the nav tag reuses them)."""
+    if getattr(request, "_approval_counts", None) is None:
+        request._approval_counts = selectors.inbox_counts(request.user)
+    return request._approval_counts
+
+
 def _date(value):
     try:
         return datetime.date.fromisoformat(value) if value else None
@@ -130,7 +142,7 @@ def inbox(request, box: str = "waiting"):
             "page": page,
             "filters": request.GET,
             "states": State.choices,
-            "counts": selectors.inbox_counts(user),
+            "counts": _counts(request),
         },
     )
 
@@ -360,7 +372,7 @@ def detail(request, pk: int):
         "departments": Department.objects.filter(is_active=True)
         if permissions.can_circulate(user, document)
         else [],
-        "counts": selectors.inbox_counts(user),
+        "counts": _counts(request),
         "boxes": selectors.BOXES,
     }
     return render(request, "approval/detail.html", context)
@@ -394,7 +406,7 @@ ACTIONS = {
         actor=r.user, institution=r.institution, document=d
     ),
     "skip": lambda r, d: services.document_skip(
-        actor=r.user, institution=r.institution, document=d, step_id=int(r.POST.get("step") or 0)
+        actor=r.user, institution=r.institution, document=d, step_id=_int(r.POST.get("step"))
     ),
     "circulate": lambda r, d: services.document_circulate(
         actor=r.user,
@@ -485,7 +497,7 @@ def notifications(request):
     return render(
         request,
         "approval/notifications.html",
-        {"page": page, "counts": selectors.inbox_counts(request.user), "boxes": selectors.BOXES},
+        {"page": page, "counts": _counts(request), "boxes": selectors.BOXES},
     )
 
 
@@ -522,7 +534,7 @@ def leave_overview(request):
             "requests": LeaveRequest.objects.filter(
                 user=request.user, start_date__year=year
             ).select_related("document"),
-            "counts": selectors.inbox_counts(request.user),
+            "counts": _counts(request),
             "boxes": selectors.BOXES,
         },
     )
@@ -542,7 +554,7 @@ def favourite_lines(request):
         {
             "favourites": FavouriteLine.objects.filter(owner=request.user),
             "people": {p["id"]: p["label"] for p in _people(request.institution)},
-            "counts": selectors.inbox_counts(request.user),
+            "counts": _counts(request),
             "boxes": selectors.BOXES,
         },
     )
@@ -597,7 +609,7 @@ def delegation(request):
             "forms": Form.choices,
             "positions": Position.objects.all(),
             "can_manage": can_manage,
-            "counts": selectors.inbox_counts(request.user),
+            "counts": _counts(request),
             "boxes": selectors.BOXES,
         },
     )

@@ -6,7 +6,17 @@ from groupware.approval import services
 from groupware.approval.models import Document, State
 from tests.approval.conftest import approve_all, make_draft, submitted
 
-ACTIONS = ["approve", "return", "hold", "recall", "cancel-approval", "submit", "circulate"]
+ACTIONS = [
+    "approve",
+    "return",
+    "hold",
+    "recall",
+    "cancel-approval",
+    "submit",
+    "circulate",
+    "redraft",
+    "skip",
+]
 
 
 @pytest.fixture
@@ -47,7 +57,7 @@ def test_document_page_shows_line_and_is_scoped(org, doc, on_host, world):
 def test_each_action_refuses_others(org, doc, on_host, world, action):
     """Not the current approver → 403; another institution → 404; nothing changes."""
     url = f"/staff/approval/{doc.pk}/{action}/"
-    data = {"opinion": "x", "note": "x", "users": [org.reviewer.pk]}
+    data = {"opinion": "x", "note": "x", "users": [org.reviewer.pk], "step": "abc"}
     # head is on the line but it is not their turn (drafter-only actions: also not theirs)
     assert on_host(org.inst, org.head).post(url, data).status_code == 403
     assert on_host(world.inst_b, world.staff_b).post(url, data).status_code == 404
@@ -132,3 +142,30 @@ def test_delegation_page_admin_only_changes(org, on_host):
         "/staff/approval/delegation/", {"form": "general", "position": org.positions["팀장"].pk}
     )
     assert ok.status_code == 302
+
+
+def test_resume_only_by_the_holder(org, doc, on_host, world):
+    services.document_hold(actor=org.reviewer, institution=org.inst, document=doc, note="확인")
+    url = f"/staff/approval/{doc.pk}/resume/"
+    assert on_host(org.inst, org.head).post(url).status_code == 403
+    assert on_host(world.inst_b, world.staff_b).post(url).status_code == 404
+    assert on_host(org.inst, org.reviewer).post(url).status_code == 302
+    doc.refresh_from_db()
+    assert doc.state == State.IN_APPROVAL
+
+
+def test_reviewer_edits_through_the_page_only_when_asked(org, doc, on_host):
+    client = on_host(org.inst, org.reviewer)
+    page = client.get(f"/staff/approval/{doc.pk}/").content.decode()
+    assert "검토자 본문 수정" in page
+    client.post(
+        f"/staff/approval/{doc.pk}/approve/",
+        {"title": doc.title, "body": "바뀐 본문\r\n둘째 줄"},  # not ticked: no edit
+    )
+    doc.refresh_from_db()
+    assert doc.version == 1
+
+
+def test_nav_shows_the_waiting_count(org, doc, on_host):
+    page = on_host(org.inst, org.reviewer).get("/staff/approval/").content.decode()
+    assert "전자결재" in page and 'aria-label="결재대기">1<' in page

@@ -765,7 +765,11 @@ def document_skip(*, actor, institution, document: Document, step_id: int) -> Do
         raise ApprovalForbidden("not_drafter")
     ensure_can_start(document, Action.SKIP)
     steps = list(document.current_steps())
-    target = next((s for s in steps if s.pk == int(step_id)), None)
+    try:
+        step_id = int(step_id)
+    except (TypeError, ValueError):
+        step_id = 0
+    target = next((s for s in steps if s.pk == step_id), None)
     if target is not None and target.role == StepRole.APPROVE:
         raise invalid("skip_final", "step")
     match = next(
