@@ -13,11 +13,13 @@ examples or tests. Django closes "old" connections at the start and end of each
 request; that is switched off here, as Django's own test client does.
 """
 
+import copy
 import os
 from contextlib import contextmanager
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection, transaction
@@ -72,14 +74,23 @@ def wsgi_app(world, settings, tmp_path):
         yield WSGIHandler()
 
 
+_SCHEMAS: dict[tuple[str, str], dict] = {}
+
+
 def load_schema(app, *, host: str, raw_token: str):
     """The host's schema, fetched through the same WSGI app (Django's test client would
-    switch connection closing back on)."""
-    return schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json",
-        app,
-        headers={"Host": host, "Authorization": f"Bearer {raw_token}"},
-    )
+    switch connection closing back on); generated once per host and URLconf per run."""
+    key = (host, django_settings.ROOT_URLCONF)
+    if key not in _SCHEMAS:
+        loaded = schemathesis.openapi.from_wsgi(
+            "/api/schema/?format=json",
+            app,
+            headers={"Host": host, "Authorization": f"Bearer {raw_token}"},
+        )
+        _SCHEMAS[key] = loaded.raw_schema
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(_SCHEMAS[key]))
+    schema.app = app
+    return schema
 
 
 def fuzz(app, *, host: str, raw_token: str) -> list[str]:
