@@ -125,6 +125,11 @@ class PostCreateSerializer(serializers.Serializer):
     is_public = serializers.BooleanField(required=False, default=False)
     pinned_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    def validate_pinned_until(self, value):
+        if value is not None and not (1900 <= value.year <= 2200):
+            raise serializers.ValidationError("1900년부터 2200년 사이의 일시를 입력해 주세요.")
+        return value
+
 
 class AttendeeSerializer(serializers.ModelSerializer):
     user = UserRefSerializer()

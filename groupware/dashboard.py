@@ -64,7 +64,10 @@ def approval_section(user, kind: str, limit: int = 5) -> Section:
         "waiting": ("waiting_for", "documents_waiting"),
         "en_route": ("in_progress_of", "drafts_en_route", "en_route"),
     }[kind]
-    url = {"waiting": "/staff/approval/box/waiting/", "en_route": "/staff/approval/box/in_progress/"}[kind]
+    url = {
+        "waiting": "/staff/approval/box/waiting/",
+        "en_route": "/staff/approval/box/in_progress/",
+    }[kind]
     func = optional("groupware.approval.selectors", *names)
     if func is None:
         return Section(available=False, url="/staff/approval/")

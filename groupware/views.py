@@ -408,9 +408,10 @@ def handover(request):
 
 def _parse_day(value: str):
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date
+        day = datetime.strptime(value, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date
     except (TypeError, ValueError):
         return timezone.localdate()
+    return day if 1900 <= day.year <= 2200 else timezone.localdate()
 
 
 @workspace_view

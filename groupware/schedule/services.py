@@ -24,6 +24,7 @@ ERRORS = {
     "not_invited": gettext_lazy("이 일정에 초대받지 않았습니다."),
     "bad_answer": gettext_lazy("참석 또는 불참을 선택해 주세요."),
     "too_long": gettext_lazy("일정은 최대 366일까지 등록할 수 있습니다."),
+    "out_of_range": gettext_lazy("1900년부터 2200년 사이의 일시를 입력해 주세요."),
 }
 
 
@@ -76,6 +77,8 @@ def _times(*, all_day, starts_at, ends_at, start_date, end_date) -> tuple[dateti
             errors["ends_at"] = ERRORS["ends_before_start"]
         if errors:
             raise ValidationError(errors)
+    if not (1900 <= starts_at.year <= 2200 and 1900 <= ends_at.year <= 2200):
+        raise ValidationError({"starts_at": ERRORS["out_of_range"]})
     if ends_at - starts_at > timedelta(days=366):
         raise ValidationError({"ends_at": ERRORS["too_long"]})
     return starts_at, ends_at

@@ -28,9 +28,11 @@ WEEKDAYS = [_("일"), _("월"), _("화"), _("수"), _("목"), _("금"), _("토")
 
 def _day(request) -> date:
     try:
-        return datetime.strptime(request.GET.get("date", ""), "%Y-%m-%d").date()  # noqa: DTZ007
+        day = datetime.strptime(request.GET.get("date", ""), "%Y-%m-%d").date()  # noqa: DTZ007
     except ValueError:
         return timezone.localdate()
+    # far-away years would overflow the grid arithmetic; nobody plans there
+    return day if 1900 <= day.year <= 2200 else timezone.localdate()
 
 
 def ensure_calendars(request) -> list[Calendar]:

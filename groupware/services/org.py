@@ -212,6 +212,8 @@ def absence_create(
         errors["kind"] = _("부재 구분을 선택해 주세요.")
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         errors["ends_at"] = ERRORS["ends_before_start"]
+    elif not (1900 <= starts_at.year <= 2200 and 1900 <= ends_at.year <= 2200):
+        errors["starts_at"] = gettext_lazy("1900년부터 2200년 사이의 일시를 입력해 주세요.")
     if deputy is not None and deputy.pk == user.pk:
         errors["deputy"] = ERRORS["deputy_self"]
     if errors:
