@@ -128,3 +128,45 @@ def test_docs_need_no_sign_in_but_api_does(world):
     assert client.get("/api/docs/").status_code == 200
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/v1/me/").status_code == 401
+
+
+MONEY_NAME = re.compile(r"(^|_)(fee|fees|price|amount|total|refund|cost|deposit|discount|won)(_|$)")
+
+
+def _properties(node, path=""):
+    """Every (path, name, property schema) in a schema tree."""
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            yield f"{path}.{name}", name, prop
+        for key, value in node.items():
+            yield from _properties(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _properties(value, f"{path}/{index}")
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_money_is_whole_won_in_every_schema(world, host):
+    """Convention for every endpoint: amounts of money are integers (won), never decimals."""
+    schema = schema_of(host)
+    offenders = [
+        path
+        for path, name, prop in _properties(schema.get("components", {}))
+        if MONEY_NAME.search(name)
+        and (prop.get("type") == "number" or prop.get("format") == "decimal")
+    ]
+    assert not offenders, f"money must be an integer number of won: {offenders}"
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_datetimes_are_documented_as_date_time(world, host):
+    """Fields named *_at are date-times (ISO 8601 with offset), not free strings."""
+    schema = schema_of(host)
+    offenders = [
+        path
+        for path, name, prop in _properties(schema.get("components", {}))
+        if name.endswith("_at")
+        and prop.get("type") == "string"
+        and prop.get("format") != "date-time"
+    ]
+    assert not offenders, offenders
