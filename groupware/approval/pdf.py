@@ -30,8 +30,10 @@ def short_date(value) -> str:
     return f"{local.month}. {local.day}."
 
 
-_CLOSING = re.compile(
-    r"(</(?:p|li|div|td|h3|h4|blockquote)>)(?!.*</(?:p|li|div|td|h3|h4|blockquote)>)", re.S
+# the run of closing tags at the very end: "끝." goes right before it, after the last word
+_TRAILING_CLOSERS = re.compile(
+    r"^(.*?)((?:\s*</(?:p|li|ol|ul|div|td|tr|tbody|h3|h4|blockquote|strong|b|em|i|u|s|span)>)*\s*)$",
+    re.S,
 )
 
 
@@ -42,9 +44,8 @@ def body_with_end_mark(body: str) -> str:
         return f"<p>{END_MARK}</p>"
     if body.endswith("</table>"):
         return body + '<p class="end">이하 빈칸</p>'
-    if _CLOSING.search(body):
-        return _CLOSING.sub(lambda m: f" {END_MARK}" + m.group(1), body, count=1)
-    return f"{body} {END_MARK}"
+    match = _TRAILING_CLOSERS.match(body)
+    return f"{match.group(1)} {END_MARK}{match.group(2)}"
 
 
 def signer_boxes(document: Document) -> dict:

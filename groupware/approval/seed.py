@@ -118,13 +118,13 @@ def seed_institution(*, institution, people) -> dict:
         ("draft", "2027년 업무계획 수립 (안)", line(("review", team), ("approve", chair)), {}),
         (
             "in_approval",
-            "한빛 문화축제 자원봉사자 모집 계획",
+            "시민 참여 행사 자원봉사자 모집 계획",
             line(("review", team), ("cooperate", director), ("approve", chair)),
             {},
         ),
         (
             "on_hold",
-            "공연장 무대조명 교체 지출결의",
+            "시설 조명 교체 지출결의",
             line(("review", team), ("approve", director)),
             {"form": Form.EXPENSE},
         ),

@@ -15,6 +15,9 @@ from tests.approval.conftest import line, submitted
 
 def test_end_mark_and_dates():
     assert body_with_end_mark("<p>가</p><p>나</p>") == "<p>가</p><p>나 끝.</p>"
+    nested = "<ol><li>목적<ol><li>교체</li></ol></li></ol>"
+    assert body_with_end_mark(nested) == "<ol><li>목적<ol><li>교체 끝.</li></ol></li></ol>"
+    assert body_with_end_mark("본문") == "본문 끝."
     assert body_with_end_mark("<table><tr><td>1</td></tr></table>").endswith("이하 빈칸</p>")
     assert korean_date(datetime.date(2026, 11, 25)) == "2026. 11. 25."
 
