@@ -48,6 +48,18 @@ class Day:
         return CLOSED
 
     @property
+    def segments(self) -> list[Slot]:
+        """Free slots one by one (each can be booked); runs of taken/closed merged."""
+        out: list[Slot] = []
+        for slot in self.slots:
+            last = out[-1] if out else None
+            if last and slot.state != FREE and last.state == slot.state and last.end == slot.start:
+                out[-1] = Slot(last.start, slot.end, slot.state)
+            else:
+                out.append(Slot(slot.start, slot.end, slot.state))
+        return out
+
+    @property
     def free_count(self) -> int:
         return sum(1 for s in self.slots if s.state == FREE)
 
@@ -113,9 +125,9 @@ def days(facility: Facility, first: dt.date, count: int, *, now=None) -> list[Da
     return out
 
 
-def week(facility: Facility, any_day: dt.date, *, now=None) -> list[Day]:
-    monday = any_day - dt.timedelta(days=any_day.weekday())
-    return days(facility, monday, 7, now=now)
+def week(facility: Facility, first_day: dt.date, *, now=None) -> list[Day]:
+    """Seven days from ``first_day`` (the page starts at today, not at Monday)."""
+    return days(facility, first_day, 7, now=now)
 
 
 def month(facility: Facility, year: int, month_no: int, *, now=None) -> list[list[Day | None]]:

@@ -143,7 +143,8 @@ class Facility(models.Model):
 
     @property
     def location(self) -> str:
-        return " ".join(p for p in (self.address, self.building, self.floor) if p)
+        building = "" if self.building and self.building in self.address else self.building
+        return " ".join(p for p in (self.address, building, self.floor) if p)
 
 
 def facility_photo_path(instance, filename):

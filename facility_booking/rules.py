@@ -139,6 +139,9 @@ def validate_window(facility: Facility, start: dt.datetime, *, now) -> None:
 
 
 def validate_headcount(facility: Facility, headcount: int) -> None:
+    """1 … capacity. Internal rooms and vehicles booked by staff may leave it at 0."""
+    if not facility.is_public and (headcount or 0) == 0:
+        return
     if headcount is None or headcount < 1:
         raise BookingError("headcount_min", field="headcount")
     if headcount > facility.capacity:

@@ -68,7 +68,7 @@ def test_staff_book_internal_room_instantly_without_fee(schema_a, world):
             contact_phone="",
             start=at(1, 10),
             end=at(1, 11),
-            now=at(1, 9) - __import__("datetime").timedelta(days=1),
+            now=at(0, 9),
         )
     )
     assert r.status == Status.APPROVED and r.total_amount == 0
@@ -109,3 +109,26 @@ def test_cancelled_slot_is_free_again(schema_a, world):
     services.reservation_cancel(actor=world.resident, reservation=r)
     again = services.reservation_request(**request_kwargs(facility, world.resident2))
     assert again.status == Status.REQUESTED
+
+
+def test_staff_workspace_call_shape_for_internal_vehicle(schema_a, world):
+    """groupware/booking.py calls the engine with these keywords (headcount 0 allowed)."""
+    vehicle = make_facility(
+        name="업무용 차량", kind="vehicle", visibility="internal", approval_required=True
+    )
+    r = services.reservation_request(
+        actor=world.staff_a,
+        applicant=world.staff_a,
+        facility=vehicle,
+        start=at(2, 9),
+        end=at(2, 12),
+        purpose="현장 점검 출장",
+        headcount=0,
+        applicant_name=world.staff_a.name,
+        applicant_email=world.staff_a.email,
+        contact_phone="",
+    )
+    assert r.status == Status.REQUESTED and r.total_amount == 0 and r.applicant == world.staff_a
+    with pytest.raises(PermissionDenied):
+        services.reservation_approve(actor=world.staff_a2, reservation=r)
+    assert services.reservation_approve(actor=world.manager_a, reservation=r).status == "approved"
