@@ -2,10 +2,12 @@
 
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -67,6 +69,16 @@ class TokenListView(generics.ListAPIView):
         scope = _token_scope(self.request)
         if scope is not None:
             queryset = queryset.filter(institution=scope)
+        status = self.request.query_params.get("status")
+        now = timezone.now()
+        if status == "active":
+            queryset = queryset.filter(revoked_at__isnull=True).exclude(expires_at__lte=now)
+        elif status == "expired":
+            queryset = queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        elif status == "revoked":
+            queryset = queryset.filter(revoked_at__isnull=False)
+        elif status:
+            raise ValidationError({"status": [_("active, expired, revoked 중 하나를 쓰세요.")]})
         return queryset.order_by("-created_at", "-id")
 
     @extend_schema(
@@ -77,6 +89,14 @@ class TokenListView(generics.ListAPIView):
             "비밀값은 보이지 않습니다. 토큰은 웹의 '내 정보' 화면에서 만듭니다. "
             "기관 전용 토큰으로 부르면 같은 기관 전용 토큰만 보입니다."
         ),
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=["active", "expired", "revoked"],
+                description="상태로 거르기 (없으면 전부)",
+            )
+        ],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

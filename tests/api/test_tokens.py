@@ -274,3 +274,25 @@ def test_invalid_token_with_valid_session_fails_closed(world):
     client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION="Bearer acs_nope")
     client.force_login(world.resident)
     assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_token_list_filters_by_status(world, make_token, bearer):
+    revoked, _ = make_token(world.resident, name="old")
+    token_revoke(user=world.resident, token=revoked)
+    expired, _ = make_token(world.resident, name="expired", expires_in_days=30)
+    ApiToken.objects.filter(pk=expired.pk).update(
+        created_at=timezone.now() - timedelta(days=40),
+        expires_at=timezone.now() - timedelta(days=10),
+    )
+    _active, raw = make_token(world.resident, name="active")
+    client = bearer("localhost", raw)
+
+    def names(status):
+        return [t["name"] for t in client.get(f"/api/v1/tokens/?status={status}").json()["results"]]
+
+    assert names("active") == ["active"]
+    assert names("expired") == ["expired"]
+    assert names("revoked") == ["old"]
+    response = client.get("/api/v1/tokens/?status=nope")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["status"]
