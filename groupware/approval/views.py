@@ -188,8 +188,8 @@ def _fields_from_post(post) -> dict:
 def _form_context(request, *, document=None, values=None, line=None, cc=None, leave=None):
     institution = request.institution
     favourites = FavouriteLine.objects.filter(owner=request.user)
-    rows = list(line or [])
-    rows += [{}] * (LINE_ROWS - len(rows))
+    rows = list(line or [])[:LINE_ROWS]
+    rows += [{}] * (min(LINE_ROWS, max(4, len(rows) + 2)) - len(rows))
     return {
         "document": document,
         "values": values or {},
