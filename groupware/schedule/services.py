@@ -102,9 +102,30 @@ def _set_attendees(*, event: Event, institution, attendees, organiser) -> None:
             raise ValidationError({"attendees": ERRORS["attendee_not_member"]})
     event.attendees.exclude(user_id__in=wanted).delete()
     existing = set(event.attendees.values_list("user_id", flat=True))
-    Attendee.objects.bulk_create(
-        [Attendee(event=event, user=u) for pk, u in wanted.items() if pk not in existing]
-    )
+    new = [u for pk, u in wanted.items() if pk not in existing]
+    Attendee.objects.bulk_create([Attendee(event=event, user=u) for u in new])
+    _invite_by_email(event=event, institution=institution, invitees=new, organiser=organiser)
+
+
+def _invite_by_email(*, event: Event, institution, invitees, organiser) -> None:
+    """One e-mail per new invitee, sent after commit (a failure never undoes the event)."""
+    from suite.notify import email_on_commit
+
+    link = institution.absolute_url(f"/staff/calendar/events/{event.pk}/")
+    for invitee in invitees:
+        email_on_commit(
+            to=invitee.email,
+            subject=_("[%(inst)s] 일정 초대: %(title)s")
+            % {"inst": institution.short_name or institution.name, "title": event.title},
+            template="schedule/email/invitation",
+            context={
+                "event": event,
+                "invitee": invitee,
+                "organiser": organiser,
+                "institution": institution,
+                "link": link,
+            },
+        )
 
 
 @transaction.atomic

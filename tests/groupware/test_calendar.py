@@ -367,3 +367,21 @@ def test_schedule_seed_month_of_events(world, in_schema):
             Event.objects.filter(repeat="WEEKLY").exists()
             and Event.objects.filter(repeat="MONTHLY").exists()
         )
+
+
+def test_invitees_get_an_email_after_commit(
+    world, cals, in_schema, mailoutbox, django_capture_on_commit_callbacks
+):
+    start = timezone.now() + timedelta(days=1)
+    with in_schema(world.inst_a), django_capture_on_commit_callbacks(execute=True):
+        services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["mine"],
+            title="업무 협의",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            attendees=[world.staff_a2],
+        )
+    assert [m.to for m in mailoutbox] == [[world.staff_a2.email]]
+    assert "업무 협의" in mailoutbox[0].subject and "/staff/calendar/events/" in mailoutbox[0].body
