@@ -58,6 +58,15 @@ class DepartmentForm(forms.Form):
         self.fields["parent"].queryset = Department.objects.filter(is_active=True)
 
 
+class DepartmentEditForm(forms.Form):
+    name = forms.CharField(label=_("부서명"), max_length=60)
+    short_name = forms.CharField(label=_("처리과명(약칭)"), max_length=30, required=False)
+    kind = forms.ChoiceField(label=_("구분"), choices=Department.Kind.choices)
+    order = forms.IntegerField(label=_("정렬 순서"), min_value=0, max_value=100000)
+    phone = forms.CharField(label=_("대표 전화"), max_length=30, required=False)
+    is_active = forms.BooleanField(label=_("사용"), required=False)
+
+
 class DepartmentMoveForm(forms.Form):
     parent = forms.ModelChoiceField(
         label=_("새 상위 부서"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("org/", views.org_chart, name="org_chart"),
     path("org/departments/", views.departments, name="departments"),
     path("org/departments/<int:pk>/move/", views.department_move, name="department_move"),
+    path("org/departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
     path("org/handover/", views.handover, name="handover"),
     path("absences/", views.absences, name="absences"),
     path("absences/<int:pk>/delete/", views.absence_delete, name="absence_delete"),

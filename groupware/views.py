@@ -17,6 +17,7 @@ from groupware import booking, dashboard, services
 from groupware.access import workspace_view
 from groupware.forms import (
     AbsenceForm,
+    DepartmentEditForm,
     DepartmentForm,
     DepartmentMoveForm,
     HandoverForm,
@@ -294,6 +295,39 @@ def department_move(request, pk: int):
         "groupware/department_move.html",
         {"form": form, "department": department, "active": "admin"},
     )
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def department_edit(request, pk: int):
+    """Rename, reorder or stop using a department (admins)."""
+    if not gw_access.can_manage_org(request.user, request.institution):
+        raise PermissionDenied
+    department = get_object_or_404(Department, pk=pk)
+    fields = ("name", "short_name", "kind", "order", "phone", "is_active")
+    form = DepartmentEditForm(
+        request.POST or None, initial={f: getattr(department, f) for f in fields}
+    )
+    context = {"form": form, "department": department, "active": "admin"}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.department_update(
+                    actor=request.user,
+                    institution=request.institution,
+                    department=department,
+                    **{
+                        k: v or "" if k in ("short_name", "phone") else v
+                        for k, v in form.cleaned_data.items()
+                    },
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("부서 정보를 저장했습니다."))
+                return redirect("groupware:departments")
+        return render(request, "groupware/department_edit.html", context, status=400)
+    return render(request, "groupware/department_edit.html", context)
 
 
 # --- absences ------------------------------------------------------------------

@@ -226,3 +226,25 @@ def test_seed_is_idempotent_and_three_levels(world, in_schema):
         assert [d.kind for d in team.ancestors()] == ["headquarters", "division"]
         assert Absence.objects.filter(deputy__isnull=False).exists()
         assert Absence.objects.filter(reason="연차휴가").count() == 1
+
+
+def test_department_edit_page(world, org, on_host, in_schema):
+    url = f"/staff/org/departments/{org.planning.pk}/edit/"
+    assert on_host(world.inst_a, world.staff_a).get(url).status_code == 403
+    assert on_host(world.inst_a, world.admin_b).get(url).status_code == 404
+    client = on_host(world.inst_a, world.admin_a)
+    busy = client.post(url, {"name": "기획팀", "kind": "team", "order": 1})  # is_active unticked
+    assert busy.status_code == 400 and "사용 중지할 수 없습니다" in busy.content.decode()
+    renamed = client.post(
+        url,
+        {
+            "name": "기획조정팀",
+            "short_name": "기획조정",
+            "kind": "team",
+            "order": 1,
+            "is_active": "on",
+        },
+    )
+    assert renamed.status_code == 302
+    with in_schema(world.inst_a):
+        assert Department.objects.get(pk=org.planning.pk).document_prefix == "기획조정"
