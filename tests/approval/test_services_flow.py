@@ -237,3 +237,30 @@ def test_inbox_counts_fixed_queries(org):
     assert list(waiting_for(org.reviewer).values_list("title", flat=True)) == [
         "2026년 문화행사 개최 계획"
     ]
+
+
+def test_body_is_sanitised(org):
+    doc = make_draft(
+        org, body='<p onclick="x()">안녕</p><script>alert(1)</script><ol><li>항목</li></ol>'
+    )
+    assert "script" not in doc.body and "onclick" not in doc.body
+    assert "<ol><li>항목</li></ol>" in doc.body
+    plain = make_draft(org, body="첫 줄\n<b>둘째</b> 줄")
+    assert "<script" not in plain.body
+
+
+def test_search_by_title_number_drafter_state_period(org):
+    import datetime
+
+    from groupware.approval.selectors import inbox
+
+    approve_all(org, submitted(org, title="음향장비 구입"))
+    submitted(org, title="홍보물 제작")
+    box = "completed"
+    assert [d.title for d in inbox(org.drafter, box, q="음향")] == ["음향장비 구입"]
+    assert [d.title for d in inbox(org.drafter, box, number="문화예술팀-1")] == ["음향장비 구입"]
+    assert inbox(org.drafter, box, drafter="직원에이").count() == 1
+    assert inbox(org.drafter, box, drafter="없는사람").count() == 0
+    assert inbox(org.drafter, "in_progress", state="in_approval").count() == 1
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    assert inbox(org.drafter, box, date_from=tomorrow).count() == 0
