@@ -1,5 +1,6 @@
 """Shapes of the workspace API (departments, people, boards, posts, events, absences)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from groupware.boards.models import Board, Post
@@ -127,7 +128,7 @@ class PostCreateSerializer(serializers.Serializer):
 
     def validate_pinned_until(self, value):
         if value is not None and not (1900 <= value.year <= 2200):
-            raise serializers.ValidationError("1900년부터 2200년 사이의 일시를 입력해 주세요.")
+            raise serializers.ValidationError(_("1900년부터 2200년 사이의 일시를 입력해 주세요."))
         return value
 
 
@@ -201,13 +202,13 @@ class EventCreateSerializer(serializers.Serializer):
             value = data.get(key)
             if value is not None and not (1900 <= value.year <= 2200):
                 raise serializers.ValidationError(
-                    {key: "1900년부터 2200년 사이의 날짜를 입력해 주세요."}
+                    {key: _("1900년부터 2200년 사이의 날짜를 입력해 주세요.")}
                 )
         for key in ("starts_at", "ends_at"):
             value = data.get(key)
             if value is not None and not (1900 <= value.year <= 2200):
                 raise serializers.ValidationError(
-                    {key: "1900년부터 2200년 사이의 일시를 입력해 주세요."}
+                    {key: _("1900년부터 2200년 사이의 일시를 입력해 주세요.")}
                 )
         return data
 
@@ -245,6 +246,6 @@ class AbsenceCreateSerializer(serializers.Serializer):
         for key in ("starts_at", "ends_at"):
             if not (1900 <= data[key].year <= 2200):
                 raise serializers.ValidationError(
-                    {key: "1900년부터 2200년 사이의 일시를 입력해 주세요."}
+                    {key: _("1900년부터 2200년 사이의 일시를 입력해 주세요.")}
                 )
         return data

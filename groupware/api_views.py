@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
@@ -67,7 +68,7 @@ def _member(institution, user_id, field: str):
         return None
     user = User.objects.filter(pk=user_id, pk__in=member_user_ids(institution)).first()
     if user is None:
-        raise serializers.ValidationError({field: "이 기관의 구성원이 아닙니다."})
+        raise serializers.ValidationError({field: _("이 기관의 구성원이 아닙니다.")})
     return user
 
 
@@ -100,7 +101,7 @@ class DepartmentList(WorkspaceAPIView):
         if data.get("parent") is not None:
             parent = Department.objects.filter(pk=data["parent"]).first()
             if parent is None:
-                raise serializers.ValidationError({"parent": "없는 부서입니다."})
+                raise serializers.ValidationError({"parent": _("없는 부서입니다.")})
         department = org_services.department_create(
             actor=request.user,
             institution=request.institution,
@@ -147,7 +148,7 @@ class DepartmentMove(WorkspaceAPIView):
         if data["parent"] is not None:
             parent = Department.objects.filter(pk=data["parent"]).first()
             if parent is None:
-                raise serializers.ValidationError({"parent": "없는 부서입니다."})
+                raise serializers.ValidationError({"parent": _("없는 부서입니다.")})
         department = org_services.department_move(
             actor=request.user,
             institution=request.institution,
@@ -343,12 +344,12 @@ class EventFilter(serializers.Serializer):
         end = data.get("end") or start + timedelta(days=30)
         if not (1900 <= start.year <= 2200) or not (1900 <= end.year <= 2200):
             raise serializers.ValidationError(
-                {"start": "1900년부터 2200년 사이의 날짜를 입력해 주세요."}
+                {"start": _("1900년부터 2200년 사이의 날짜를 입력해 주세요.")}
             )
         if end < start:
-            raise serializers.ValidationError({"end": "종료일은 시작일과 같거나 늦어야 합니다."})
+            raise serializers.ValidationError({"end": _("종료일은 시작일과 같거나 늦어야 합니다.")})
         if (end - start).days > 366:
-            raise serializers.ValidationError({"end": "최대 366일까지 조회할 수 있습니다."})
+            raise serializers.ValidationError({"end": _("최대 366일까지 조회할 수 있습니다.")})
         data["start"], data["end"] = start, end
         return data
 
@@ -467,7 +468,7 @@ class AbsenceFilter(serializers.Serializer):
 
     def validate_date(self, value):
         if not (1900 <= value.year <= 2200):
-            raise serializers.ValidationError("1900년부터 2200년 사이의 날짜를 입력해 주세요.")
+            raise serializers.ValidationError(_("1900년부터 2200년 사이의 날짜를 입력해 주세요."))
         return value
 
 
