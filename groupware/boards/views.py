@@ -104,11 +104,10 @@ def post(request, pk: int):
     can_see_readers = post.is_important and board_access.can_see_readers(
         request.user, request.institution, post
     )
-    readers = (
-        PostRead.objects.filter(post=post).select_related("user").order_by("read_at")
-        if can_see_readers
-        else None
-    )
+    readers = not_yet = None
+    if can_see_readers:
+        readers = PostRead.objects.filter(post=post).select_related("user").order_by("read_at")
+        not_yet = _not_yet_read(request.institution, post)
     return render(
         request,
         "boards/post.html",
@@ -119,10 +118,30 @@ def post(request, pk: int):
             "comments": post.comments.filter(is_deleted=False).select_related("author"),
             "comment_form": CommentForm(),
             "readers": readers,
+            "not_yet": not_yet,
             "can_edit": board_access.can_edit_post(request.user, request.institution, post),
             "active": "boards",
         },
     )
+
+
+def _not_yet_read(institution, post):
+    """Members who may read the post and have not opened it yet (for important notices)."""
+    from accounts.models import User
+    from groupware.models import StaffProfile
+    from groupware.org import member_user_ids, subtree_ids
+
+    people = User.objects.filter(pk__in=member_user_ids(institution)).exclude(
+        pk__in=PostRead.objects.filter(post=post).values("user_id")
+    )
+    board = post.board
+    if board.read_access == Board.ReadAccess.DEPARTMENT and board.department_id:
+        people = people.filter(
+            pk__in=StaffProfile.objects.filter(
+                department_id__in=subtree_ids(board.department_id)
+            ).values("user_id")
+        )
+    return people.order_by("name")
 
 
 def _post_form_view(request, board, post=None):

@@ -216,6 +216,8 @@ def test_read_count_and_readers_of_important_notice(world, boards, on_host, in_s
         on_host(world.inst_a, world.admin_a).get(f"/staff/boards/posts/{post.pk}/").content.decode()
     )
     assert "읽은 사람" in author_view and world.staff_a2.name in author_view
+    not_yet = author_view.split("아직 읽지 않은 사람")[1]
+    assert world.manager_a.name in not_yet and world.staff_a2.name not in not_yet
     reader_view = (
         on_host(world.inst_a, world.staff_a).get(f"/staff/boards/posts/{post.pk}/").content.decode()
     )
