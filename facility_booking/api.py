@@ -30,7 +30,7 @@ from api.serializers import ErrorSerializer
 from api.throttling import BookingRateThrottle
 from facility_booking import availability, selectors, services
 from facility_booking import permissions as caps
-from facility_booking.errors import InvalidTransition, SlotTaken
+from facility_booking.errors import MESSAGES, InvalidTransition, SlotTaken
 from facility_booking.models import (
     DiscountCategory,
     Facility,
@@ -40,6 +40,7 @@ from facility_booking.models import (
     Reservation,
     Status,
 )
+from facility_booking.rules import in_range
 
 TAG_FACILITIES = "대관 시설"
 TAG_RESERVATIONS = "대관 예약"
@@ -184,6 +185,8 @@ class AvailabilityQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         start, end = attrs["from"], attrs["to"]
+        if not (in_range(start.date()) and in_range(end.date())):
+            raise serializers.ValidationError({"from": [MESSAGES["too_far"]]})
         if end <= start:
             raise serializers.ValidationError({"to": ["끝 시각은 시작 시각보다 늦어야 합니다."]})
         if end - start > dt.timedelta(days=62):
@@ -459,7 +462,7 @@ class ReservationListView(GenericAPIView):
         for key, lookup in (("from", "start__date__gte"), ("to", "start__date__lte")):
             if params.get(key):
                 try:
-                    qs = qs.filter(**{lookup: dt.date.fromisoformat(params[key])})
+                    qs = qs.filter(**{lookup: dt.date.fromisoformat(params[key][:10])})
                 except ValueError:
                     raise serializers.ValidationError(
                         {key: ["YYYY-MM-DD 형식으로 입력해 주세요."]}

@@ -18,6 +18,7 @@ MESSAGES = {
     "holiday": "공휴일({name})에는 휴관합니다.",
     "window_not_open": "아직 예약 신청 기간이 아닙니다. {opens_at}부터 신청할 수 있습니다.",
     "window_closed": "신청이 마감되었습니다. 이용 {hours}시간 전까지 신청할 수 있습니다.",
+    "too_far": "너무 먼 날짜입니다. 2년 안의 날짜를 선택해 주세요.",
     "too_short": "최소 {minutes}분 이상 예약해야 합니다.",
     "too_long": "최대 {minutes}분까지 예약할 수 있습니다.",
     "over_capacity": "인원이 수용 인원({capacity}명)을 넘습니다.",

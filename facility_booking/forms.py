@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facility_booking.errors import MESSAGES
 from facility_booking.models import (
     ACCESSIBILITY,
     AMENITIES,
@@ -18,7 +19,7 @@ from facility_booking.models import (
     PaymentMethod,
     Status,
 )
-from facility_booking.rules import aware
+from facility_booking.rules import aware, in_range
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -47,6 +48,12 @@ class FacilityFilterForm(forms.Form):
     )
     capacity = forms.IntegerField(label=_("최소 인원"), required=False, min_value=1)
     date = forms.DateField(label=_("빈 시간이 있는 날짜"), required=False, widget=DATE_INPUT)
+
+    def clean_date(self):
+        value = self.cleaned_data.get("date")
+        if value and not in_range(value):
+            raise forms.ValidationError(MESSAGES["too_far"])
+        return value
 
 
 class ApplyForm(forms.Form):
@@ -101,6 +108,9 @@ class ApplyForm(forms.Form):
     def clean(self):
         data = super().clean()
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and not in_range(day):
+            self.add_error("date", MESSAGES["too_far"])
+            return data
         if day and start and end:
             start_dt = aware(day, dt.time.fromisoformat(start))
             end_time = dt.time.fromisoformat(end)
@@ -174,6 +184,9 @@ class BlockForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("date") and not in_range(data["date"]):
+            self.add_error("date", MESSAGES["too_far"])
+            return data
         if data.get("date") and data.get("start_time") and data.get("end_time"):
             data["start"] = aware(data["date"], data["start_time"])
             data["end"] = aware(data["date"], data["end_time"])
@@ -412,6 +425,8 @@ class ClosedDateForm(forms.Form):
         value = self.cleaned_data["date"]
         if value < timezone.localdate():
             raise forms.ValidationError(_("지난 날짜는 지정할 수 없습니다."))
+        if not in_range(value):
+            raise forms.ValidationError(MESSAGES["too_far"])
         return value
 
 
@@ -436,6 +451,9 @@ class ReportForm(forms.Form):
         value = self.cleaned_data.get("month") or timezone.localdate().strftime("%Y-%m")
         try:
             year, month = (int(p) for p in value.split("-"))
-            return dt.date(year, month, 1)
+            first = dt.date(year, month, 1)
         except (ValueError, TypeError):
             raise forms.ValidationError(_("YYYY-MM 형식으로 입력해 주세요.")) from None
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("2000년부터 2100년 사이로 입력해 주세요."))
+        return first

@@ -16,6 +16,15 @@ from django.utils import timezone
 from facility_booking.errors import BookingError
 from facility_booking.models import ClosedDate, Discount, Equipment, Facility
 
+# Nothing is booked further ahead than this (also keeps date arithmetic far from year 9999).
+MAX_AHEAD = dt.timedelta(days=730)
+
+
+def in_range(day: dt.date) -> bool:
+    """Dates the pages and the API accept at all: today ± 2 years."""
+    today = timezone.localdate()
+    return (today - MAX_AHEAD).toordinal() <= day.toordinal() <= (today + MAX_AHEAD).toordinal()
+
 
 def local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value)
@@ -93,6 +102,8 @@ def validate_times(facility: Facility, start: dt.datetime, end: dt.datetime, *, 
         raise BookingError("end_before_start", field="end")
     if start < now:
         raise BookingError("past", field="start")
+    if end - now > MAX_AHEAD:
+        raise BookingError("too_far", field="start")
     s, e = local(start), local(end)
     unit = facility.slot_minutes
     midnight = dt.time(0, 0)

@@ -38,10 +38,12 @@ def apply_errors(form, error: ValidationError) -> None:
 
 
 def _day_param(request, default: dt.date) -> dt.date:
+    """?date=YYYY-MM-DD within today ± 2 years, else ``default``."""
     try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         return default
+    return day if rules.in_range(day) else default
 
 
 def facility_list(request):

@@ -277,3 +277,23 @@ def test_cancel_by_applicant_and_by_institution(setup, world, on_host):
     assert done.status_code == 200 and done.json()["status"] == "cancelled"
     assert done.json()["cancelled_by_institution"] is False
     assert post(on_host(world.inst_a, world.resident), url, {}).status_code == 409
+
+
+def test_extreme_dates_are_400_not_500(setup, world, on_host):
+    hall = setup["hall"]
+    client = on_host(world.inst_a, world.resident2)
+    url = f"{API}/facilities/{hall.pk}/availability/"
+    far = client.get(url, {"from": "9999-12-31T00:00:00Z", "to": "9999-12-31T23:00:00Z"})
+    assert far.status_code == 400
+    created = post(
+        client,
+        f"{API}/reservations/",
+        {
+            **body(),
+            "facility": hall.pk,
+            "start": "9999-12-31T14:00:00+09:00",
+            "end": "9999-12-31T23:59:00+09:00",
+        },
+    )
+    assert created.status_code == 400
+    assert client.get(f"{API}/reservations/?from=0001-01-01&to=9999-12-31").status_code == 200

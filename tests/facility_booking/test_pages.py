@@ -452,3 +452,20 @@ def test_closed_date_page(setup, world, on_host):
     with schema_context(world.inst_a.schema_name):
         assert hall.closed_dates.get().reason == "정기 소독"
     assert on_host(world.inst_a, world.manager_b).get(url).status_code == 404
+
+
+def test_extreme_dates_never_break_pages(setup, world, on_host):
+    hall = setup["hall"]
+    client = on_host(world.inst_a, world.manager_a)
+    for url in (
+        f"/facilities/{hall.pk}/?date=9999-12-31",
+        f"/facilities/{hall.pk}/?view=month&date=0001-01-01",
+        "/facilities/?date=9999-12-31",
+        "/facilities/manage/reports/?month=9999-12",
+        "/facilities/manage/reports.csv?month=0000-00",
+    ):
+        assert client.get(url).status_code == 200, url
+    response = client.post(
+        f"/facilities/{hall.pk}/apply/", {**apply_data(dt.date(9999, 12, 31)), "end_time": "00:00"}
+    )
+    assert response.status_code == 400 and MESSAGES["too_far"] in response.content.decode()

@@ -195,3 +195,19 @@ def test_slot_taken_including_buffer(schema_a, world):
 def test_internal_facility_is_not_bookable_by_residents(schema_a, world):
     facility = make_facility(visibility="internal", base_fee=0)
     refused(request_kwargs(facility, world.resident), MESSAGES["facility_unavailable"])
+
+
+def test_too_far_ahead_even_for_staff(schema_a, world):
+    facility = make_facility(window_open_days=2000)
+    far = at(800, 10)
+    refused(
+        request_kwargs(
+            facility,
+            world.manager_a,
+            on_behalf=True,
+            applicant_name="x",
+            start=far,
+            end=far + dt.timedelta(hours=1),
+        ),
+        MESSAGES["too_far"],
+    )
