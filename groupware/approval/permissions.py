@@ -61,6 +61,8 @@ def actable_step(user, document: Document, institution, steps=None) -> tuple[Ste
     for step in stage:
         if step.approver_id == user.pk:
             return step, False
+    if user.pk == document.drafter_id:
+        return None, False  # nobody signs their own draft, not even as a deputy
     deputised = set(deputised_user_ids(user))
     if deputised and access.is_member(user, institution):
         for step in stage:

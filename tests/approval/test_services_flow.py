@@ -264,3 +264,10 @@ def test_search_by_title_number_drafter_state_period(org):
     assert inbox(org.drafter, "in_progress", state="in_approval").count() == 1
     tomorrow = datetime.date.today() + datetime.timedelta(days=2)
     assert inbox(org.drafter, box, date_from=tomorrow).count() == 0
+
+
+def test_the_drafter_never_signs_as_deputy(org):
+    doc = submitted(org)
+    _away(org.reviewer, org.drafter)
+    with pytest.raises(ApprovalForbidden):
+        services.document_approve(actor=org.drafter, institution=org.inst, document=doc)

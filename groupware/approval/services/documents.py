@@ -346,9 +346,9 @@ def document_update_draft(
 ) -> Document:
     """Edit a draft, or a returned/recalled document before resubmitting. Drafter only."""
     document = lock_document(document)
-    ensure_can_start(document, Action.UPDATE)
     if document.drafter_id != actor.pk:
         raise ApprovalForbidden("not_drafter")
+    ensure_can_start(document, Action.UPDATE)
     data = _clean_fields(fields, partial=True)
     form = data.get("form", document.form)
     if line is None:
