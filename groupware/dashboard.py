@@ -123,6 +123,7 @@ def build(request) -> dict:
             board__in=board_access.readable_boards(user, institution),
         )
         .exclude(reads__user=user)
+        .exclude(author=user)  # one's own notice needs no reading
         .select_related("board")
         .order_by("-created_at")[:21]
     )
