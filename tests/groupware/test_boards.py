@@ -395,3 +395,14 @@ def test_board_settings_change_who_may_read(world, boards, on_host, in_schema):
     assert changed.status_code == 302
     assert on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{free.pk}/").status_code == 403
     assert on_host(world.inst_a, world.staff_a).get(f"/staff/boards/{free.pk}/").status_code == 200
+
+
+def test_public_home_section_absent_without_public_notices(world, boards, in_schema):
+    from django.test import RequestFactory
+
+    from groupware.public import home_section
+
+    with in_schema(world.inst_a):
+        request = RequestFactory().get("/")
+        request.institution = world.inst_a
+        assert home_section(request) is None

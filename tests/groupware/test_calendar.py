@@ -385,3 +385,39 @@ def test_invitees_get_an_email_after_commit(
         )
     assert [m.to for m in mailoutbox] == [[world.staff_a2.email]]
     assert "업무 협의" in mailoutbox[0].subject and "/staff/calendar/events/" in mailoutbox[0].body
+
+
+def test_event_edit_page(world, cals, on_host, in_schema):
+    start = timezone.localtime() + timedelta(days=1)
+    with in_schema(world.inst_a):
+        event = services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["planning"],
+            title="초안",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+    url = f"/staff/calendar/events/{event.pk}/edit/"
+    assert on_host(world.inst_a, world.staff_a2).get(url).status_code == 403
+    assert on_host(world.inst_a, world.staff_b).get(url).status_code == 404
+    client = on_host(world.inst_a, world.staff_a)
+    assert client.get(url).status_code == 200
+    data = {
+        "calendar": cals["planning"].pk,
+        "title": "확정 회의",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "repeat": "MONTHLY",
+        "repeat_until": (start + timedelta(days=90)).date().isoformat(),
+    }
+    assert client.post(url, data).status_code == 302
+    with in_schema(world.inst_a):
+        saved = Event.objects.get(pk=event.pk)
+        assert saved.title == "확정 회의" and saved.repeat == "MONTHLY" and saved.sequence == 1
+    bad = client.post(
+        url, {**data, "ends_at": (start - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert bad.status_code == 400
+    with in_schema(world.inst_a):
+        assert Event.objects.get(pk=event.pk).ends_at > Event.objects.get(pk=event.pk).starts_at
