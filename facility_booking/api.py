@@ -30,7 +30,7 @@ from api.serializers import ErrorSerializer
 from api.throttling import BookingRateThrottle
 from facility_booking import availability, selectors, services
 from facility_booking import permissions as caps
-from facility_booking.errors import MESSAGES, InvalidTransition, SlotTaken
+from facility_booking.errors import InvalidTransition, SlotTaken, message
 from facility_booking.models import (
     DiscountCategory,
     Facility,
@@ -186,7 +186,7 @@ class AvailabilityQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         start, end = attrs["from"], attrs["to"]
         if not (in_range(start.date()) and in_range(end.date())):
-            raise serializers.ValidationError({"from": [MESSAGES["too_far"]]})
+            raise serializers.ValidationError({"from": [message("too_far")]})
         if end <= start:
             raise serializers.ValidationError({"to": ["끝 시각은 시작 시각보다 늦어야 합니다."]})
         if end - start > dt.timedelta(days=62):

@@ -6,43 +6,46 @@ Services raise ``BookingError`` (a ``ValidationError``) with one of these codes;
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
 
 MESSAGES = {
-    "past": "지난 시간은 예약할 수 없습니다.",
-    "end_before_start": "종료 시각은 시작 시각보다 늦어야 합니다.",
-    "not_aligned": "예약 시간은 {slot}분 단위로 선택해 주세요.",
-    "multi_day": "하루 안에서만 예약할 수 있습니다.",
-    "closed_weekday": "해당 요일은 운영하지 않습니다.",
-    "outside_hours": "운영 시간({opens}–{closes}) 안에서만 예약할 수 있습니다.",
-    "closed_date": "휴관일입니다{reason}.",
-    "holiday": "공휴일({name})에는 휴관합니다.",
-    "window_not_open": "아직 예약 신청 기간이 아닙니다. {opens_at}부터 신청할 수 있습니다.",
-    "window_closed": "신청이 마감되었습니다. 이용 {hours}시간 전까지 신청할 수 있습니다.",
-    "too_far": "너무 먼 날짜입니다. 2년 안의 날짜를 선택해 주세요.",
-    "too_short": "최소 {minutes}분 이상 예약해야 합니다.",
-    "too_long": "최대 {minutes}분까지 예약할 수 있습니다.",
-    "over_capacity": "인원이 수용 인원({capacity}명)을 넘습니다.",
-    "headcount_min": "인원은 1명 이상이어야 합니다.",
-    "over_person_limit": "1인당 진행 중인 예약은 최대 {limit}건까지입니다.",
-    "discount_not_offered": "이 시설에서 제공하지 않는 감면 항목입니다.",
-    "equipment_unknown": "이 시설에 없는 장비입니다.",
-    "slot_taken": "선택한 시간에 이미 다른 예약이 있습니다. 다른 시간을 선택해 주세요.",
-    "invalid_transition": "현재 상태({current})에서는 할 수 없는 작업입니다.",
-    "reason_required": "사유를 입력해 주세요.",
-    "payment_amount": "결제 금액이 이용료({total}원)와 다릅니다.",
-    "payment_exempt_amount": "면제는 금액을 0원으로 입력해 주세요.",
-    "not_yet_started": "이용 시작 시각이 지난 뒤에 처리할 수 있습니다.",
-    "fee_negative": "이용료는 0원 이상이어야 합니다.",
-    "facility_unavailable": "예약할 수 없는 시설입니다.",
-    "contact_required": "연락처를 입력해 주세요.",
-    "purpose_required": "사용 목적을 입력해 주세요.",
-    "applicant_required": "신청자 이름을 입력해 주세요.",
-    "not_paid": "결제가 필요한 예약입니다. 결제 후 처리할 수 있습니다.",
+    "past": _("지난 시간은 예약할 수 없습니다."),
+    "end_before_start": _("종료 시각은 시작 시각보다 늦어야 합니다."),
+    "not_aligned": _("예약 시간은 {slot}분 단위로 선택해 주세요."),
+    "multi_day": _("하루 안에서만 예약할 수 있습니다."),
+    "closed_weekday": _("해당 요일은 운영하지 않습니다."),
+    "outside_hours": _("운영 시간({opens}–{closes}) 안에서만 예약할 수 있습니다."),
+    "closed_date": _("휴관일입니다{reason}."),
+    "holiday": _("공휴일({name})에는 휴관합니다."),
+    "window_not_open": _("아직 예약 신청 기간이 아닙니다. {opens_at}부터 신청할 수 있습니다."),
+    "window_closed": _("신청이 마감되었습니다. 이용 {hours}시간 전까지 신청할 수 있습니다."),
+    "too_far": _("너무 먼 날짜입니다. 2년 안의 날짜를 선택해 주세요."),
+    "too_short": _("최소 {minutes}분 이상 예약해야 합니다."),
+    "too_long": _("최대 {minutes}분까지 예약할 수 있습니다."),
+    "over_capacity": _("인원이 수용 인원({capacity}명)을 넘습니다."),
+    "headcount_min": _("인원은 1명 이상이어야 합니다."),
+    "over_person_limit": _("1인당 진행 중인 예약은 최대 {limit}건까지입니다."),
+    "discount_not_offered": _("이 시설에서 제공하지 않는 감면 항목입니다."),
+    "equipment_unknown": _("이 시설에 없는 장비입니다."),
+    "slot_taken": _("선택한 시간에 이미 다른 예약이 있습니다. 다른 시간을 선택해 주세요."),
+    "invalid_transition": _("현재 상태({current})에서는 할 수 없는 작업입니다."),
+    "reason_required": _("사유를 입력해 주세요."),
+    "payment_amount": _("결제 금액이 이용료({total}원)와 다릅니다."),
+    "payment_exempt_amount": _("면제는 금액을 0원으로 입력해 주세요."),
+    "not_yet_started": _("이용 시작 시각이 지난 뒤에 처리할 수 있습니다."),
+    "fee_negative": _("이용료는 0원 이상이어야 합니다."),
+    "facility_unavailable": _("예약할 수 없는 시설입니다."),
+    "contact_required": _("연락처를 입력해 주세요."),
+    "purpose_required": _("사용 목적을 입력해 주세요."),
+    "applicant_required": _("신청자 이름을 입력해 주세요."),
+    "not_paid": _("결제가 필요한 예약입니다. 결제 후 처리할 수 있습니다."),
 }
 
 
 def message(code: str, **params) -> str:
-    return MESSAGES[code].format(**params)
+    """The message in the active language (Korean by default), with its values filled in."""
+    return gettext(MESSAGES[code]).format(**params)
 
 
 class BookingError(ValidationError):

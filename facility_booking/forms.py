@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facility_booking.errors import MESSAGES
+from facility_booking.errors import message
 from facility_booking.models import (
     ACCESSIBILITY,
     AMENITIES,
@@ -52,7 +52,7 @@ class FacilityFilterForm(forms.Form):
     def clean_date(self):
         value = self.cleaned_data.get("date")
         if value and not in_range(value):
-            raise forms.ValidationError(MESSAGES["too_far"])
+            raise forms.ValidationError(message("too_far"))
         return value
 
 
@@ -109,7 +109,7 @@ class ApplyForm(forms.Form):
         data = super().clean()
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day and not in_range(day):
-            self.add_error("date", MESSAGES["too_far"])
+            self.add_error("date", message("too_far"))
             return data
         if day and start and end:
             start_dt = aware(day, dt.time.fromisoformat(start))
@@ -185,7 +185,7 @@ class BlockForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date") and not in_range(data["date"]):
-            self.add_error("date", MESSAGES["too_far"])
+            self.add_error("date", message("too_far"))
             return data
         if data.get("date") and data.get("start_time") and data.get("end_time"):
             data["start"] = aware(data["date"], data["start_time"])
@@ -426,7 +426,7 @@ class ClosedDateForm(forms.Form):
         if value < timezone.localdate():
             raise forms.ValidationError(_("지난 날짜는 지정할 수 없습니다."))
         if not in_range(value):
-            raise forms.ValidationError(MESSAGES["too_far"])
+            raise forms.ValidationError(message("too_far"))
         return value
 
 

@@ -135,8 +135,12 @@ def facility_apply(request, pk: int):
         "contact_phone": request.user.phone,
         "date": _day_param(request, timezone.localdate() + dt.timedelta(days=1)),
     }
-    if request.GET.get("start"):
-        initial["start_time"] = request.GET["start"]
+    start = request.GET.get("start", "")
+    if len(start) == 5 and start[2] == ":" and start.replace(":", "").isdigit():
+        initial["start_time"] = start
+        minutes = int(start[:2]) * 60 + int(start[3:]) + facility.min_minutes
+        if minutes < 24 * 60:
+            initial["end_time"] = f"{minutes // 60:02d}:{minutes % 60:02d}"
     form = ApplyForm(request.POST or None, facility=facility, initial=initial)
     quote = None
     status = 200

@@ -469,3 +469,46 @@ def test_extreme_dates_never_break_pages(setup, world, on_host):
         f"/facilities/{hall.pk}/apply/", {**apply_data(dt.date(9999, 12, 31)), "end_time": "00:00"}
     )
     assert response.status_code == 400 and MESSAGES["too_far"] in response.content.decode()
+
+
+def test_photo_upload_served_from_the_institutions_media(setup, world, on_host):
+    """(django-tenants caches the media root, so the file lands in the real media
+    folder of the test schema; the test removes it.)"""
+    import io
+
+    from PIL import Image
+
+    hall = setup["hall"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(buffer, "PNG")
+    buffer.name = "hall.png"
+    buffer.seek(0)
+    manager = on_host(world.inst_a, world.manager_a)
+    url = f"/facilities/manage/facilities/{hall.pk}/extras/"
+    assert (
+        on_host(world.inst_a, world.staff_a)
+        .post(url, {"what": "photo", "image": buffer})
+        .status_code
+        == 403
+    )
+    buffer.seek(0)
+    response = manager.post(url, {"what": "photo", "caption": "객석", "image": buffer})
+    assert response.status_code == 302
+    with schema_context(world.inst_a.schema_name):
+        photo = hall.photos.get()
+    assert photo.image.url.startswith(f"/media/{world.inst_a.schema_name}/facilities/")
+    try:
+        assert on_host(world.inst_a).get(photo.image.url).status_code == 200
+        assert on_host(world.inst_b).get(photo.image.url).status_code == 404
+        page = on_host(world.inst_a).get(f"/facilities/{hall.pk}/").content.decode()
+        assert photo.image.url in page
+    finally:
+        with schema_context(world.inst_a.schema_name):
+            photo.image.delete(save=False)
+
+
+def test_manager_cannot_reach_other_institution_facility_settings(setup, world, on_host):
+    b = setup["b_facility"]
+    manager = on_host(world.inst_a, world.manager_a)
+    assert manager.get(f"/facilities/manage/facilities/{b.pk}/").status_code == 404
+    assert manager.get(f"/facilities/manage/facilities/{b.pk}/extras/").status_code == 404
