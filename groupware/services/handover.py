@@ -1,6 +1,7 @@
 """인계인수: hand a leaver's pending work to a successor in one recorded action."""
 
 import importlib
+import inspect
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +22,14 @@ def _optional_hook(module_name: str, func_name: str):
     except ImportError:
         return None
     return getattr(module, func_name, None)
+
+
+def _call_hook(func, **offered):
+    """Call a hook with the keywords it accepts (all of them if it takes **kwargs)."""
+    params = inspect.signature(func).parameters
+    if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        offered = {k: v for k, v in offered.items() if k in params}
+    return func(**offered)
 
 
 def _hook_count(result) -> int | dict | None:
@@ -84,7 +93,14 @@ def handover(
     approval_hook = _optional_hook("groupware.approval.services", "handover")
     if approval_hook is not None:
         moved["approval"] = _hook_count(
-            approval_hook(from_user=from_user, to_user=to_user, actor=actor)
+            _call_hook(
+                approval_hook,
+                from_user=from_user,
+                to_user=to_user,
+                actor=actor,
+                institution=institution,
+                reason=reason,
+            )
         )
     else:
         moved["approval"] = None
@@ -134,7 +150,14 @@ def handover(
     booking_hook = _optional_hook("facility_booking.services", "handover")
     if booking_hook is not None:
         moved["facility_bookings"] = _hook_count(
-            booking_hook(from_user=from_user, to_user=to_user, actor=actor)
+            _call_hook(
+                booking_hook,
+                from_user=from_user,
+                to_user=to_user,
+                actor=actor,
+                institution=institution,
+                reason=reason,
+            )
         )
     else:
         moved["facility_bookings"] = None
