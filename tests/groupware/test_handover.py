@@ -123,3 +123,27 @@ def test_handover_page(world, org, on_host, in_schema):
     assert done.status_code == 200 and "옮긴 항목" in done.content.decode()
     with in_schema(world.inst_a):
         assert AuditEvent.objects.filter(action="handover").count() == 1
+
+
+def test_handover_calls_the_approval_hook_with_its_keywords(world, org, in_schema, monkeypatch):
+    """Contract with groupware/approval (built in parallel): when it offers
+    ``services.handover``, the leaver's steps go through it, inside our transaction."""
+    import groupware.approval.services as approval_services
+
+    calls = []
+
+    def handover(*, from_user, to_user, actor):
+        calls.append((from_user, to_user, actor))
+        return 2
+
+    monkeypatch.setattr(approval_services, "handover", handover, raising=False)
+    with in_schema(world.inst_a):
+        moved = services.handover(
+            actor=world.admin_a,
+            institution=world.inst_a,
+            from_user=world.staff_a,
+            to_user=world.staff_a2,
+        )
+        assert moved["approval"] == 2
+        assert calls == [(world.staff_a, world.staff_a2, world.admin_a)]
+        assert AuditEvent.objects.get(action="handover").data["moved"]["approval"] == 2
