@@ -86,6 +86,14 @@ class FacilityKindField(serializers.ChoiceField):
         super().__init__(choices=FacilityKind.choices, **kwargs)
 
 
+@extend_schema_field(
+    {"type": "string", "enum": DiscountCategory.values, "description": "감면 항목"}
+)
+class DiscountCategoryField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=DiscountCategory.choices, **kwargs)
+
+
 @extend_schema_field({"type": "string", "enum": ["free", "taken", "closed"]})
 class SlotStateField(serializers.ChoiceField):
     def __init__(self, **kwargs):
@@ -101,7 +109,7 @@ class FacilityOpeningHoursSerializer(serializers.Serializer):
 
 
 class FacilityDiscountSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=DiscountCategory.choices)
+    category = DiscountCategoryField()
     label = serializers.CharField(source="get_category_display")
     percent = serializers.IntegerField()
 
@@ -283,7 +291,7 @@ class ReservationCreateSerializer(serializers.Serializer):
     organisation = serializers.CharField(max_length=100, required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     discount_categories = serializers.ListField(
-        child=serializers.ChoiceField(choices=DiscountCategory.choices),
+        child=DiscountCategoryField(),
         required=False,
         max_length=6,
         help_text="해당하는 감면 항목. 가장 큰 하나만 적용됩니다.",
@@ -293,13 +301,21 @@ class ReservationCreateSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "enum": ["", *DiscountCategory.values, None],
+        "description": "생략하면 신청한 감면 유지, 빈 문자열이면 감면 없음",
+    }
+)
+class ApproveDiscountField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=[("", "감면 없음"), *DiscountCategory.choices], **kwargs)
+
+
 class BookingApproveSerializer(serializers.Serializer):
-    discount_category = serializers.ChoiceField(
-        choices=[("", "감면 없음")] + DiscountCategory.choices,
-        required=False,
-        allow_null=True,
-        help_text="생략하면 신청한 감면 유지, 빈 문자열이면 감면 없음",
-    )
+    discount_category = ApproveDiscountField(required=False, allow_null=True)
     fee = serializers.IntegerField(
         required=False,
         allow_null=True,

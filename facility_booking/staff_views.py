@@ -399,6 +399,21 @@ def facility_extras(request, pk: int):
                 actor=request.user, facility=facility, **closed_form.cleaned_data
             )
             messages.success(request, _("휴관일을 지정했습니다."))
+            affected = Reservation.objects.filter(
+                facility=facility,
+                kind=Kind.BOOKING,
+                status__in=[Status.REQUESTED, Status.APPROVED, Status.PAID],
+                start__date=closed_form.cleaned_data["date"],
+            ).count()
+            if affected:
+                messages.warning(
+                    request,
+                    _(
+                        "그날 진행 중인 예약이 %(n)s건 있습니다. 신청 관리에서 "
+                        "기관 사정 취소(전액 환불)로 처리해 주세요."
+                    )
+                    % {"n": affected},
+                )
             return redirect("facility_booking:manage_facility_extras", pk=facility.pk)
         if what == "photo" and photo_form.is_valid():
             services.photo_add(actor=request.user, facility=facility, **photo_form.cleaned_data)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from facility_booking import services
@@ -512,3 +513,18 @@ def test_manager_cannot_reach_other_institution_facility_settings(setup, world, 
     manager = on_host(world.inst_a, world.manager_a)
     assert manager.get(f"/facilities/manage/facilities/{b.pk}/").status_code == 404
     assert manager.get(f"/facilities/manage/facilities/{b.pk}/extras/").status_code == 404
+
+
+def test_institution_home_lists_public_facilities(setup, world, on_host):
+    html = on_host(world.inst_a).get("/").content.decode()
+    assert "대관 가능한 시설" in html and "대공연장" in html and "내부 회의실" not in html
+
+
+def test_closing_a_day_warns_about_bookings_on_it(setup, world, on_host):
+    hall, r = setup["hall"], setup["booking"]
+    manager = on_host(world.inst_a, world.manager_a)
+    url = f"/facilities/manage/facilities/{hall.pk}/extras/"
+    response = manager.post(
+        url, {"what": "closed", "date": timezone.localtime(r.start).date().isoformat()}, follow=True
+    )
+    assert "진행 중인 예약이 1건" in response.content.decode()
