@@ -90,12 +90,14 @@ def leave_items(start, end, user_ids=None) -> list[Item]:
     return items
 
 
-def booking_items(request, start, end) -> list[Item]:
-    """Internal rooms and vehicles booked in the window (facility_booking)."""
+def booking_items(request, start, end, user_ids=None) -> list[Item]:
+    """Internal rooms and vehicles booked in the window (facility_booking), by ``user_ids``."""
     from groupware import booking
 
     try:
         rows = booking.bookings_between(request, start, end, internal_only=True)
+        if rows is not None and user_ids is not None:
+            rows = rows.filter(applicant_id__in=user_ids)
         return [
             Item(
                 title=f"{row.facility.name} · {row.purpose or row.applicant_name}",
@@ -113,10 +115,12 @@ def booking_items(request, start, end) -> list[Item]:
 
 
 def gather(request, events_qs, start, end, *, overlays: bool = True, user_ids=None) -> list[Item]:
+    """Events expanded in the window; with ``overlays``, the leave, absences and internal
+    bookings of ``user_ids`` (everyone when None)."""
     events = list(events_overlapping(events_qs, start, end).select_related("calendar"))
     items = expand(events, start, end)
     if overlays:
         items += leave_items(start, end, user_ids)
-        items += booking_items(request, start, end)
+        items += booking_items(request, start, end, user_ids)
     items.sort(key=lambda i: (i.local_start.date(), not i.all_day, i.start, i.title))
     return items

@@ -47,20 +47,43 @@ def ensure_calendars(request) -> list[Calendar]:
 
 
 def _scope(request):
-    """(events queryset, selected calendar or None, overlays?, dept chain)."""
+    """(events, selected calendar or None, overlays?, whose leave and bookings to show).
+
+    My combined view shows the leave, absences and internal bookings of my
+    department (sub-departments included) and mine; a department calendar shows
+    that department's; personal and institution calendars show their events only.
+    """
+    from groupware.models import StaffProfile
+    from groupware.org import subtree_ids
+
     cal_id = request.GET.get("cal", "")
     user = request.user
-    if cal_id.isdigit():
+    if cal_id.isdigit() and len(cal_id) < 19:
         calendar = cal_access.calendar_for(user, request.institution, int(cal_id))
-        return Event.objects.filter(calendar=calendar), calendar, False
+        events = Event.objects.filter(calendar=calendar)
+        if calendar.kind == Calendar.Kind.DEPARTMENT:
+            people = set(
+                StaffProfile.objects.filter(
+                    department_id__in=subtree_ids(calendar.department_id), is_active=True
+                ).values_list("user_id", flat=True)
+            )
+            return events, calendar, True, people
+        return events, calendar, False, None
     profile = profile_of(user)
     chain = chain_up(profile.department_id) if profile and profile.department_id else []
-    return my_calendar_events(user, chain), None, True
+    people = {user.pk}
+    if chain:
+        people |= set(
+            StaffProfile.objects.filter(
+                department_id__in=subtree_ids(chain[0]), is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    return my_calendar_events(user, chain), None, True, people
 
 
 def _context(request, view: str, start, end, day: date, **extra):
-    events, selected, overlays = _scope(request)
-    items = gather(request, events, start, end, overlays=overlays)
+    events, selected, overlays, people = _scope(request)
+    items = gather(request, events, start, end, overlays=overlays, user_ids=people)
     query = f"&cal={selected.pk}" if selected else ""
     return {
         "view": view,

@@ -201,9 +201,15 @@ def test_month_view_shows_occurrences_leave_and_absences(world, cals, on_host, i
             ends_at=at(date(2026, 11, 2), 10),
             repeat="WEEKLY",
         )
-        Absence.objects.create(
-            user=world.staff_a2,
+        Absence.objects.create(  # a teammate: shown
+            user=world.admin_a,
             kind="business_trip",
+            starts_at=at(date(2026, 11, 18), 9),
+            ends_at=at(date(2026, 11, 19), 18),
+        )
+        Absence.objects.create(  # another team: not on my calendar
+            user=world.staff_a2,
+            kind="training",
             starts_at=at(date(2026, 11, 18), 9),
             ends_at=at(date(2026, 11, 19), 18),
         )
@@ -212,10 +218,16 @@ def test_month_view_shows_occurrences_leave_and_absences(world, cals, on_host, i
         .get("/staff/calendar/", {"date": "2026-11-15"})
         .content.decode()
     )
-    assert (
-        body.count('title="팀 주간회의"') == 5 * 2
-    )  # grid cell + list, for 2, 9, 16, 23, 30 Nov  # 2, 9, 16, 23, 30 November
-    assert f"{world.staff_a2.name} 출장" in body
+    # grid cell + list, for 2, 9, 16, 23 and 30 November
+    assert body.count('title="팀 주간회의"') == 5 * 2
+    assert f"{world.admin_a.name} 출장" in body
+    assert f"{world.staff_a2.name} 교육" not in body
+    general = (
+        on_host(world.inst_a, world.staff_a)
+        .get("/staff/calendar/", {"date": "2026-11-15", "cal": cals["planning"].pk})
+        .content.decode()
+    )
+    assert f"{world.admin_a.name} 출장" in general and f"{world.staff_a2.name} 교육" not in general
     week = (
         on_host(world.inst_a, world.staff_a)
         .get("/staff/calendar/week/", {"date": "2026-11-18"})
@@ -238,7 +250,7 @@ def test_approved_leave_appears_when_approval_offers_it(world, cals, on_host, in
     from groupware.schedule.hooks import leave_approved
 
     class Leave:  # the shape approval's LeaveRequest has
-        user_id = world.staff_a2.pk
+        user_id = world.admin_a.pk
         kind = "annual"
         start_date = date(2026, 11, 24)
         end_date = date(2026, 11, 25)
@@ -257,7 +269,7 @@ def test_approved_leave_appears_when_approval_offers_it(world, cals, on_host, in
         .get("/staff/calendar/day/", {"date": "2026-11-25"})
         .content.decode()
     )
-    assert f"{world.staff_a2.name} 휴가" in body
+    assert f"{world.admin_a.name} 휴가" in body
 
 
 def test_invitation_accept_decline(world, cals, on_host, in_schema):
