@@ -27,6 +27,7 @@ CONFLICT = OpenApiResponse(ErrorSerializer, description="문서 상태가 이미
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="지금 이 문서를 처리할 차례·권한이 없음")
 INVALID = OpenApiResponse(ErrorSerializer, description="입력 오류 (한국어 메시지)")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="문서가 없거나 볼 수 없음")
+OUTSIDER = OpenApiResponse(ErrorSerializer, description="이 기관의 직원이 아님 (다른 기관 소속)")
 
 
 class ApprovalAPIView(GenericAPIView):
@@ -97,7 +98,7 @@ class DocumentListCreateView(ApprovalAPIView):
         tags=TAG,
         summary="기안 (임시저장)",
         request=s.DocumentWriteSerializer,
-        responses={201: s.DocumentSerializer, 400: INVALID},
+        responses={201: s.DocumentSerializer, 400: INVALID, 404: OUTSIDER},
     )
     def post(self, request):
         data = s.DocumentWriteSerializer(data=request.data)
