@@ -35,13 +35,14 @@ def _onboard(prefix: str, count: int) -> list[float]:
 
     timings = []
     for n in range(count):
+        slug = f"{prefix}{n:03d}"
         started = time.perf_counter()
         institution_onboard(
             actor="bench",
-            slug=f"{prefix}{n:03d}",
-            name=f"벤치마크 기관 {prefix} {n}",
+            slug=slug,
+            name=f"벤치마크 기관 {slug}",
             short_name=f"벤치{n}",
-            admin_email=f"admin{n}@{prefix}.bench.kr",
+            admin_email=f"admin@{slug}.bench.kr",
         )
         timings.append(time.perf_counter() - started)
         connection.set_schema_to_public()
@@ -60,12 +61,28 @@ def _summary(timings: list[float]) -> dict:
 
 
 def step_onboard(clone_count: int, zero_count: int) -> dict:
+    """Interleaved, so a burst of load on the machine hits every way alike."""
     from django.test import override_settings
 
-    clone = _onboard("clone", clone_count)
-    with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=False):
-        zero = _onboard("zero", zero_count)
-    return {"clone": _summary(clone), "migrate": _summary(zero)}
+    from tenants.provisioning import refill_spares
+
+    clone, spare, generic, zero = [], [], [], []
+    for n in range(max(clone_count, zero_count)):
+        if n < clone_count:
+            clone += _onboard(f"clone{n:03d}-", 1)
+            refill_spares(1)  # untimed: the task worker's job after an onboarding
+            spare += _onboard(f"spare{n:03d}-", 1)
+        if n < zero_count:
+            with override_settings(TENANT_FAST_CLONE=False):
+                generic += _onboard(f"generic{n:03d}-", 1)
+            with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=False):
+                zero += _onboard(f"zero{n:03d}-", 1)
+    return {
+        "clone": _summary(clone),
+        "spare": _summary(spare),
+        "generic": _summary(generic),
+        "migrate": _summary(zero),
+    }
 
 
 def step_populate(total: int) -> dict:

@@ -104,12 +104,13 @@ class Institution(TenantMixin):
         instead of a fraction of one) or clone a stale structure. The clone
         carries the template's ``django_migrations`` rows and the template was
         just checked to be current, so django-tenants' follow-up "fake migrate"
-        (loading the whole migration graph) is not needed.
+        (loading the whole migration graph) is not needed. A spare clone made
+        ahead of time is renamed instead when one is ready.
         """
         from django.db import connection
         from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
-        from tenants.provisioning import assert_template_current, clone_template
+        from tenants.provisioning import assert_template_current, clone_template, take_spare
 
         if not (sync_schema and get_creation_fakes_migrations()):
             return super().create_schema(
@@ -118,7 +119,8 @@ class Institution(TenantMixin):
         if check_if_exists and schema_exists(self.schema_name):
             return False
         assert_template_current()
-        clone_template(self.schema_name)
+        if take_spare(self.schema_name) is None:
+            clone_template(self.schema_name)
         connection.set_schema_to_public()
         return True
 

@@ -8,6 +8,7 @@ migration this code has.
 """
 
 import functools
+import secrets
 
 from django.conf import settings
 from django.core.management import call_command
@@ -114,13 +115,19 @@ def _clone_statements(template: str, new_schema: str) -> list[str]:
                 [ns],
             )
             qualified_template = f"{qident(template)}."
+            # One ALTER TABLE per table and pass: fewer statements, fewer
+            # relation cache rebuilds.
+            passes: dict[tuple[bool, str], list[str]] = {}
             for table, name, definition in cursor.fetchall():
                 definition = definition.replace(
                     f"REFERENCES {qualified_template}", f"REFERENCES {target}."
                 ).replace(f"REFERENCES {template}.", f"REFERENCES {target}.")
-                statements.append(
-                    f"ALTER TABLE {target}.{qident(table)} ADD CONSTRAINT {qident(name)} {definition}"
+                is_fk = definition.startswith("FOREIGN KEY")
+                passes.setdefault((is_fk, table), []).append(
+                    f"ADD CONSTRAINT {qident(name)} {definition}"
                 )
+            for (_is_fk, table), clauses in sorted(passes.items()):
+                statements.append(f"ALTER TABLE {target}.{qident(table)} " + ", ".join(clauses))
             # Indexes that do not belong to a constraint (pg_get_indexdef always
             # qualifies the table: point it at the new schema).
             cursor.execute(
@@ -192,10 +199,11 @@ def clone_template(new_schema: str, template: str = TEMPLATE_SCHEMA) -> str:
     The fast way rebuilds the tables with ``CREATE TABLE ... (LIKE ...)`` and the
     catalog's own definitions of constraints and indexes, sent in one round trip
     (django-tenants' generic clone_schema() spends ~30 ms per table in PL/pgSQL).
-    Templates holding anything else (views, functions, triggers, ...) take the
-    generic way. Joins the caller's transaction.
+    Templates holding anything else (views, sequences of serial columns,
+    aggregates, ...) take the generic way, as does ``TENANT_FAST_CLONE = False``
+    (the benchmark compares both). Joins the caller's transaction.
     """
-    if clone_unsupported(template):
+    if not getattr(settings, "TENANT_FAST_CLONE", True) or clone_unsupported(template):
         from django_tenants.clone import CloneSchema
 
         CloneSchema().clone_schema(template, new_schema, "DATA")
@@ -211,6 +219,78 @@ def clone_template(new_schema: str, template: str = TEMPLATE_SCHEMA) -> str:
     finally:
         connection.set_schema_to_public()  # django-tenants sets search_path again
     return "fast"
+
+
+# --- spare schemas ----------------------------------------------------------------
+#
+# Cloning costs a few hundred milliseconds of DDL, growing with every table the
+# apps add. A small pool of spare clones made ahead of time (by migrate_schemas
+# and, after each onboarding, by the task worker) turns onboarding into one
+# ALTER SCHEMA ... RENAME. Spares are clones of the template and are only used
+# while they hold exactly the template's migrations.
+
+SPARE_PREFIX = "_spare_"
+
+
+def spare_target() -> int:
+    return int(getattr(settings, "TENANT_SPARE_SCHEMAS", 2))
+
+
+def spare_schemas() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s) ORDER BY nspname",
+            [SPARE_PREFIX],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _spare_is_current(name: str) -> bool:
+    return applied_migrations(name) == applied_migrations(TEMPLATE_SCHEMA)
+
+
+def take_spare(new_schema: str) -> str | None:
+    """Rename a current spare schema to ``new_schema``; None when there is none.
+
+    The spare is claimed with a transaction-level advisory lock, so two
+    onboardings at once never take the same one. Caller is atomic.
+    """
+    for name in spare_schemas():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [name])
+            if not cursor.fetchone()[0] or not schema_exists(name):
+                continue
+            if not _spare_is_current(name):
+                continue
+            cursor.execute(f"ALTER SCHEMA {qident(name)} RENAME TO {qident(new_schema)}")
+            return name
+    return None
+
+
+def refill_spares(target: int | None = None) -> dict:
+    """Drop spares that lag behind the template and clone new ones up to ``target``.
+
+    Each spare is made in its own transaction; safe to run concurrently.
+    """
+    from django.db import transaction
+
+    target = spare_target() if target is None else target
+    dropped = created = 0
+    for name in spare_schemas():
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [name])
+                locked = cursor.fetchone()[0]
+            if locked and schema_exists(name) and not _spare_is_current(name):
+                drop_schema(name)
+                dropped += 1
+    if target > 0 and not pending_migrations(TEMPLATE_SCHEMA):
+        while len(spare_schemas()) < target:
+            with transaction.atomic():
+                clone_template(SPARE_PREFIX + secrets.token_hex(6))
+            created += 1
+    connection.set_schema_to_public()
+    return {"dropped": dropped, "created": created, "spares": len(spare_schemas())}
 
 
 def ensure_template_schema(verbosity: int = 0) -> None:

@@ -206,10 +206,20 @@ def _provision(
         connection.set_schema_to_public()
         del institution.auto_create_schema
     post_schema_sync.send(sender=Institution, tenant=institution)
+    transaction.on_commit(_refill_spares_later, robust=True)
     Domain.objects.create(domain=primary_host_for(slug), tenant=institution, is_primary=True)
     if custom_domain:
         Domain.objects.create(domain=custom_domain, tenant=institution, is_primary=False)
     return institution
+
+
+def _refill_spares_later() -> None:
+    """After commit: let the worker clone a new spare schema (see provisioning)."""
+    from tenants.provisioning import spare_target
+    from tenants.tasks import refill_spare_schemas
+
+    if spare_target() > 0:
+        refill_spare_schemas.enqueue()
 
 
 @transaction.atomic

@@ -33,3 +33,14 @@ def onboard(world):
         return institution
 
     return make
+
+
+@pytest.fixture
+def no_spares(db):
+    """No spare clones (the world's onboardings leave some behind, see
+    tenants.provisioning), so onboarding clones; dropped inside the test transaction."""
+    from tenants.provisioning import drop_schema, spare_schemas
+
+    for name in spare_schemas():
+        drop_schema(name)
+    connection.set_schema_to_public()

@@ -71,7 +71,7 @@ def catalog(schema: str) -> dict:
     }
 
 
-def test_onboarding_clones_the_template_and_works_at_once(onboard, monkeypatch, world):
+def test_onboarding_clones_the_template_and_works_at_once(no_spares, onboard, monkeypatch, world):
     """The schema is cloned (not migrated), in well under a second, with domain,
     default settings, the first admin invited by e-mail and an audit row."""
     assert provisioning.clone_unsupported() == []  # the fast clone applies
@@ -220,7 +220,7 @@ def test_invitation_that_cannot_be_queued_undoes_everything(world):
     assert mail.outbox == []
 
 
-def test_schema_that_cannot_be_cloned_leaves_nothing(world):
+def test_schema_that_cannot_be_cloned_leaves_nothing(no_spares, world):
     """The database refuses halfway through the clone (an event trigger raises once the
     first table exists): no schema, no row, no domain."""
     with connection.cursor() as cursor:
@@ -244,7 +244,7 @@ def test_schema_that_cannot_be_cloned_leaves_nothing(world):
     assert leftovers("halfmade") == NOTHING
 
 
-def test_template_with_unknown_objects_takes_the_generic_clone(world, monkeypatch):
+def test_template_with_unknown_objects_takes_the_generic_clone(no_spares, world, monkeypatch):
     """A view in the template: django-tenants' clone_schema() copies it instead."""
     with connection.cursor() as cursor:
         cursor.execute('CREATE VIEW "_template".probe_view AS SELECT 1 AS one')
@@ -360,3 +360,32 @@ def test_delete_after_export_archives_and_purge_drops_the_schema(onboard, world,
     assert event.details["export_file"].endswith(".tar.gz")
     with pytest.raises(LifecycleError):
         services.institution_reactivate(actor=world.operator, institution=stored, reason="복구")
+
+
+def test_a_spare_clone_is_renamed_instead_of_cloning(no_spares, onboard):
+    """With a spare ready, onboarding renames it (no clone in the request)."""
+    assert provisioning.refill_spares(target=1)["created"] == 1
+    [spare] = provisioning.spare_schemas()
+    institution = onboard(slug="from-spare")
+    assert provisioning.spare_schemas() == []
+    assert not schema_exists(spare)
+    assert provisioning.pending_migrations(institution.schema_name) == []
+    assert catalog(institution.schema_name)["constraints"] == catalog("_template")["constraints"]
+    with schema_context(institution.schema_name):
+        assert Setting.objects.filter(key="booking").exists()
+
+
+def test_a_spare_behind_the_template_is_never_used_and_is_replaced(no_spares, onboard):
+    provisioning.refill_spares(target=1)
+    [stale] = provisioning.spare_schemas()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'DELETE FROM "{stale}".django_migrations WHERE id = '
+            f'(SELECT MAX(id) FROM "{stale}".django_migrations)'
+        )
+    institution = onboard(slug="no-stale")
+    assert provisioning.spare_schemas() == [stale]  # cloned instead
+    assert provisioning.pending_migrations(institution.schema_name) == []
+    result = provisioning.refill_spares(target=1)
+    assert (result["dropped"], result["created"]) == (1, 1)
+    assert stale not in provisioning.spare_schemas()

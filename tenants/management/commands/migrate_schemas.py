@@ -34,7 +34,7 @@ from django_tenants.management.commands.migrate_schemas import MigrateSchemasCom
 from django_tenants.migration_executors.base import run_migrations
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_exists
 
-from tenants.provisioning import TEMPLATE_SCHEMA, pending_migrations, qident
+from tenants.provisioning import TEMPLATE_SCHEMA, pending_migrations, qident, refill_spares
 
 CODENAME = "parallel"
 
@@ -135,15 +135,22 @@ class Command(MigrateSchemasCommand):
                 cursor.execute(f"CREATE SCHEMA {qident(TEMPLATE_SCHEMA)}")
         if self._can_skip(args, options) and not pending_migrations(TEMPLATE_SCHEMA):
             self._say(f"· template schema {TEMPLATE_SCHEMA}: up to date")
-            return
-        if options.get("check_unapplied"):
-            raise SystemExit(1)
-        self._say(f"· template schema {TEMPLATE_SCHEMA}")
-        MigrateSchemasCommand(stdout=self.stdout, stderr=self.stderr).handle(
-            *args,
-            **{**options, "schema_name": TEMPLATE_SCHEMA, "shared": False, "tenant": False},
-        )
-        connection.set_schema_to_public()
+        else:
+            if options.get("check_unapplied"):
+                raise SystemExit(1)
+            self._say(f"· template schema {TEMPLATE_SCHEMA}")
+            MigrateSchemasCommand(stdout=self.stdout, stderr=self.stderr).handle(
+                *args,
+                **{**options, "schema_name": TEMPLATE_SCHEMA, "shared": False, "tenant": False},
+            )
+            connection.set_schema_to_public()
+        if not (options.get("check_unapplied") or options.get("plan")):
+            # Spare clones follow the template: stale ones go, new ones come.
+            spares = refill_spares()
+            self._say(
+                f"· spare schemas: {spares['spares']} ready"
+                f" ({spares['created']} cloned, {spares['dropped']} stale dropped)"
+            )
 
     def _institution_schemas(self) -> list[str]:
         names = list(
