@@ -33,6 +33,7 @@ MESSAGES = {
     "reason_required": _("사유를 입력해 주세요."),
     "payment_amount": _("결제 금액이 이용료({total}원)와 다릅니다."),
     "payment_exempt_amount": _("면제는 금액을 0원으로 입력해 주세요."),
+    "already_started": _("이미 시작된 예약은 취소할 수 없습니다. 기관에 문의해 주세요."),
     "not_yet_started": _("이용 시작 시각이 지난 뒤에 처리할 수 있습니다."),
     "fee_negative": _("이용료는 0원 이상이어야 합니다."),
     "facility_unavailable": _("예약할 수 없는 시설입니다."),

@@ -205,7 +205,8 @@ def my_booking(request, pk: int):
         {
             "r": reservation,
             "events": reservation.events.all(),
-            "can_cancel": reservation.status in (Status.REQUESTED, Status.APPROVED, Status.PAID),
+            "can_cancel": reservation.status in (Status.REQUESTED, Status.APPROVED, Status.PAID)
+            and reservation.start > timezone.now(),
         },
     )
 

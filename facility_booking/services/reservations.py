@@ -401,8 +401,9 @@ def cancellation_refund(reservation: Reservation, *, by_institution: bool, now=N
 def reservation_cancel(
     *, actor, reservation: Reservation, reason: str = "", by_institution: bool = False, now=None
 ) -> Reservation:
-    """Cancel a slot-holding booking, by the applicant (refund by the facility's tiers)
-    or by the institution (booking managers, reason required, full refund)."""
+    """Cancel a slot-holding booking, by the applicant before it starts (refund by the
+    facility's tiers) or by the institution (booking managers, reason required, full
+    refund, any time)."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     if by_institution:
@@ -415,6 +416,8 @@ def reservation_cancel(
         reservation = lock_reservation(reservation)
         if reservation.kind != Kind.BOOKING or reservation.status not in ACTIVE_BOOKING_STATES:
             raise InvalidTransition(reservation.get_status_display())
+        if not by_institution and now >= reservation.start:
+            raise BookingError("already_started")
         reservation.refund_amount = pricing.refund_amount(
             reservation, now, by_institution=by_institution
         )

@@ -245,3 +245,19 @@ def test_database_refuses_overlap_even_without_the_service_check(schema_a, world
         hold_end=r.hold_end,
         status="cancelled",
     )
+
+
+def test_applicant_cannot_cancel_once_started_but_institution_can(booking, world):
+    with pytest.raises(ValidationError) as info:
+        services.reservation_cancel(actor=world.resident, reservation=booking, now=booking.start)
+    assert MESSAGES["already_started"] in info.value.messages
+    booking.refresh_from_db()
+    assert booking.status == Status.REQUESTED
+    r = services.reservation_cancel(
+        actor=world.manager_a,
+        reservation=booking,
+        by_institution=True,
+        reason="정전",
+        now=booking.start,
+    )
+    assert r.status == Status.CANCELLED
