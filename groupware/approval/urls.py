@@ -11,6 +11,7 @@ urlpatterns = [
     path("leave/", views.leave_overview, name="leave"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("post-reports/<int:pk>/ack/", views.post_report_ack, name="post_report_ack"),
     path("delegation/", views.delegation, name="delegation"),
     path("lines/", views.favourite_lines, name="lines"),

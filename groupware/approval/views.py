@@ -502,6 +502,19 @@ def notifications(request):
 
 
 @staff_view
+def notification_open(request, pk: int):
+    """Mark the notice read and go where it points (only paths inside this site)."""
+    from groupware.approval.models import Notification
+
+    notice = Notification.objects.filter(user=request.user, pk=pk).first()
+    if notice is None:
+        raise Http404
+    services.notification_mark_read(user=request.user, notification_id=notice.pk)
+    target = notice.url if notice.url.startswith("/") and not notice.url.startswith("//") else "/"
+    return redirect(target)
+
+
+@staff_view
 @require_POST
 def notifications_read(request):
     services.notification_mark_read(user=request.user)

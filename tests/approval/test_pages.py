@@ -169,3 +169,22 @@ def test_reviewer_edits_through_the_page_only_when_asked(org, doc, on_host):
 def test_nav_shows_the_waiting_count(org, doc, on_host):
     page = on_host(org.inst, org.reviewer).get("/staff/approval/").content.decode()
     assert "전자결재" in page and 'aria-label="결재대기">1<' in page
+
+
+def test_opening_a_notice_marks_it_read(org, doc, on_host):
+    from groupware.approval.models import Notification
+
+    notice = Notification.objects.get(user=org.reviewer, kind="approval.turn")
+    response = on_host(org.inst, org.reviewer).get(f"/staff/approval/notifications/{notice.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/staff/approval/{doc.pk}/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    other = on_host(org.inst, org.head).get(f"/staff/approval/notifications/{notice.pk}/")
+    assert other.status_code == 404
+
+
+def test_every_first_opening_is_on_record(org, doc, on_host):
+    client = on_host(org.inst, org.head)
+    client.get(f"/staff/approval/{doc.pk}/")
+    client.get(f"/staff/approval/{doc.pk}/")
+    assert doc.events.filter(action="read", actor=org.head).count() == 1

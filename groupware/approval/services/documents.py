@@ -854,16 +854,23 @@ def document_circulate(
 
 @transaction.atomic
 def document_mark_read(*, user, document: Document) -> bool:
-    """Record the first time a cc or 공람 reader opens the document. Returns True if recorded."""
+    """Record the first time someone opens a submitted document (열람), stamping a cc or
+    공람 reader's read time. Returns True if something was recorded."""
     if document.state == State.DRAFT:
         return False
     now = timezone.now()
     updated = Reader.objects.filter(document=document, user=user, read_at__isnull=True).update(
         read_at=now
     )
-    if updated:
+    if (
+        updated
+        or not DocumentEvent.objects.filter(
+            document=document, action=Action.READ, actor=user
+        ).exists()
+    ):
         _record(document, Action.READ, user)
-    return bool(updated)
+        return True
+    return False
 
 
 @transaction.atomic
