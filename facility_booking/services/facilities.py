@@ -144,6 +144,7 @@ def closed_date_add(*, actor, facility: Facility, date: dt.date, reason: str = "
 
 @transaction.atomic
 def closed_date_remove(*, actor, closed: ClosedDate) -> None:
+    """Open the facility again on that date."""
     _require_editor(actor)
     _audit(actor, "closed_date_remove", closed.facility, f"휴관일 해제 {closed.date.isoformat()}")
     closed.delete()
@@ -151,6 +152,7 @@ def closed_date_remove(*, actor, closed: ClosedDate) -> None:
 
 @transaction.atomic
 def photo_add(*, actor, facility: Facility, image, caption: str = "") -> FacilityPhoto:
+    """Store an uploaded image in the institution's media folder (validated by Pillow)."""
     _require_editor(actor)
     photo = FacilityPhoto(facility=facility, image=image, caption=caption.strip())
     photo.full_clean()
@@ -161,6 +163,7 @@ def photo_add(*, actor, facility: Facility, image, caption: str = "") -> Facilit
 
 @transaction.atomic
 def photo_remove(*, actor, photo: FacilityPhoto) -> None:
+    """Delete the photo row and its file."""
     _require_editor(actor)
     _audit(actor, "photo_remove", photo.facility, "사진 삭제")
     photo.image.delete(save=False)

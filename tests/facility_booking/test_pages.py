@@ -528,3 +528,73 @@ def test_closing_a_day_warns_about_bookings_on_it(setup, world, on_host):
         url, {"what": "closed", "date": timezone.localtime(r.start).date().isoformat()}, follow=True
     )
     assert "진행 중인 예약이 1건" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/facilities/my/",
+        "/facilities/my/calendar/",
+        "/facilities/bookings/1/booking.ics",
+        "/facilities/bookings/1/permit.pdf",
+        "/facilities/bookings/1/receipt.pdf",
+    ],
+)
+def test_resident_pages_need_log_in(world, on_host, url):
+    response = on_host(world.inst_a).get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def staff_posts(setup):
+    day = at(6, 0).date().isoformat()
+    return [
+        (
+            "/facilities/manage/walk-in/",
+            {**apply_data(at(6, 0).date()), "facility": setup["hall"].pk, "applicant_name": "x"},
+        ),
+        (
+            "/facilities/manage/blocks/",
+            {
+                "facility": setup["hall"].pk,
+                "date": day,
+                "start_time": "09:00",
+                "end_time": "10:00",
+                "reason": "maintenance",
+            },
+        ),
+        ("/facilities/manage/facilities/new/", facility_post()),
+        (f"/facilities/manage/facilities/{setup['hall'].pk}/", facility_post()),
+        (
+            f"/facilities/manage/facilities/{setup['hall'].pk}/extras/",
+            {"what": "closed", "date": day},
+        ),
+    ]
+
+
+def test_staff_posts_refused_change_nothing(setup, world, on_host):
+    def snapshot():
+        with schema_context(world.inst_a.schema_name):
+            hall = Facility.objects.get(pk=setup["hall"].pk)
+            return (
+                Reservation.objects.count(),
+                Facility.objects.count(),
+                hall.name,
+                hall.closed_dates.count(),
+            )
+
+    before = snapshot()
+    for url, data in staff_posts(setup):
+        assert on_host(world.inst_a).post(url, data).status_code == 302, url
+        assert on_host(world.inst_a, world.resident).post(url, data).status_code == 403, url
+        assert on_host(world.inst_a, world.staff_a).post(url, data).status_code == 403, url
+        assert on_host(world.inst_a, world.manager_b).post(url, data).status_code == 404, url
+    assert snapshot() == before
+    with schema_context(world.inst_a.schema_name):
+        block = services.block_create(
+            actor=world.manager_a, facility=setup["hall"], start=at(7, 9), end=at(7, 10)
+        )
+    url = f"/facilities/manage/blocks/{block.pk}/remove/"
+    for who, code in ((world.resident, 403), (world.staff_a, 403), (world.manager_b, 404)):
+        assert on_host(world.inst_a, who).post(url).status_code == code
+    with schema_context(world.inst_a.schema_name):
+        assert Reservation.objects.get(pk=block.pk).status == "blocked"
