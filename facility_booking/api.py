@@ -395,7 +395,10 @@ class FacilityDetailView(GenericAPIView):
     )
     def get(self, request, id: int):
         facility = selectors.facility_for_user(request.user, request.institution, id)
-        return Response(FacilitySerializer(_facility_queryset(request).get(pk=facility.pk)).data)
+        facility = Facility.objects.prefetch_related(
+            "hours", "discounts", "refund_tiers", "equipment", "photos"
+        ).get(pk=facility.pk)
+        return Response(FacilitySerializer(facility).data)
 
 
 class FacilityAvailabilityView(GenericAPIView):

@@ -297,3 +297,19 @@ def test_extreme_dates_are_400_not_500(setup, world, on_host):
     )
     assert created.status_code == 400
     assert client.get(f"{API}/reservations/?from=0001-01-01&to=9999-12-31").status_code == 200
+
+
+def test_inactive_facility_visible_to_managers_only(setup, world, on_host):
+    hall = setup["hall"]
+    with schema_context(world.inst_a.schema_name):
+        type(hall).objects.filter(pk=hall.pk).update(is_active=False)
+    url = f"{API}/facilities/{hall.pk}/"
+    assert on_host(world.inst_a, world.resident).get(url).status_code == 404
+    assert on_host(world.inst_a, world.staff_a).get(url).status_code == 404
+    assert on_host(world.inst_a, world.manager_a).get(url).status_code == 200
+    response = post(
+        on_host(world.inst_a, world.resident2),
+        f"{API}/reservations/",
+        {**body(), "facility": hall.pk},
+    )
+    assert response.status_code == 404
