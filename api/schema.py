@@ -104,9 +104,33 @@ def _codes_for(operation: dict, *, on_institution_host: bool) -> list[str]:
     return sorted(codes)
 
 
+LOCAL_TIME = {
+    "type": "string",
+    "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+    "example": "09:00",
+}
+
+
+def _local_times(node) -> None:
+    """Times of day are local wall-clock times ("09:00", Korea time), not RFC 3339
+    ``full-time`` with an offset that JSON Schema's ``format: time`` demands: say so."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            del node["format"]
+            for key, value in LOCAL_TIME.items():
+                node.setdefault(key, value)
+            node["description"] = (node.get("description", "") + " (현지 시각 HH:MM)").strip()
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
 def postprocess_error_responses(result, generator, request, public, **kwargs):
     """Add the Error component, the error responses of every operation, host-aware titles."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    _local_times(result)
     institution = getattr(request, "institution", None) if request is not None else None
     info = result.setdefault("info", {})
     if institution is not None:

@@ -23,7 +23,9 @@ from django.conf import settings as django_settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection, transaction
+from django_tenants.utils import schema_context
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -32,8 +34,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from werkzeug.test import Client as WerkzeugClient
 
 from api.tokens import token_create
+from suite import demo
 
 EXAMPLES = int(os.environ.get("SUITE_FUZZ_EXAMPLES", "5"))
 CHECKS = [
@@ -93,6 +97,64 @@ def load_schema(app, *, host: str, raw_token: str):
     return schema
 
 
+def known_ids(app, *, host: str, headers: dict, operation, cache: dict) -> list:
+    """Ids the caller can see in the list next to an ``/…/{id}/…`` operation (page 1)."""
+    path_params = [p for p in operation.definition.raw.get("parameters", []) if p["in"] == "path"]
+    if len(path_params) != 1:
+        return []
+    list_path = operation.path.split("{", 1)[0]
+    if list_path not in cache:
+        response = WerkzeugClient(app).get(
+            list_path, query_string={"page_size": 100}, headers={"Host": host, **headers}
+        )
+        ids = []
+        if response.status_code == 200 and "json" in (response.content_type or ""):
+            body = response.get_json()
+            items = body.get("results", []) if isinstance(body, dict) else body
+            ids = [i["id"] for i in items if isinstance(i, dict) and "id" in i]
+        cache[list_path] = ids[:8]
+    return cache[list_path]
+
+
+def strategy_for(operation, mode, *, ids=()):
+    """Cases for one operation.
+
+    Valid input asks for page 1 of a list (random page numbers would mostly be past the
+    end and never reach the filters) and mostly targets objects that exist (``ids``),
+    so the code behind the 404 gets exercised too.
+    """
+    raw_parameters = operation.definition.raw.get("parameters", [])
+    query_names = {p.get("name") for p in raw_parameters if p.get("in") == "query"}
+    if mode != GenerationMode.POSITIVE:
+        return operation.as_strategy(generation_mode=mode)
+    query = {"page": 1} if "page" in query_names else None
+    strategies = [operation.as_strategy(generation_mode=mode, query=query)]
+    if ids:
+        name = next(p["name"] for p in raw_parameters if p.get("in") == "path")
+        strategies += [
+            operation.as_strategy(generation_mode=mode, query=query, path_parameters={name: i})
+            for i in ids
+        ]
+    return st.one_of(strategies)
+
+
+def seed_institution(institution, world) -> None:
+    """The apps' demo data in the institution (inside the test's transaction), so the
+    fuzzer meets real facilities, bookings, documents and posts."""
+    people = {
+        "admin": world.admin_a,
+        "facility": world.manager_a,
+        "staff1": world.staff_a,
+        "staff2": world.staff_a2,
+        "staff3": world.staff_a,
+        "staff4": world.staff_a2,
+        "residents": [world.resident, world.resident2],
+    }
+    with schema_context(institution.schema_name):
+        for hook in demo.app_seed_hooks():
+            hook(institution=institution, people=people)
+
+
 def fuzz(app, *, host: str, raw_token: str) -> list[str]:
     """Run every operation of the host's schema; return the failures (empty when all pass)."""
     schema = load_schema(app, host=host, raw_token=raw_token)
@@ -101,10 +163,12 @@ def fuzz(app, *, host: str, raw_token: str) -> list[str]:
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations, "the schema has no operations"
+    lists: dict[str, list] = {}
     for operation in operations:
+        ids = known_ids(app, host=host, headers=headers, operation=operation, cache=lists)
         for mode in MODES:
 
-            @given(case=operation.as_strategy(generation_mode=mode))
+            @given(case=strategy_for(operation, mode, ids=ids))
             @settings(
                 max_examples=EXAMPLES,
                 derandomize=True,
@@ -145,6 +209,8 @@ def test_fuzz_requests_share_the_test_transaction(world, wsgi_app):
 @pytest.mark.parametrize("host", ["testa.localhost", "localhost"])
 @pytest.mark.parametrize("who", ["admin_a", "resident"])
 def test_fuzz_api(world, wsgi_app, host, who):
+    if host != "localhost":
+        seed_institution(world.inst_a, world)
     _token, raw = token_create(user=getattr(world, who), name=f"fuzz {who}")
     failures = fuzz(wsgi_app, host=host, raw_token=raw)
     assert connection.in_atomic_block and not connection.needs_rollback
