@@ -20,7 +20,7 @@ from groupware.approval.models import (
     NumberCounter,
     State,
 )
-from groupware.models import Department, Position, StaffProfile
+from groupware.models import Absence, Department, Position, StaffProfile
 from institution.models import AuditEvent
 from tests import factories
 from tests.approval.conftest import build_org, line
@@ -36,31 +36,44 @@ def committed_org(django_db_setup, committed_db, settings):
     assert connection.settings_dict["NAME"].startswith("test_"), "test database not set up"
     world = factories.World.load()
     schema = world.inst_a.schema_name
+    tracked = (
+        Document,
+        NumberCounter,
+        Notification,
+        AuditEvent,
+        DelegationRule,
+        StaffProfile,
+        Department,
+        Position,
+        Absence,
+    )
     with schema_context(schema):
+        # rows that existed before: everything else is ours to remove afterwards
+        before = {model: set(model.objects.values_list("pk", flat=True)) for model in tracked}
         org = build_org(world)
     yield org
     with schema_context(schema), connection.cursor() as cursor:
+        mine = list(Document.objects.exclude(pk__in=before[Document]).values_list("pk", flat=True))
         # approved documents are protected by triggers; lift them for this cleanup only
         cursor.execute("SET session_replication_role = replica")
         try:
-            for table in (
-                "approval_documentevent",
-                "approval_postreport",
-                "approval_reader",
-                "approval_attachment",
-                "approval_documentversion",
-                "approval_leaverequest",
-                "approval_step",
-                "approval_document",
-            ):
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            NumberCounter.objects.all().delete()
-            Notification.objects.all().delete()
-            AuditEvent.objects.filter(action__startswith="approval.").delete()
-            DelegationRule.objects.all().delete()
-            StaffProfile.objects.all().delete()
-            Department.objects.all().delete()
-            Position.objects.all().delete()
+            if mine:
+                for table in (
+                    "approval_documentevent",
+                    "approval_postreport",
+                    "approval_reader",
+                    "approval_attachment",
+                    "approval_documentversion",
+                    "approval_leaverequest",
+                    "approval_step",
+                ):
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE document_id = ANY(%s)",  # noqa: S608
+                        [mine],
+                    )
+                cursor.execute("DELETE FROM approval_document WHERE id = ANY(%s)", [mine])
+            for model in tracked[1:]:
+                model.objects.exclude(pk__in=before[model]).delete()
         finally:
             cursor.execute("SET session_replication_role = DEFAULT")
     connection.set_schema_to_public()
