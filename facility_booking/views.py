@@ -167,14 +167,16 @@ def facility_apply(request, pk: int):
                     status = 400
         else:
             status = 400
-    template = (
-        "facility_booking/_quote.html"
-        if getattr(request, "htmx", False) and request.POST.get("action") == "preview"
-        else "facility_booking/apply.html"
-    )
+    if getattr(request, "htmx", False) and request.POST.get("action") == "preview":
+        # htmx swaps only 2xx answers: the price box carries the errors itself.
+        return render(
+            request,
+            "facility_booking/_quote.html",
+            {"facility": facility, "form": form, "quote": quote, "partial": True},
+        )
     return render(
         request,
-        template,
+        "facility_booking/apply.html",
         {"facility": facility, "form": form, "quote": quote},
         status=status,
     )

@@ -598,3 +598,23 @@ def test_staff_posts_refused_change_nothing(setup, world, on_host):
         assert on_host(world.inst_a, who).post(url).status_code == code
     with schema_context(world.inst_a.schema_name):
         assert Reservation.objects.get(pk=block.pk).status == "blocked"
+
+
+def test_htmx_price_box_updates_in_place_and_stores_nothing(setup, world, on_host):
+    client = on_host(world.inst_a, world.resident2)
+    before = count_a(world)
+    url = f"/facilities/{setup['hall'].pk}/apply/"
+    response = client.post(
+        url, {**apply_data(at(3, 0).date()), "action": "preview"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and html.startswith('<div id="fb-quote"')
+    assert "14,000원" in html and 'value="submit"' in html
+    bad = client.post(
+        url,
+        {**apply_data(at(3, 0).date(), headcount="999"), "action": "preview"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert bad.status_code == 200 and message("over_capacity", capacity=300) in bad.content.decode()
+    assert 'value="submit"' not in bad.content.decode()
+    assert count_a(world) == before
