@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
@@ -244,9 +246,9 @@ def create(request):
                 services.document_submit(
                     actor=request.user, institution=request.institution, document=document
                 )
-                messages.success(request, "상신했습니다.")
+                messages.success(request, _("상신했습니다."))
             else:
-                messages.success(request, "임시저장했습니다.")
+                messages.success(request, _("임시저장했습니다."))
             _save_favourite(request, line, cc)
             return redirect("approval:detail", pk=document.pk)
         except ValidationError as error:
@@ -299,9 +301,9 @@ def edit(request, pk: int):
                 services.document_submit(
                     actor=request.user, institution=request.institution, document=document
                 )
-                messages.success(request, "상신했습니다.")
+                messages.success(request, _("상신했습니다."))
             else:
-                messages.success(request, "저장했습니다.")
+                messages.success(request, _("저장했습니다."))
             _save_favourite(request, line, cc)
             return redirect("approval:detail", pk=document.pk)
         except ValidationError as error:
@@ -421,16 +423,16 @@ ACTIONS = {
 }
 
 DONE = {
-    "submit": "상신했습니다.",
-    "approve": "결재했습니다.",
-    "return": "반려했습니다.",
-    "recall": "회수했습니다.",
-    "hold": "보류했습니다.",
-    "resume": "보류를 해제했습니다.",
-    "cancel-approval": "결재를 취소했습니다.",
-    "skip": "부재자 단계를 생략했습니다.",
-    "circulate": "공람을 지정했습니다.",
-    "redraft": "재기안 문서를 만들었습니다.",
+    "submit": gettext_lazy("상신했습니다."),
+    "approve": gettext_lazy("결재했습니다."),
+    "return": gettext_lazy("반려했습니다."),
+    "recall": gettext_lazy("회수했습니다."),
+    "hold": gettext_lazy("보류했습니다."),
+    "resume": gettext_lazy("보류를 해제했습니다."),
+    "cancel-approval": gettext_lazy("결재를 취소했습니다."),
+    "skip": gettext_lazy("부재자 단계를 생략했습니다."),
+    "circulate": gettext_lazy("공람을 지정했습니다."),
+    "redraft": gettext_lazy("재기안 문서를 만들었습니다."),
 }
 
 
@@ -451,7 +453,7 @@ def act(request, pk: int, action: str):
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("approval:detail", pk=document.pk)
-    messages.success(request, DONE[action])
+    messages.success(request, str(DONE[action]))
     if action == "redraft":
         return redirect("approval:edit", pk=result.pk)
     return redirect("approval:detail", pk=document.pk)
@@ -527,7 +529,7 @@ def post_report_ack(request, pk: int):
     report = selectors.post_report_for(request.user, pk)
     try:
         services.post_report_acknowledge(actor=request.user, report=report)
-        messages.success(request, "사후보고를 확인했습니다.")
+        messages.success(request, _("사후보고를 확인했습니다."))
     except ApprovalConflict as error:
         messages.warning(request, error.message)
     return redirect(request.POST.get("next") or reverse("approval:box", args=["post_reports"]))
@@ -580,7 +582,7 @@ def favourite_line_delete(request, pk: int):
     if favourite is None:
         raise Http404
     services.favourite_line_delete(actor=request.user, favourite=favourite)
-    messages.success(request, "즐겨찾는 결재선을 지웠습니다.")
+    messages.success(request, _("즐겨찾는 결재선을 지웠습니다."))
     return redirect("approval:lines")
 
 
@@ -610,7 +612,7 @@ def delegation(request):
                     form=form,
                     position=position,
                 )
-            messages.success(request, "위임전결 규정을 저장했습니다.")
+            messages.success(request, _("위임전결 규정을 저장했습니다."))
             return redirect("approval:delegation")
         except ValidationError as error:
             messages.error(request, _error_text(error))

@@ -13,7 +13,7 @@ def _refused(org, code_fragment, **kwargs):
     before = (Document.objects.count(), Step.objects.count())
     with pytest.raises(ValidationError) as caught:
         make_draft(org, **kwargs)
-    assert code_fragment in str(caught.value)
+    assert str(code_fragment) in str(caught.value)
     assert (Document.objects.count(), Step.objects.count()) == before
 
 

@@ -123,7 +123,7 @@ def _clean_fields(data: dict, *, partial: bool = False) -> dict:
     if not partial or "form" in data:
         form = data.get("form") or Form.GENERAL
         if form not in Form.values:
-            errors.setdefault("form", []).append("양식이 올바르지 않습니다.")
+            fail("form", "form_invalid")
         out["form"] = form
     for field, choices, default in (
         ("retention", Retention, Retention.Y5),
@@ -133,7 +133,7 @@ def _clean_fields(data: dict, *, partial: bool = False) -> dict:
         if not partial or field in data:
             value = data.get(field) or default
             if value not in choices.values:
-                errors.setdefault(field, []).append("선택값이 올바르지 않습니다.")
+                fail(field, "choice_invalid")
             out[field] = value
     for field, limit in (("recipients", 300), ("via", 200)):
         if not partial or field in data:

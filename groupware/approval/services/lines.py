@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from accounts import access
@@ -170,7 +170,7 @@ def delegation_rule_set(*, actor, institution, form: str, position) -> Delegatio
     if not can_manage_delegation(actor, institution):
         raise PermissionDenied
     if form not in Form.values:
-        raise ValidationError({"form": ["양식을 선택해 주세요."]})
+        raise invalid("form_invalid", "form")
     if position is None:
         raise invalid("delegation_position_required", "position")
     try:
