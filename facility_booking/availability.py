@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from facility_booking.models import HOLDING_STATES, ClosedDate, Facility, Reservation
 from facility_booking.rules import aware, closure_reason, window_closes_at, window_opens_at
 
 FREE, TAKEN, CLOSED = "free", "taken", "closed"
-LABELS = {FREE: "예약 가능", TAKEN: "예약됨", CLOSED: "예약 불가"}
+LABELS = {FREE: _("예약 가능"), TAKEN: _("예약됨"), CLOSED: _("예약 불가")}
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Slot:
 
     @property
     def label(self) -> str:
-        return LABELS[self.state]
+        return str(LABELS[self.state])
 
 
 @dataclass
