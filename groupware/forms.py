@@ -145,3 +145,15 @@ class HandoverForm(forms.Form):
             + list(StaffProfile.objects.values_list("user_id", flat=True))
         ).order_by("name")
         self.fields["to_user"].queryset = members
+
+
+class PositionForm(forms.Form):
+    name = forms.CharField(label=_("직위"), max_length=30)
+    level = forms.IntegerField(
+        label=_("서열"), min_value=1, max_value=999, help_text=_("숫자가 작을수록 상위 직위")
+    )
+
+
+class RankForm(forms.Form):
+    name = forms.CharField(label=_("직급"), max_length=30)
+    order = forms.IntegerField(label=_("정렬 순서"), min_value=0, max_value=999)

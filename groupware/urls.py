@@ -16,6 +16,7 @@ urlpatterns = [
     path("org/departments/<int:pk>/move/", views.department_move, name="department_move"),
     path("org/departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
     path("org/handover/", views.handover, name="handover"),
+    path("org/positions/", views.positions, name="positions"),
     path("absences/", views.absences, name="absences"),
     path("absences/<int:pk>/delete/", views.absence_delete, name="absence_delete"),
     path("resources/", views.resources, name="resources"),

@@ -330,6 +330,51 @@ def department_edit(request, pk: int):
     return render(request, "groupware/department_edit.html", context)
 
 
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def positions(request):
+    """직위 and 직급 tables (admins)."""
+    from groupware.forms import PositionForm, RankForm
+    from groupware.models import Position, Rank
+
+    if not gw_access.can_manage_org(request.user, request.institution):
+        raise PermissionDenied
+    which = request.POST.get("which", "")
+    position_form = PositionForm(request.POST if which == "position" else None, prefix="pos")
+    rank_form = RankForm(request.POST if which == "rank" else None, prefix="rank")
+    status = 200
+    if request.method == "POST":
+        form = position_form if which == "position" else rank_form
+        if form.is_valid():
+            try:
+                if which == "position":
+                    services.position_create(
+                        actor=request.user, institution=request.institution, **form.cleaned_data
+                    )
+                else:
+                    services.rank_create(
+                        actor=request.user, institution=request.institution, **form.cleaned_data
+                    )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("추가했습니다."))
+                return redirect("groupware:positions")
+        status = 400
+    return render(
+        request,
+        "groupware/positions.html",
+        {
+            "position_form": position_form,
+            "rank_form": rank_form,
+            "positions": Position.objects.all(),
+            "ranks": Rank.objects.all(),
+            "active": "admin",
+        },
+        status=status,
+    )
+
+
 # --- absences ------------------------------------------------------------------
 
 

@@ -7,6 +7,8 @@ from groupware.services.org import (
     department_create,
     department_move,
     department_update,
+    position_create,
+    rank_create,
     staff_profile_update,
 )
 
@@ -17,5 +19,7 @@ __all__ = [
     "department_move",
     "department_update",
     "handover",
+    "position_create",
+    "rank_create",
     "staff_profile_update",
 ]

@@ -259,3 +259,41 @@ def absence_delete(*, actor, institution, absence: Absence) -> None:
         summary=_("부재 취소: %(absence)s") % {"absence": absence},
     )
     absence.delete()
+
+
+@transaction.atomic
+def position_create(*, actor, institution, name: str, level: int) -> Position:
+    """Add a 직위; a lower level is higher in the hierarchy (이사장 1 … 사원 9)."""
+    _require_org_admin(actor, institution)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": gettext_lazy("직위 이름을 입력해 주세요.")})
+    if Position.objects.filter(name=name).exists():
+        raise ValidationError({"name": gettext_lazy("같은 이름의 직위가 이미 있습니다.")})
+    position = Position.objects.create(name=name, level=level)
+    audit_record(
+        actor=actor,
+        action="position.create",
+        target=position,
+        summary=_("직위 추가: %(name)s (서열 %(level)s)") % {"name": name, "level": level},
+    )
+    return position
+
+
+@transaction.atomic
+def rank_create(*, actor, institution, name: str, order: int) -> Rank:
+    """Add a 직급 with its order."""
+    _require_org_admin(actor, institution)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": gettext_lazy("직급 이름을 입력해 주세요.")})
+    if Rank.objects.filter(name=name).exists():
+        raise ValidationError({"name": gettext_lazy("같은 이름의 직급이 이미 있습니다.")})
+    rank = Rank.objects.create(name=name, order=order)
+    audit_record(
+        actor=actor,
+        action="rank.create",
+        target=rank,
+        summary=_("직급 추가: %(name)s") % {"name": name},
+    )
+    return rank

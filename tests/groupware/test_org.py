@@ -248,3 +248,23 @@ def test_department_edit_page(world, org, on_host, in_schema):
     assert renamed.status_code == 302
     with in_schema(world.inst_a):
         assert Department.objects.get(pk=org.planning.pk).document_prefix == "기획조정"
+
+
+def test_positions_page(world, org, on_host, in_schema):
+    from groupware.models import Position
+
+    url = "/staff/org/positions/"
+    assert on_host(world.inst_a, world.staff_a).get(url).status_code == 403
+    assert on_host(world.inst_a, world.admin_b).get(url).status_code == 404
+    client = on_host(world.inst_a, world.admin_a)
+    dup = client.post(url, {"which": "position", "pos-name": "팀장", "pos-level": 4})
+    assert dup.status_code == 400 and "같은 이름의 직위가 이미 있습니다." in dup.content.decode()
+    assert (
+        client.post(url, {"which": "position", "pos-name": "본부장", "pos-level": 2}).status_code
+        == 302
+    )
+    assert (
+        client.post(url, {"which": "rank", "rank-name": "3급", "rank-order": 3}).status_code == 302
+    )
+    with in_schema(world.inst_a):
+        assert list(Position.objects.values_list("name", flat=True)) == ["본부장", "팀장", "주임"]
