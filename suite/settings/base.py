@@ -224,6 +224,8 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStateEnum": "groupware.approval.models.State",
         "ApprovalStepStatusEnum": "groupware.approval.models.StepStatus",
         "LeaveKindEnum": "groupware.approval.models.LeaveKind",
+        "AbsenceKindEnum": "groupware.models.Absence.Kind",
+        "DepartmentKindEnum": "groupware.models.Department.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
