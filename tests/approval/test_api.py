@@ -16,6 +16,7 @@ ACTIONS = [
     "cancel-approval",
     "circulate",
     "resume",
+    "redraft",
 ]
 
 
