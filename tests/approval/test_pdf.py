@@ -57,3 +57,45 @@ def test_pdf_generated_on_commit_has_number_title_signers(org, django_capture_on
     assert "가나시문화재단" in compact and "내부결재" in compact
     assert korean_date(doc.enforced_on).replace(" ", "") in compact
     assert "1/1" in compact  # page numbers
+
+
+def test_pdf_for_named_recipients_with_cooperation_and_skip(org):
+    from groupware.approval.pdf import render_document_pdf
+
+    steps = [
+        {"user": org.reviewer, "role": "review", "order": 1},
+        {"user": org.director, "role": "cooperate", "order": 2},
+        {"user": org.head, "role": "approve", "order": 3},
+    ]
+    doc = submitted(
+        org,
+        title="협약 체결 알림",
+        steps=steps,
+        recipient_kind="named",
+        recipients="한빛시장(문화예술과장)",
+        via="한빛시 문화체육국장",
+        disclosure="partial",
+        disclosure_ground=5,
+    )
+    now = timezone.now()
+    Absence.objects.create(
+        user=org.reviewer,
+        kind=Absence.Kind.BUSINESS_TRIP,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=3),
+    )
+    services.document_skip(
+        actor=org.drafter, institution=org.inst, document=doc, step_id=doc.current_steps()[0].pk
+    )
+    services.document_approve(
+        actor=org.director, institution=org.inst, document=doc, opinion="협조"
+    )
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    text = PdfReader(io.BytesIO(render_document_pdf(doc))).pages[0].extract_text()
+    compact = text.replace(" ", "").replace("\xa0", "").replace("\n", "")
+    assert "한빛시장(문화예술과장)" in compact and "(경유)한빛시문화체육국장" in compact
+    assert "출장" in compact  # the skipped reviewer's box says why
+    assert "협조자" in compact and "본부장" in compact
+    assert "부분공개(5호)" in compact
+    assert "내부결재" not in compact
