@@ -32,6 +32,7 @@ MESSAGES = {
     "invalid_transition": _("현재 상태({current})에서는 할 수 없는 작업입니다."),
     "reason_required": _("사유를 입력해 주세요."),
     "payment_amount": _("결제 금액이 이용료({total}원)와 다릅니다."),
+    "payment_method": _("결제 방법을 선택해 주세요."),
     "payment_exempt_amount": _("면제는 금액을 0원으로 입력해 주세요."),
     "already_started": _("이미 시작된 예약은 취소할 수 없습니다. 기관에 문의해 주세요."),
     "not_yet_started": _("이용 시작 시각이 지난 뒤에 처리할 수 있습니다."),

@@ -365,7 +365,7 @@ def reservation_record_payment(
     """
     _require_manager(actor)
     if method not in PaymentMethod.values:
-        raise BookingError("payment_amount", field="method", total=reservation.total_amount)
+        raise BookingError("payment_method", field="method")
     with transaction.atomic():
         reservation = lock_reservation(reservation)
         if reservation.status != Status.APPROVED:
