@@ -75,7 +75,7 @@ def in_schema():
 
 
 @pytest.fixture
-def committed_db(django_db_blocker):
+def committed_db(django_db_setup, django_db_blocker):
     """Database access outside the per-test transaction: every write commits.
 
     For concurrency tests (threads use their own connections). Clean up what
