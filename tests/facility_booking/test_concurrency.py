@@ -7,6 +7,7 @@ import threading
 import uuid
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -19,6 +20,7 @@ from tenants.models import Institution
 from tests.facility_booking.conftest import at, make_facility
 
 THREADS = 24
+SESSION_KEYS: list[str] = []  # sessions made by force_login, removed by the fixture
 
 
 @pytest.fixture
@@ -46,6 +48,8 @@ def arena(committed_db):
             PortalEntry.objects.filter(owner__in=users).delete()
             # Inside the schema: deleting a User also looks at tenant tables pointing to it.
             User.objects.filter(pk__in=[u.pk for u in users]).delete()
+        Session.objects.filter(session_key__in=SESSION_KEYS).delete()
+        SESSION_KEYS.clear()
         connection.set_schema_to_public()
 
 
@@ -55,6 +59,7 @@ def race(institution, users, send):
     for user in users:
         client = Client(HTTP_HOST=institution.primary_host, raise_request_exception=False)
         client.force_login(user)
+        SESSION_KEYS.append(client.session.session_key)
         clients.append(client)
     barrier = threading.Barrier(len(clients))
     results = [None] * len(clients)
