@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -69,8 +68,6 @@ def call_service(function, **kwargs):
         return function(**kwargs)
     except (SlotTaken, InvalidTransition) as error:
         raise Conflict(error.messages[0]) from None
-    except DjangoValidationError:
-        raise
 
 
 # -- serializers ------------------------------------------------------------------------

@@ -97,12 +97,7 @@ def facility_detail(request, pk: int):
         context["days"] = days
         context["prev"] = days[0].date - dt.timedelta(days=7)
         context["next"] = days[0].date + dt.timedelta(days=7)
-    template = (
-        "facility_booking/_calendar.html"
-        if getattr(request, "htmx", False) and request.GET.get("partial")
-        else "facility_booking/facility_detail.html"
-    )
-    return render(request, template, context)
+    return render(request, "facility_booking/facility_detail.html", context)
 
 
 def _preview(form, facility, now):
