@@ -196,3 +196,10 @@ def test_errors_are_json_whatever_the_accept_header(world, accept):
         assert_error(response, 406, "not_acceptable")
     else:
         assert_error(response, 401, "invalid_token")
+
+
+def test_djangos_404_handler_answers_json_on_api_paths(world, settings):
+    """Behind the catch-all, suite.views.page_not_found also answers JSON for /api/ paths."""
+    settings.ROOT_URLCONF = "tests.api.urls_bare"
+    client = Client(HTTP_HOST="testa.localhost")
+    assert_error(client.get("/api/v1/anything/"), 404, "not_found")
