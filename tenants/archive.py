@@ -121,6 +121,7 @@ def _write(institution, schema: str, partial: Path) -> dict:
         manifest = {
             "format": FORMAT,
             "version": VERSION,
+            "suite_version": _suite_version(),
             "exported_at": timezone.now().isoformat(),
             "source": {
                 "slug": institution.slug,
@@ -140,6 +141,15 @@ def _write(institution, schema: str, partial: Path) -> dict:
             tar, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode()
         )
     return manifest
+
+
+def _suite_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("agency-cloud-suite")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def read_manifest(path: Path) -> dict:

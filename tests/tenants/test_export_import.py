@@ -54,6 +54,7 @@ def test_round_trip_restores_every_table_and_record(source, world, tmp_path):
     manifest = exported.manifest
     assert manifest["source"]["slug"] == "source"
     assert manifest["version"] == archive.VERSION
+    assert manifest["suite_version"]
     assert ["institution", "0001_initial"] in manifest["migrations"]
     original_counts = row_counts(source.schema_name)
     assert {t: v["rows"] for t, v in manifest["tables"].items()} == original_counts
