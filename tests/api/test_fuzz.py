@@ -141,15 +141,22 @@ def strategy_for(operation, mode, *, ids=()):
 def seed_institution(institution, world) -> None:
     """The apps' demo data in the institution (inside the test's transaction), so the
     fuzzer meets real facilities, bookings, documents and posts."""
-    people = {
-        "admin": world.admin_a,
-        "facility": world.manager_a,
-        "staff1": world.staff_a,
-        "staff2": world.staff_a2,
-        "staff3": world.staff_a,
-        "staff4": world.staff_a2,
-        "residents": [world.resident, world.resident2],
-    }
+
+    class People(dict):
+        def __missing__(self, key):  # a role a later seed asks for: a staff member
+            return world.staff_a
+
+    people = People(
+        {
+            "admin": world.admin_a,
+            "facility": world.manager_a,
+            "staff1": world.staff_a,
+            "staff2": world.staff_a2,
+            "staff3": world.staff_a,
+            "staff4": world.staff_a2,
+            "residents": [world.resident, world.resident2],
+        }
+    )
     with schema_context(institution.schema_name):
         for hook in demo.app_seed_hooks():
             hook(institution=institution, people=people)
