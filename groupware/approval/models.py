@@ -295,6 +295,7 @@ class Action(models.TextChoices):
     REDRAFT = "redraft", _("재기안")
     POST_REPORT_ACK = "post_report_ack", _("사후보고 확인")
     ATTACH = "attach", _("첨부")
+    HANDOVER = "handover", _("인계인수")
 
 
 class DocumentEvent(models.Model):

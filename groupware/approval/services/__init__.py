@@ -18,6 +18,7 @@ from groupware.approval.services.documents import (  # noqa: F401
     notification_mark_read,
     post_report_acknowledge,
 )
+from groupware.approval.services.handover import handover  # noqa: F401
 from groupware.approval.services.lines import (  # noqa: F401
     delegation_rule_delete,
     delegation_rule_set,

@@ -1,0 +1,282 @@
+"""인계인수 of 전자결재: a leaver's pending steps go to the successor; history and
+approved documents stay as they are; refusals change nothing."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import Membership, Role, User
+from groupware.approval import services
+from groupware.approval.errors import ApprovalForbidden
+from groupware.approval.models import (
+    Document,
+    DocumentEvent,
+    Form,
+    Notification,
+    State,
+    Step,
+    StepStatus,
+)
+from groupware.models import StaffProfile
+from institution.models import AuditEvent
+from tests.approval.conftest import approve_all, line, make_draft, submitted
+
+
+def _member(org, email, name, position, *, active=True):
+    user = User.objects.create_user(email=email, password="test-pass-1234", name=name)
+    Membership.objects.create(user=user, institution=org.inst, role=Role.STAFF, is_active=active)
+    StaffProfile.objects.create(user=user, department=org.team, position=org.positions[position])
+    return user
+
+
+@pytest.fixture
+def successor(org):
+    """A new 본부장 taking over from the director (manager_a)."""
+    return _member(org, "successor.a@test.kr", "후임본부장", "본부장")
+
+
+def _handover(org, successor, **kw):
+    kw.setdefault("actor", org.head)
+    kw.setdefault("from_user", org.director)
+    return services.handover(institution=org.inst, to_user=successor, **kw)
+
+
+def _step_of(doc, user):
+    return doc.current_steps().get(approver=user)
+
+
+def _snapshot():
+    return list(
+        Step.objects.order_by("pk").values_list("pk", "approver_id", "status", "approver_name")
+    )
+
+
+def test_pending_steps_move_history_stays(org, successor):
+    """Pending, waiting and draft-line steps move; acted steps and approved documents don't."""
+    current = submitted(org, title="차례가 온 문서")
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=current)
+    later = submitted(org, title="아직 차례가 아닌 문서")
+    done = approve_all(org, submitted(org, title="결재 완료 문서"))
+    draft = make_draft(org, title="임시저장 문서")
+    acted_before = _step_of(done, org.director)
+
+    moved = _handover(org, successor, reason="전보")
+
+    assert moved == 3
+    step = _step_of(current, successor)
+    assert step.status == StepStatus.PENDING
+    assert (step.approver_name, step.approver_position) == ("후임본부장", "본부장")
+    assert _step_of(later, successor).status == StepStatus.WAITING
+    assert _step_of(draft, successor).status == StepStatus.WAITING
+    assert not Step.objects.filter(
+        document__in=[current, later, draft], approver=org.director
+    ).exists()
+    # the approved document and the acted box are history
+    done.refresh_from_db()
+    assert done.state == State.APPROVED
+    kept = Step.objects.get(pk=acted_before.pk)
+    assert kept.approver_id == org.director.pk and kept.acted_by_id == org.director.pk
+    assert not done.events.filter(action="handover").exists()
+    # one history row per document touched, by the admin
+    for doc in (current, later, draft):
+        event = doc.events.get(action="handover")
+        assert event.actor_id == org.head.pk
+        assert event.opinion == "인계인수: 시설에이 → 후임본부장 (전보)"
+        assert event.get_action_display() == "인계인수"
+    # only the document now waiting for the successor notifies them
+    notices = Notification.objects.filter(user=successor, kind="approval.turn")
+    assert [n.url for n in notices] == [f"/staff/approval/{current.pk}/"]
+    audit = AuditEvent.objects.get(action="approval.handover")
+    assert sorted(audit.data["moved"]) == sorted([current.pk, later.pk, draft.pk])
+    assert audit.data["left"] == []
+    # authorship is history: the drafter's documents stay theirs
+    assert set(
+        Document.objects.filter(pk__in=[current.pk, later.pk, draft.pk]).values_list(
+            "drafter_id", flat=True
+        )
+    ) == {org.drafter.pk}
+
+
+def test_successor_acts_and_the_leaver_no_longer_can(org, successor, on_host):
+    doc = submitted(org)
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    _handover(org, successor)
+
+    with pytest.raises(ApprovalForbidden):
+        services.document_approve(actor=org.director, institution=org.inst, document=doc)
+    page = on_host(org.inst, org.director).post(f"/staff/approval/{doc.pk}/approve/", {})
+    assert page.status_code in (403, 404)
+    assert _step_of(doc, successor).status == StepStatus.PENDING
+
+    response = on_host(org.inst, successor).post(f"/staff/approval/{doc.pk}/approve/", {})
+    assert response.status_code == 302
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    assert doc.state == State.APPROVED
+    assert _step_of(doc, successor).acted_by_id == successor.pk
+
+
+def test_a_held_document_waits_for_the_successor(org, successor):
+    doc = submitted(org)
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    services.document_hold(actor=org.director, institution=org.inst, document=doc, note="검토 중")
+
+    assert _handover(org, successor) == 1
+
+    doc.refresh_from_db()
+    assert doc.state == State.ON_HOLD
+    assert _step_of(doc, successor).status == StepStatus.HELD
+    assert Notification.objects.filter(user=successor, kind="approval.turn").count() == 1
+    services.document_approve(actor=successor, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    assert doc.state == State.IN_APPROVAL
+    assert _step_of(doc, org.head).status == StepStatus.PENDING
+
+
+def test_a_drafted_line_can_be_submitted_to_the_successor(org, successor):
+    draft = make_draft(org)
+    _handover(org, successor)
+    services.document_submit(actor=org.drafter, institution=org.inst, document=draft)
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=draft)
+    assert _step_of(draft, successor).status == StepStatus.PENDING
+
+
+def test_successor_already_on_the_line_signs_in_their_own_box(org):
+    """The leaver's 협조 box closes as 생략 (인계인수) and the line moves on."""
+    doc = submitted(org)
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    draft = make_draft(org, title="임시저장")
+
+    moved = _handover(org, org.reviewer)
+
+    assert moved == 2
+    step = doc.current_steps().get(approver=org.director)
+    assert step.status == StepStatus.SKIPPED and step.skip_reason == "인계인수"
+    assert _step_of(doc, org.head).status == StepStatus.PENDING
+    assert Notification.objects.filter(
+        user=org.head, kind="approval.turn", url=f"/staff/approval/{doc.pk}/"
+    ).exists()
+    assert doc.events.filter(action="handover").count() == 1
+    # the editable line simply loses the leaver's box
+    assert list(draft.current_steps().values_list("approver_id", flat=True)) == [
+        org.reviewer.pk,
+        org.head.pk,
+    ]
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    assert doc.state == State.APPROVED
+
+
+def test_final_approval_follows_the_delegation_table(org):
+    """The successor of a final approver gets the 전결 mark the table gives them, or the
+    step stays (and is reported) when the table does not allow them."""
+    director_level = _member(org, "new.director@test.kr", "새본부장", "본부장")
+    clerk = _member(org, "new.clerk@test.kr", "새주임", "주임")
+    expense = submitted(
+        org,
+        title="지출결의",
+        form=Form.EXPENSE,
+        steps=line(org, ("review", org.reviewer), ("approve", org.head)),
+    )
+    before = _snapshot()
+
+    assert _handover(org, clerk, from_user=org.head) == 0
+    assert _snapshot() == before
+    left = AuditEvent.objects.get(action="approval.handover").data["left"]
+    assert left == [{"document": expense.pk, "reason": "successor_below_delegation"}]
+
+    assert _handover(org, director_level, from_user=org.head) == 1
+    step = _step_of(expense, director_level)
+    assert step.delegated is True
+
+
+def test_steps_stay_when_the_successor_drafted_the_document(org):
+    doc = submitted(org)
+    before = _snapshot()
+    assert _handover(org, org.drafter) == 0
+    assert _snapshot() == before
+    assert not doc.events.filter(action="handover").exists()
+
+
+def test_refusals_change_nothing(org, world, successor):
+    doc = submitted(org)
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    make_draft(org, title="임시저장")
+    inactive = _member(org, "gone@test.kr", "퇴직자", "팀장", active=False)
+    before = _snapshot()
+
+    with pytest.raises(PermissionDenied):
+        _handover(org, successor, actor=org.reviewer)
+    with pytest.raises(PermissionDenied):
+        _handover(org, successor, actor=world.admin_b)
+    for to_user, message in (
+        (org.director, "같을 수 없습니다"),
+        (world.staff_b, "재직 구성원"),
+        (inactive, "재직 구성원"),
+        (None, "인수자를 선택"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            _handover(org, to_user)
+        assert message in str(caught.value.message_dict["to_user"])
+
+    assert _snapshot() == before
+    assert not DocumentEvent.objects.filter(action="handover").exists()
+    assert not Notification.objects.filter(user=successor).exists()
+    assert not AuditEvent.objects.filter(action="approval.handover").exists()
+
+
+def test_through_the_workspace_handover_page(org, world, successor, on_host):
+    """End to end: the workspace's page calls this app's real hook inside its transaction."""
+    doc = submitted(org)
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    done = approve_all(org, submitted(org, title="완료"))
+
+    client = on_host(org.inst, org.head)
+    response = client.post(
+        "/staff/org/handover/",
+        {"from_user": org.director.pk, "to_user": successor.pk, "reason": "퇴직"},
+    )
+
+    assert response.status_code == 200 and "옮긴 항목" in response.content.decode()
+    assert _step_of(doc, successor).status == StepStatus.PENDING
+    assert _step_of(done, org.director).acted_by_id == org.director.pk
+    event = AuditEvent.objects.get(action="handover")
+    assert event.data["moved"]["approval"] == 1
+    assert doc.events.get(action="handover").actor_id == org.head.pk
+    assert Notification.objects.filter(user=successor, kind="approval.turn").count() == 1
+
+
+def test_the_workspace_service_refusal_rolls_everything_back(org, world, successor):
+    """A refused workspace handover leaves approval untouched too."""
+    from groupware import services as workspace
+
+    doc = submitted(org)
+    before = _snapshot()
+    with pytest.raises(ValidationError):
+        workspace.handover(
+            actor=org.head, institution=org.inst, from_user=org.director, to_user=world.staff_b
+        )
+    assert _snapshot() == before
+    assert not doc.events.filter(action="handover").exists()
+
+
+def test_no_turn_notice_while_a_parallel_peer_holds_the_document(org, successor):
+    """협조 in parallel: the moved box waits until the holder resumes; no premature notice."""
+    peer = _member(org, "peer@test.kr", "협조팀장", "팀장")
+    steps = [
+        {"user": org.reviewer, "role": "review", "order": 1},
+        {"user": org.director, "role": "cooperate", "order": 2},
+        {"user": peer, "role": "cooperate", "order": 2},
+        {"user": org.head, "role": "approve", "order": 3},
+    ]
+    doc = submitted(org, steps=steps)
+    services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    services.document_hold(actor=peer, institution=org.inst, document=doc, note="확인 중")
+
+    assert _handover(org, successor) == 1
+
+    assert _step_of(doc, successor).status == StepStatus.PENDING
+    assert not Notification.objects.filter(user=successor).exists()
+    services.document_resume(actor=peer, institution=org.inst, document=doc)
+    services.document_approve(actor=successor, institution=org.inst, document=doc)
+    services.document_approve(actor=peer, institution=org.inst, document=doc)
+    assert _step_of(doc, org.head).status == StepStatus.PENDING
