@@ -16,7 +16,12 @@ def _active_institutions():
 
 
 def home(request):
-    mine = access.institutions_of(request.user) if request.user.is_authenticated else []
+    # Only institutions that answer: a suspended one's host shows a 503 page.
+    mine = (
+        access.institutions_of(request.user).filter(status=Institution.Status.ACTIVE)
+        if request.user.is_authenticated
+        else []
+    )
     latest_notices = index.search(kind="notice")[:6]
     return render(
         request,

@@ -23,7 +23,9 @@ def error_response(request, status: int, code: str, message: str, template: str)
     """One error for pages and API: JSON error shape on /api/, a page elsewhere."""
     if is_api_path(request.path):
         return JsonResponse(
-            {"error": {"code": code, "message": message, "fields": {}}}, status=status
+            {"error": {"code": code, "message": message, "fields": {}}},
+            status=status,
+            json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
         )
     html = render_to_string(template, {"message": message, "status": status}, request=request)
     return HttpResponse(html, status=status)

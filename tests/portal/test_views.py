@@ -54,3 +54,12 @@ def test_my_bookings_shows_only_mine_from_every_institution(world, apex):
     body = apex(world.resident).get("/portal/my/bookings/").content.decode()
     assert "대공연장 12월 5일" in body and "체육관 12월 6일" in body
     assert "남의 예약" not in body
+
+
+def test_my_institutions_on_the_portal_hide_suspended_ones(world, apex):
+    from tenants.models import Institution
+
+    client = apex(world.staff_a)
+    assert world.inst_a.absolute_url() in client.get("/").content.decode()
+    Institution.objects.filter(pk=world.inst_a.pk).update(status=Institution.Status.SUSPENDED)
+    assert world.inst_a.name not in client.get("/").content.decode()
