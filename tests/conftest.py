@@ -18,8 +18,22 @@ from tests import factories
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        _drop_test_databases_of_dead_runs()
         factories.build_world()
         connection.set_schema_to_public()
+
+
+def _drop_test_databases_of_dead_runs() -> None:
+    """Test databases are named per process (suite/settings/test.py); a run that was
+    killed leaves its database behind on the embedded server. Drop those."""
+    import psutil
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test_suite_%%'")
+        for (name,) in cursor.fetchall():
+            pid = name.removeprefix("test_suite_")
+            if pid.isdigit() and not psutil.pid_exists(int(pid)):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @pytest.fixture(autouse=True)
