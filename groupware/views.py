@@ -52,7 +52,7 @@ def home(request):
 @workspace_view
 def directory(request):
     """Search people by name, department or duty."""
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     department_id = request.GET.get("department", "")
     profiles = directory_profiles(request.institution)
     for word in q.split()[:5]:

@@ -34,7 +34,7 @@ def index(request):
             post_total=Count("posts", filter=Q(posts__is_deleted=False))
         )
     )
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     results = None
     if q:
         results = Paginator(
@@ -67,7 +67,7 @@ def index(request):
 def board(request, pk: int):
     board = board_access.board_for(request.user, request.institution, pk)
     now = timezone.now()
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     posts = Post.objects.live().filter(board=board).select_related("author")
     pinned = [] if q else list(posts.filter(pinned_until__gt=now).order_by("-created_at"))
     listing = _search(posts, q).annotate(

@@ -1,0 +1,35 @@
+"""Garbage in query strings (NUL bytes, huge page numbers, bad dates and ids) never gives a 500."""
+
+import pytest
+
+GARBAGE = [
+    {"q": "\x00"},
+    {"q": "가" * 3000},
+    {"page": "999999999"},
+    {"page": "-1"},
+    {"date": "9999-99-99"},
+    {"cal": "99999999999999999999"},
+    {"department": "abc"},
+    {"occ": "20261232T0900"},
+]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/staff/directory/",
+        "/staff/boards/",
+        "/staff/calendar/",
+        "/staff/calendar/week/",
+        "/staff/absences/",
+        "/staff/resources/",
+        "/api/v1/people/",
+        "/api/v1/posts/",
+        "/api/v1/events/",
+    ],
+)
+def test_garbage_query_strings(world, on_host, path):
+    client = on_host(world.inst_a, world.staff_a)
+    for params in GARBAGE:
+        response = client.get(path, params)
+        assert response.status_code < 500, (path, params)
