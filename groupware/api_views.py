@@ -382,13 +382,13 @@ class EventList(WorkspaceAPIView):
         events = events_overlapping(
             _events_for(request, params.get("calendar")), window_start, window_end
         )
-        events = [
-            e
-            for e in events.select_related("calendar")
-            .prefetch_related("attendees__user")
+        events = list(
+            events.select_related("calendar")
+            .prefetch_related("attendees__user", "exceptions")
             .order_by("starts_at", "id")
-            if expand([e], window_start, window_end)
-        ]
+        )
+        shown = {item.event.pk for item in expand(events, window_start, window_end)}
+        events = [e for e in events if e.pk in shown]
         return self.paginated(events, s.EventSerializer)
 
     @extend_schema(

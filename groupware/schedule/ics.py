@@ -24,7 +24,16 @@ def feed_events(calendar: Calendar):
         events = Event.objects.filter(calendar=calendar) | Event.objects.filter(
             pk__in=invited.values("event_id")
         )
-    return events.select_related("calendar").prefetch_related("attendees__user").distinct()
+    return (
+        events.select_related("calendar")
+        .prefetch_related("attendees__user", "exceptions")
+        .distinct()
+    )
+
+
+def _when(event, moment):
+    """A moment in the form of the event's DTSTART: a DATE for all-day events, else local time."""
+    return _local(moment).date() if event.all_day else _local(moment)
 
 
 def build_feed(calendar: Calendar, *, host: str) -> bytes:
@@ -65,20 +74,53 @@ def build_feed(calendar: Calendar, *, host: str) -> bytes:
                     )
                     rule["until"] = end_of_day.astimezone(UTC)
             vevent.add("rrule", rule)
+            cancelled = [x.original_start for x in event.exceptions.all() if x.cancelled]
+            if cancelled:
+                vevent.add("exdate", [_when(event, start) for start in cancelled])
         vevent.add("sequence", event.sequence)
         vevent.add("created", event.created_at)
         vevent.add("last-modified", event.updated_at)
-        for attendee in event.attendees.all():
-            partstat = {
-                Attendee.Status.PENDING: "NEEDS-ACTION",
-                Attendee.Status.ACCEPTED: "ACCEPTED",
-                Attendee.Status.DECLINED: "DECLINED",
-            }[attendee.status]
-            address = icalendar.vCalAddress(f"mailto:{attendee.user.email}")
-            address.params["cn"] = icalendar.vText(attendee.user.name or attendee.user.email)
-            address.params["partstat"] = icalendar.vText(partstat)
-            address.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-            vevent.add("attendee", address, encode=0)
+        _add_attendees(vevent, event)
         cal.add_component(vevent)
+        if event.repeat:
+            for exception in event.exceptions.all():
+                if not exception.cancelled:
+                    cal.add_component(_override(event, exception, host=host, now=now))
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _override(event, exception, *, host: str, now):
+    """One changed occurrence: a VEVENT with the series' UID and a RECURRENCE-ID."""
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{event.uid}@{host}")
+    vevent.add("dtstamp", now)
+    vevent.add("recurrence-id", _when(event, exception.original_start))
+    vevent.add("summary", exception.title or event.title)
+    start, end = _when(event, exception.starts_at), _when(event, exception.ends_at)
+    if event.all_day:
+        end = max(end, start + timedelta(days=1))
+    vevent.add("dtstart", start)
+    vevent.add("dtend", end)
+    if exception.place:
+        vevent.add("location", exception.place)
+    if exception.description:
+        vevent.add("description", exception.description)
+    vevent.add("sequence", event.sequence)
+    vevent.add("last-modified", exception.updated_at)
+    _add_attendees(vevent, event)
+    return vevent
+
+
+def _add_attendees(vevent, event) -> None:
+    for attendee in event.attendees.all():
+        partstat = {
+            Attendee.Status.PENDING: "NEEDS-ACTION",
+            Attendee.Status.ACCEPTED: "ACCEPTED",
+            Attendee.Status.DECLINED: "DECLINED",
+        }[attendee.status]
+        address = icalendar.vCalAddress(f"mailto:{attendee.user.email}")
+        address.params["cn"] = icalendar.vText(attendee.user.name or attendee.user.email)
+        address.params["partstat"] = icalendar.vText(partstat)
+        address.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        vevent.add("attendee", address, encode=0)

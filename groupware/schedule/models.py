@@ -155,3 +155,42 @@ class Attendee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.event_id} ({self.status})"
+
+
+class EventException(models.Model):
+    """One occurrence of a repeating event cancelled or changed (RFC 5545 EXDATE / RECURRENCE-ID).
+
+    ``original_start`` is the occurrence's start as the rule gives it (its
+    RECURRENCE-ID); a cancelled occurrence is left out of every view and
+    exported as EXDATE, a changed one is shown with its own title, time and
+    place and exported as a VEVENT of the same UID with RECURRENCE-ID.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="exceptions")
+    original_start = models.DateTimeField(_("원래 시작"))
+    cancelled = models.BooleanField(_("취소"), default=False)
+    title = models.CharField(_("제목"), max_length=200, blank=True)
+    place = models.CharField(_("장소"), max_length=200, blank=True)
+    description = models.TextField(_("내용"), blank=True)
+    starts_at = models.DateTimeField(_("시작"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("종료"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["original_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "original_start"], name="event_exception_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled=True)
+                | Q(starts_at__isnull=False, ends_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="event_exception_times",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.original_start:%Y-%m-%d %H:%M}"

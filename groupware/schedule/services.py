@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts import access
 from groupware.schedule import access as cal_access
-from groupware.schedule.models import Attendee, Calendar, Event, new_feed_token
-from groupware.schedule.occurrences import local_midnight
+from groupware.schedule.models import Attendee, Calendar, Event, EventException, new_feed_token
+from groupware.schedule.occurrences import is_occurrence, local_midnight
 
 ERRORS = {
     "title_required": gettext_lazy("제목을 입력해 주세요."),
@@ -25,6 +25,8 @@ ERRORS = {
     "bad_answer": gettext_lazy("참석 또는 불참을 선택해 주세요."),
     "too_long": gettext_lazy("일정은 최대 366일까지 등록할 수 있습니다."),
     "out_of_range": gettext_lazy("1900년부터 2200년 사이의 일시를 입력해 주세요."),
+    "not_an_occurrence": gettext_lazy("반복 일정에 그런 날짜의 일정이 없습니다."),
+    "not_repeating": gettext_lazy("반복 일정이 아닙니다. 일정 전체를 수정하거나 삭제해 주세요."),
 }
 
 
@@ -207,6 +209,10 @@ def event_update(*, actor, institution, event: Event, attendees=None, **changes)
         starts_at=starts_at,
     )
     moved = (starts_at, ends_at) != (event.starts_at, event.ends_at) or repeat != event.repeat
+    # single-occurrence exceptions are keyed by the old rule's starts; a new rule voids them
+    rule_changed = (
+        starts_at != event.starts_at or repeat != event.repeat or all_day != event.all_day
+    )
     event.title, event.starts_at, event.ends_at, event.all_day = title, starts_at, ends_at, all_day
     event.repeat, event.repeat_until = repeat, repeat_until if repeat else None
     for field in ("place", "description"):
@@ -215,11 +221,97 @@ def event_update(*, actor, institution, event: Event, attendees=None, **changes)
     event.sequence = F("sequence") + 1
     event.save()
     event.refresh_from_db()
+    if rule_changed:
+        event.exceptions.all().delete()
     if attendees is not None:
         _set_attendees(event=event, institution=institution, attendees=attendees, organiser=actor)
     if moved:
         event.attendees.update(status=Attendee.Status.PENDING, responded_at=None)
     return event
+
+
+def _locked_occurrence(*, actor, institution, event: Event, original_start: datetime) -> Event:
+    event = Event.objects.select_for_update().select_related("calendar").get(pk=event.pk)
+    if not cal_access.can_write_calendar(actor, institution, event.calendar):
+        raise PermissionDenied
+    if not event.repeat:
+        raise ValidationError({"occurrence": ERRORS["not_repeating"]})
+    if original_start is None or not is_occurrence(event, original_start):
+        raise ValidationError({"occurrence": ERRORS["not_an_occurrence"]})
+    return event
+
+
+@transaction.atomic
+def occurrence_cancel(*, actor, institution, event: Event, original_start: datetime):
+    """Delete one occurrence of a repeating event (EXDATE); the rest of the series stays."""
+    event = _locked_occurrence(
+        actor=actor, institution=institution, event=event, original_start=original_start
+    )
+    exception, _created = EventException.objects.update_or_create(
+        event=event,
+        original_start=original_start,
+        defaults={
+            "cancelled": True,
+            "starts_at": None,
+            "ends_at": None,
+            "title": "",
+            "place": "",
+            "description": "",
+            "created_by": actor,
+        },
+    )
+    Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+    return exception
+
+
+@transaction.atomic
+def occurrence_update(
+    *,
+    actor,
+    institution,
+    event: Event,
+    original_start: datetime,
+    title: str,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    place: str = "",
+    description: str = "",
+    **_ignored,
+):
+    """Change one occurrence of a repeating event (RECURRENCE-ID); the rest of the series stays.
+
+    An all-day series keeps its occurrences all day (dates, end inclusive).
+    """
+    event = _locked_occurrence(
+        actor=actor, institution=institution, event=event, original_start=original_start
+    )
+    starts_at, ends_at = _times(
+        all_day=event.all_day,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": ERRORS["title_required"]})
+    exception, _created = EventException.objects.update_or_create(
+        event=event,
+        original_start=original_start,
+        defaults={
+            "cancelled": False,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "title": title,
+            "place": (place or "").strip(),
+            "description": description or "",
+            "created_by": actor,
+        },
+    )
+    Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+    return exception
 
 
 @transaction.atomic

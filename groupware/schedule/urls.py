@@ -14,6 +14,16 @@ urlpatterns = [
     path("events/<int:pk>/", views.event, name="event"),
     path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:pk>/delete/", views.event_delete, name="event_delete"),
+    path(
+        "events/<int:pk>/occurrences/<str:key>/edit/",
+        views.occurrence_edit,
+        name="occurrence_edit",
+    ),
+    path(
+        "events/<int:pk>/occurrences/<str:key>/delete/",
+        views.occurrence_delete,
+        name="occurrence_delete",
+    ),
     path("events/<int:pk>/respond/", views.event_respond, name="event_respond"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
 ]

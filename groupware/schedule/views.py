@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,10 +17,15 @@ from groupware.dashboard import my_calendar_events
 from groupware.org import chain_up, profile_of
 from groupware.schedule import access as cal_access
 from groupware.schedule import services
-from groupware.schedule.forms import EventForm, RespondForm
+from groupware.schedule.forms import EventForm, OccurrenceForm, RespondForm
 from groupware.schedule.ics import build_feed
 from groupware.schedule.models import Attendee, Calendar, Event
-from groupware.schedule.occurrences import local_midnight
+from groupware.schedule.occurrences import (
+    is_occurrence,
+    local_midnight,
+    occurrence_key,
+    parse_occurrence_key,
+)
 from groupware.schedule.sources import gather
 from groupware.views import apply_errors
 
@@ -157,16 +163,42 @@ def day_view(request):
     return render(request, "schedule/day.html", context)
 
 
+def _occurrence(event, key: str):
+    """(original start, exception or None) of the occurrence ``key``; 404 if the rule has none."""
+    original = parse_occurrence_key(key)
+    if not event.repeat or original is None or not is_occurrence(event, original):
+        raise Http404
+    return original, event.exceptions.filter(original_start=original).first()
+
+
 @workspace_view
 def event(request, pk: int):
     event = cal_access.event_for(request.user, request.institution, pk)
     attendees = list(event.attendees.select_related("user"))
     mine = next((a for a in attendees if a.user_id == request.user.pk), None)
+    occurrence = None
+    original = parse_occurrence_key(request.GET.get("occ", "")) if event.repeat else None
+    if original is not None and is_occurrence(event, original):
+        exc = event.exceptions.filter(original_start=original).first()
+        duration = event.ends_at - event.starts_at
+        occurrence = {
+            "key": occurrence_key(original),
+            "original_start": original,
+            "cancelled": bool(exc and exc.cancelled),
+            "changed": bool(exc and not exc.cancelled),
+            "title": exc.title if exc and not exc.cancelled else event.title,
+            "place": exc.place if exc and not exc.cancelled else event.place,
+            "description": exc.description if exc and not exc.cancelled else event.description,
+            "starts_at": exc.starts_at if exc and not exc.cancelled else original,
+            "ends_at": exc.ends_at if exc and not exc.cancelled else original + duration,
+        }
     return render(
         request,
         "schedule/event.html",
         {
             "event": event,
+            "occurrence": occurrence,
+            "exceptions": list(event.exceptions.all()) if event.repeat else [],
             "attendees": attendees,
             "mine": mine,
             "can_edit": cal_access.can_write_calendar(
@@ -286,6 +318,59 @@ def event_delete(request, pk: int):
     services.event_delete(actor=request.user, institution=request.institution, event=event)
     messages.success(request, _("일정을 삭제했습니다."))
     return redirect("schedule:month")
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def occurrence_edit(request, pk: int, key: str):
+    """Change only this occurrence of a repeating event."""
+    event = cal_access.event_for(request.user, request.institution, pk, write=True)
+    original, exc = _occurrence(event, key)
+    start = exc.starts_at if exc and not exc.cancelled else original
+    end = exc.ends_at if exc and not exc.cancelled else original + (event.ends_at - event.starts_at)
+    initial = {
+        "title": exc.title if exc and not exc.cancelled else event.title,
+        "place": exc.place if exc and not exc.cancelled else event.place,
+        "description": exc.description if exc and not exc.cancelled else event.description,
+        "starts_at": timezone.localtime(start),
+        "ends_at": timezone.localtime(end),
+        "start_date": timezone.localtime(start).date(),
+        "end_date": (timezone.localtime(end) - timedelta(days=1)).date(),
+    }
+    form = OccurrenceForm(request.POST or None, all_day=event.all_day, initial=initial)
+    context = {"form": form, "event": event, "original": original, "active": "calendar"}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.occurrence_update(
+                    actor=request.user,
+                    institution=request.institution,
+                    event=event,
+                    original_start=original,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("이 일정만 수정했습니다."))
+                return redirect(
+                    f"{reverse('schedule:event', args=[event.pk])}?occ={occurrence_key(original)}"
+                )
+        return render(request, "schedule/occurrence_form.html", context, status=400)
+    return render(request, "schedule/occurrence_form.html", context)
+
+
+@workspace_view
+@require_POST
+def occurrence_delete(request, pk: int, key: str):
+    """Delete only this occurrence of a repeating event; the rest of the series stays."""
+    event = cal_access.event_for(request.user, request.institution, pk, write=True)
+    original, _exc = _occurrence(event, key)
+    services.occurrence_cancel(
+        actor=request.user, institution=request.institution, event=event, original_start=original
+    )
+    messages.success(request, _("이 일정만 삭제했습니다. 나머지 반복 일정은 그대로입니다."))
+    return redirect(f"{reverse('schedule:month')}?date={timezone.localtime(original):%Y-%m-%d}")
 
 
 @workspace_view

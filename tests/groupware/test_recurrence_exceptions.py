@@ -1,0 +1,190 @@
+"""One occurrence of a repeating event deleted (EXDATE) or changed (RECURRENCE-ID):
+the views, the event page and the iCalendar feed agree; bad keys are refused."""
+
+from datetime import date, datetime, time
+
+import icalendar
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from groupware.schedule import services
+from groupware.schedule.models import Event, EventException
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+@pytest.fixture
+def weekly(world, org, in_schema):
+    """팀 주간회의 every Monday 09:00–10:00 in November 2026 (2, 9, 16, 23, 30)."""
+    with in_schema(world.inst_a):
+        calendar = services.department_calendar(org.planning)
+        return services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=calendar,
+            title="팀 주간회의",
+            starts_at=at(date(2026, 11, 2), 9),
+            ends_at=at(date(2026, 11, 2), 10),
+            repeat="WEEKLY",
+            repeat_until=date(2026, 11, 30),
+            place="3층 회의실",
+        )
+
+
+def _month(client, **extra):
+    return client.get("/staff/calendar/", {"date": "2026-11-15", **extra}).content.decode()
+
+
+def test_delete_one_occurrence_keeps_the_rest(world, weekly, on_host, in_schema):
+    client = on_host(world.inst_a, world.staff_a)
+    page = client.get(f"/staff/calendar/events/{weekly.pk}/", {"occ": "20261116T0900"})
+    assert "이 일정만 삭제" in page.content.decode()
+    response = client.post(f"/staff/calendar/events/{weekly.pk}/occurrences/20261116T0900/delete/")
+    assert response.status_code == 302
+    body = _month(client)
+    assert body.count('title="팀 주간회의"') == 4 * 2  # grid cell + list, 16 November gone
+    assert (
+        "팀 주간회의"
+        not in client.get("/staff/calendar/day/", {"date": "2026-11-16"}).content.decode()
+    )
+    assert (
+        "팀 주간회의" in client.get("/staff/calendar/day/", {"date": "2026-11-23"}).content.decode()
+    )
+    with in_schema(world.inst_a):
+        assert Event.objects.get(pk=weekly.pk).sequence == 1
+
+
+def test_change_one_occurrence_moves_only_that_one(world, weekly, on_host, in_schema):
+    client = on_host(world.inst_a, world.staff_a)
+    url = f"/staff/calendar/events/{weekly.pk}/occurrences/20261109T0900/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "title": "팀 주간회의 (장소 변경)",
+            "starts_at": "2026-11-10T14:00",
+            "ends_at": "2026-11-10T15:00",
+            "place": "대회의실",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        "팀 주간회의 (장소 변경)"
+        not in client.get("/staff/calendar/day/", {"date": "2026-11-09"}).content.decode()
+    )
+    tuesday = client.get("/staff/calendar/day/", {"date": "2026-11-10"}).content.decode()
+    assert "팀 주간회의 (장소 변경)" in tuesday
+    week = client.get("/staff/calendar/week/", {"date": "2026-11-18"}).content.decode()
+    assert "장소 변경" not in week and 'title="팀 주간회의"' in week
+    detail = client.get(f"/staff/calendar/events/{weekly.pk}/", {"occ": "20261109T0900"})
+    assert "이 날짜만 변경됨" in detail.content.decode()
+    # the API lists the series once for a window holding only the moved occurrence
+    api = client.get("/api/v1/events/", {"start": "2026-11-10", "end": "2026-11-10"})
+    assert api.status_code == 200 and len(api.json()["results"]) == 1
+
+
+def test_bad_occurrence_input_changes_nothing(world, weekly, on_host, in_schema):
+    client = on_host(world.inst_a, world.staff_a)
+    base = f"/staff/calendar/events/{weekly.pk}/occurrences"
+    # not a start the rule gives (a Tuesday), garbage, out of range: 404, nothing stored
+    assert client.post(f"{base}/20261117T0900/delete/").status_code == 404
+    assert client.post(f"{base}/garbage/delete/").status_code == 404
+    assert client.get(f"{base}/99991231T0900/edit/").status_code == 404
+    assert client.get(f"/staff/calendar/events/{weekly.pk}/", {"occ": "x" * 500}).status_code == 200
+    # ending before it starts: a Korean message next to the field
+    response = client.post(
+        f"{base}/20261109T0900/edit/",
+        {"title": "회의", "starts_at": "2026-11-09T10:00", "ends_at": "2026-11-09T09:00"},
+    )
+    assert response.status_code == 400
+    assert "종료 시각은 시작 시각보다 늦어야 합니다." in response.content.decode()
+    response = client.post(
+        f"{base}/20261109T0900/edit/",
+        {"title": " ", "starts_at": "2026-11-09T09:00", "ends_at": "2026-11-09T10:00"},
+    )
+    assert "제목을 입력해 주세요." in response.content.decode()
+    with in_schema(world.inst_a):
+        assert not EventException.objects.exists()
+        with pytest.raises(ValidationError) as caught:
+            services.occurrence_cancel(
+                actor=world.staff_a,
+                institution=world.inst_a,
+                event=weekly,
+                original_start=at(date(2026, 12, 7), 9),  # after UNTIL
+            )
+        assert "occurrence" in caught.value.message_dict
+
+
+def test_occurrence_rights_follow_the_calendar(world, weekly, on_host, in_schema):
+    # staff_a2 (another team) reads the department calendar but may not write it
+    client = on_host(world.inst_a, world.staff_a2)
+    url = f"/staff/calendar/events/{weekly.pk}/occurrences/20261116T0900/delete/"
+    assert client.post(url).status_code == 403
+    assert on_host(world.inst_b, world.staff_b).post(url).status_code in (403, 404)
+    with in_schema(world.inst_a):
+        with pytest.raises(PermissionDenied):
+            services.occurrence_cancel(
+                actor=world.staff_a2,
+                institution=world.inst_a,
+                event=weekly,
+                original_start=at(date(2026, 11, 16), 9),
+            )
+        assert not EventException.objects.exists()
+
+
+def test_feed_carries_exdate_and_recurrence_id(world, weekly, on_host, in_schema):
+    with in_schema(world.inst_a):
+        services.occurrence_cancel(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            original_start=at(date(2026, 11, 16), 9),
+        )
+        services.occurrence_update(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            original_start=at(date(2026, 11, 23), 9),
+            title="팀 주간회의 (연기)",
+            starts_at=at(date(2026, 11, 24), 15),
+            ends_at=at(date(2026, 11, 24), 16),
+        )
+        token = weekly.calendar.feed_token
+    raw = on_host(world.inst_a).get(f"/staff/calendar/feed/{token}.ics").content
+    parsed = icalendar.Calendar.from_ical(raw)
+    vevents = list(parsed.walk("VEVENT"))
+    assert len(vevents) == 2 and vevents[0]["UID"] == vevents[1]["UID"]
+    series = next(e for e in vevents if "RRULE" in e)
+    override = next(e for e in vevents if "RECURRENCE-ID" in e)
+    exdates = [d.dt for d in series["EXDATE"].dts]
+    assert exdates == [at(date(2026, 11, 16), 9)]
+    assert exdates[0].tzinfo is not None and b"EXDATE;TZID=Asia/Seoul:20261116T090000" in raw
+    assert override["RECURRENCE-ID"].dt == at(date(2026, 11, 23), 9)
+    assert override["DTSTART"].dt == at(date(2026, 11, 24), 15)
+    assert str(override["SUMMARY"]) == "팀 주간회의 (연기)"
+    assert override["SEQUENCE"] == series["SEQUENCE"] == 2
+
+
+def test_changing_the_series_time_drops_exceptions(world, weekly, in_schema):
+    with in_schema(world.inst_a):
+        services.occurrence_cancel(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            original_start=at(date(2026, 11, 16), 9),
+        )
+        services.event_update(
+            actor=world.staff_a, institution=world.inst_a, event=weekly, title="이름만 변경"
+        )
+        assert EventException.objects.count() == 1  # the title does not move occurrences
+        services.event_update(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            starts_at=at(date(2026, 11, 2), 10),
+            ends_at=at(date(2026, 11, 2), 11),
+        )
+        assert not EventException.objects.exists()
