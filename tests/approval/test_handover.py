@@ -280,3 +280,120 @@ def test_no_turn_notice_while_a_parallel_peer_holds_the_document(org, successor)
     services.document_approve(actor=successor, institution=org.inst, document=doc)
     services.document_approve(actor=peer, institution=org.inst, document=doc)
     assert _step_of(doc, org.head).status == StepStatus.PENDING
+
+
+def _away(user, deputy):
+    import datetime
+
+    from django.utils import timezone
+
+    from groupware.models import Absence
+
+    now = timezone.now()
+    return Absence.objects.create(
+        user=user,
+        kind=Absence.Kind.BUSINESS_TRIP,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=2),
+        deputy=deputy,
+    )
+
+
+def test_unacknowledged_post_reports_reach_the_successor(org, successor):
+    """The leaver's open 사후보고 is reported to the successor; acknowledged ones and the
+    leaver's own row stay as they are."""
+    from groupware.approval import selectors
+    from groupware.approval.models import PostReport
+
+    open_doc = submitted(org, title="대결 문서", steps=line(org, ("approve", org.director)))
+    seen_doc = submitted(org, title="확인한 대결 문서", steps=line(org, ("approve", org.director)))
+    _away(org.director, org.head)
+    services.document_approve(actor=org.head, institution=org.inst, document=open_doc)
+    services.document_approve(actor=org.head, institution=org.inst, document=seen_doc)
+    seen = PostReport.objects.get(document=seen_doc)
+    services.post_report_acknowledge(actor=org.director, report=seen)
+
+    _handover(org, successor)
+    _handover(org, successor)  # twice: still one item each
+
+    mine = PostReport.objects.get(document=open_doc, user=successor)
+    assert mine.deputy_id == org.head.pk and mine.acknowledged_at is None
+    assert not PostReport.objects.filter(document=seen_doc, user=successor).exists()
+    kept = PostReport.objects.get(document=open_doc, user=org.director)
+    assert kept.acknowledged_at is None
+    assert Notification.objects.filter(user=successor, kind="approval.post_report").count() == 1
+    assert open_doc.events.filter(action="handover", opinion__contains="사후보고").count() == 1
+    audit = AuditEvent.objects.filter(action="approval.handover").order_by("pk").first()
+    assert audit.data["post_reports"] == [open_doc.pk]
+    # the successor can open it and acknowledge it
+    assert selectors.document_for(successor, open_doc.pk) == open_doc
+    services.post_report_acknowledge(actor=successor, report=mine)
+
+
+def test_unread_cc_and_circulation_reach_the_successor(org, successor):
+    """Unread 참조·공람 get a row for the successor; the leaver's rows stay as history,
+    a read row is left alone, an unread 참조 on a draft is replaced."""
+    from groupware.approval.models import Reader
+
+    cc_doc = submitted(org, title="참조 문서", cc=[org.reviewer.pk, org.director.pk])
+    done = approve_all(org, submitted(org, title="공람 문서"))
+    services.document_circulate(
+        actor=org.drafter, institution=org.inst, document=done, users=[org.director]
+    )
+    read_doc = submitted(org, title="읽은 참조 문서", cc=[org.director])
+    services.document_mark_read(user=org.director, document=read_doc)
+    draft = make_draft(org, title="참조가 있는 임시저장", cc=[org.director])
+
+    _handover(org, successor)
+
+    assert Reader.objects.filter(document=cc_doc, user=successor, kind="cc").exists()
+    assert Reader.objects.filter(document=cc_doc, user=org.director, kind="cc").exists()
+    assert Reader.objects.filter(document=done, user=successor, kind="circulation").exists()
+    assert Reader.objects.filter(document=done, user=org.director, kind="circulation").exists()
+    assert not Reader.objects.filter(document=read_doc, user=successor).exists()
+    assert list(draft.readers.values_list("user_id", flat=True)) == [successor.pk]
+    kinds = set(Notification.objects.filter(user=successor).values_list("kind", flat=True))
+    assert {"approval.cc", "approval.circulated"} <= kinds
+    audit = AuditEvent.objects.get(action="approval.handover")
+    assert sorted(audit.data["readers"]) == sorted([cc_doc.pk, done.pk, draft.pk])
+
+
+def test_other_peoples_favourite_lines_name_the_successor(org, successor):
+    """Favourites naming the leaver name the successor; where the successor is already on
+    the line the leaver's entry goes; the leaver's own favourites stay."""
+    from groupware.approval.models import FavouriteLine
+
+    plain = services.favourite_line_save(
+        actor=org.drafter,
+        institution=org.inst,
+        name="본부장 결재",
+        line=line(org, ("review", org.director), ("approve", org.head)),
+        cc=[org.director],
+    )
+    both = services.favourite_line_save(
+        actor=org.drafter,
+        institution=org.inst,
+        name="인수자도 있음",
+        line=[
+            {"user": org.director, "role": "review"},
+            {"user": successor, "role": "review"},
+            {"user": org.head, "role": "approve"},
+        ],
+    )
+    own = services.favourite_line_save(
+        actor=org.director,
+        institution=org.inst,
+        name="본인 결재선",
+        line=line(org, ("approve", org.head)),
+    )
+
+    _handover(org, successor)
+
+    plain.refresh_from_db()
+    assert [e["user"] for e in plain.steps] == [successor.pk, org.head.pk]
+    assert plain.cc == [successor.pk]
+    both.refresh_from_db()
+    assert [e["user"] for e in both.steps] == [successor.pk, org.head.pk]
+    assert FavouriteLine.objects.get(pk=own.pk).owner_id == org.director.pk
+    # the saved line still passes validation when the drafter uses it
+    make_draft(org, steps=plain.steps)

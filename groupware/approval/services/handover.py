@@ -7,12 +7,18 @@ and their steps on editable lines (임시저장·반려·회수). What never mov
 steps, earlier rounds, approved documents (frozen, triggers forbid it anyway),
 history rows, and authorship — the leaver's own drafts stay theirs, as the
 workspace contract says (authorship is history).
+
+Besides the line: the leaver's unacknowledged 사후보고 are reported to the
+successor too, their unread 참조·공람 reach the successor (the leaver's rows stay
+as history, except an unread 참조 on a line still being edited, which is
+replaced), and other people's favourite lines name the successor instead.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import access
@@ -21,6 +27,9 @@ from groupware.approval.models import (
     Action,
     DelegationRule,
     DocumentEvent,
+    FavouriteLine,
+    PostReport,
+    Reader,
     State,
     Step,
     StepRole,
@@ -197,8 +206,16 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
             )
         moved.append(document.pk)
 
+    reports = _hand_over_post_reports(
+        actor=actor, institution=institution, from_user=from_user, to_user=to_user, text=text
+    )
+    readers = _hand_over_readers(
+        actor=actor, institution=institution, from_user=from_user, to_user=to_user, text=text
+    )
+    favourites = _hand_over_favourites(from_user=from_user, to_user=to_user)
+
     count = len(moved) + len(merged)
-    if count or left:
+    if count or left or reports or readers or favourites:
         audit_record(
             actor=actor,
             action="approval.handover",
@@ -210,6 +227,127 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
                 "moved": moved,
                 "merged": merged,
                 "left": left,
+                "post_reports": reports,
+                "readers": readers,
+                "favourite_lines": favourites,
             },
         )
     return count
+
+
+def _hand_over_post_reports(*, actor, institution, from_user, to_user, text) -> list[int]:
+    """The leaver's unacknowledged 사후보고 go to the successor, who now answers for the post.
+
+    The leaver's item stays as it is (rows are stamped once, never rewritten); the
+    successor gets their own item for the same 대결 box. A 대결 the successor
+    signed themselves is not reported back to them. Returns the documents.
+    """
+    out = []
+    rows = (
+        PostReport.objects.filter(user=from_user, acknowledged_at__isnull=True)
+        .exclude(deputy=to_user)
+        .order_by("document_id", "pk")
+    )
+    for report in rows:
+        if PostReport.objects.filter(step_id=report.step_id, user=to_user).exists():
+            continue
+        document = report.document
+        PostReport.objects.create(
+            document=document, step_id=report.step_id, user=to_user, deputy_id=report.deputy_id
+        )
+        _event(
+            document,
+            actor=actor,
+            step=None,
+            opinion=f"{text} · 사후보고"[:1000],
+            from_state=document.state,
+        )
+        notify(users=[to_user], kind="post_report", document=document, institution=institution)
+        out.append(document.pk)
+    return out
+
+
+def _hand_over_readers(*, actor, institution, from_user, to_user, text) -> list[int]:
+    """Unread 참조·공람 of the leaver reach the successor too.
+
+    On a submitted document the leaver's row stays (who was meant to read it is
+    history) and the successor is added as a reader of the same kind; on a line
+    still being edited (임시저장·반려·회수) the leaver's 참조 is replaced. Nobody is
+    made a reader of their own draft. Returns the documents touched.
+    """
+    out = []
+    rows = (
+        Reader.objects.filter(user=from_user, read_at__isnull=True)
+        .select_related("document")
+        .order_by("document_id", "pk")
+    )
+    for row in rows:
+        document = row.document
+        if document.drafter_id == from_user.pk:
+            continue  # the leaver's own drafts keep their own lists
+        editable = document.state in EDITABLE
+        if editable:
+            document = lock_document(document.pk)  # its drafter may be rewriting the 참조 list
+        added = False
+        if (
+            document.drafter_id != to_user.pk
+            and not Reader.objects.filter(document=document, user=to_user, kind=row.kind).exists()
+        ):
+            Reader.objects.create(
+                document=document,
+                user=to_user,
+                user_name=_label(to_user),
+                kind=row.kind,
+                added_by=actor,
+            )
+            added = True
+        if editable:
+            row.delete()  # the trigger allows it: an unread 참조 on a line still being edited
+        elif not added:
+            continue
+        _event(
+            document,
+            actor=actor,
+            step=None,
+            opinion=f"{text} · {row.get_kind_display()}"[:1000],
+            from_state=document.state,
+        )
+        if added and document.state != State.DRAFT:
+            notify(
+                users=[to_user],
+                kind="circulated" if row.kind == Reader.Kind.CIRCULATION else "cc",
+                document=document,
+                institution=institution,
+            )
+        out.append(document.pk)
+    return out
+
+
+def _hand_over_favourites(*, from_user, to_user) -> list[int]:
+    """Other people's saved lines name the successor where they named the leaver.
+
+    Where the successor is already on that line (or owns it) the leaver's entry is
+    dropped instead; the leaver's own favourites stay theirs. Returns the lines changed.
+    """
+    out = []
+    lines = FavouriteLine.objects.exclude(owner=from_user).filter(
+        Q(steps__contains=[{"user": from_user.pk}]) | Q(cc__contains=[from_user.pk])
+    )
+    for favourite in lines.select_for_update().order_by("pk"):
+        present = {e.get("user") for e in favourite.steps if isinstance(e, dict)}
+        steps = []
+        for entry in favourite.steps:
+            if isinstance(entry, dict) and entry.get("user") == from_user.pk:
+                if to_user.pk in present or to_user.pk == favourite.owner_id:
+                    continue
+                entry = {**entry, "user": to_user.pk}
+            steps.append(entry)
+        cc = []
+        for pk in favourite.cc:
+            pk = to_user.pk if pk == from_user.pk else pk
+            if pk not in cc and pk != favourite.owner_id:
+                cc.append(pk)
+        favourite.steps, favourite.cc = steps, cc
+        favourite.save(update_fields=["steps", "cc"])
+        out.append(favourite.pk)
+    return out
