@@ -60,3 +60,30 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'
+
+
+def platform_operator_token(request) -> bool:
+    """Whether an /api/ request carries a usable Bearer token of the platform operator
+    that is valid on this host.
+
+    suite.middleware.InstitutionStatusMiddleware decides before DRF authenticates, so it
+    asks here to let the operator's programs through a suspended (or archived)
+    institution's 503/410, as the operator's browser session already is. Nothing is
+    recorded: DRF authenticates the request again (and notes the token's use) in the view.
+    """
+    if not request.path.startswith("/api/"):
+        return False
+    parts = authentication.get_authorization_header(request).split()
+    if len(parts) != 2 or parts[0].lower() != b"bearer":
+        return False
+    try:
+        raw = parts[1].decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    token = token_lookup(raw)
+    if token is None or not token.user.is_platform_operator:
+        return False
+    institution = getattr(request, "institution", None)
+    return token.institution_id is None or (
+        institution is not None and institution.pk == token.institution_id
+    )

@@ -8,6 +8,7 @@ from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from django_tenants.utils import remove_www
 
+from api.authentication import platform_operator_token
 from tenants.models import Domain, Institution
 
 
@@ -16,7 +17,7 @@ def is_apex_host(hostname: str) -> bool:
 
 
 def is_api_path(path: str) -> bool:
-    return path.startswith("/api/")
+    return path == "/api" or path.startswith("/api/")
 
 
 def error_response(request, status: int, code: str, message: str, template: str):
@@ -70,10 +71,10 @@ class InstitutionStatusMiddleware(MiddlewareMixin):
         institution = getattr(request, "institution", None)
         if institution is None or institution.status == Institution.Status.ACTIVE:
             return None
-        if request.path == "/healthz":
+        if request.path in ("/healthz", "/accounts/login/", "/accounts/sso/accept/"):
             return None
         user = getattr(request, "user", None)
-        if user is not None and getattr(user, "is_platform_operator", False):
+        if getattr(user, "is_platform_operator", False) or platform_operator_token(request):
             return None
         if institution.status == Institution.Status.SUSPENDED:
             response = error_response(
