@@ -1,7 +1,7 @@
 """The API's own endpoints: who am I, my tokens; and JSON 404 for unknown /api/ paths."""
 
-from django.http import JsonResponse
-from django.urls import Resolver404, resolve
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -132,6 +132,15 @@ class TokenRevokeView(APIView):
         token = token_for_user(user=request.user, token_id=id, institution=_token_scope(request))
         token = token_revoke(user=request.user, token=token)
         return Response(ApiTokenSerializer(token, context={"request": request}).data)
+
+
+@csrf_exempt
+def api_root(request):
+    """`/api/` (and `/api`, through APPEND_SLASH): a browser is sent to the docs; other
+    methods get the JSON 404 of any unknown /api/ path."""
+    if request.method in ("GET", "HEAD"):
+        return HttpResponseRedirect(reverse("api-docs", urlconf=getattr(request, "urlconf", None)))
+    return not_found(request)
 
 
 @csrf_exempt

@@ -132,9 +132,8 @@ def test_conflict_is_409(world, admin_on_a, test_urls):
 @pytest.mark.parametrize("path", ["/api/test/boom/", "/api/test/plain-boom/"])
 @pytest.mark.parametrize("debug", [False, True])
 def test_server_error_is_500_json_without_trace(world, test_urls, settings, path, debug):
-    """A crash in a DRF view (any DEBUG) or in plain Django code (DEBUG off) answers JSON."""
-    if debug and path == "/api/test/plain-boom/":
-        pytest.skip("outside DRF with DEBUG on, Django's technical page is for developers")
+    """A crash in a DRF view or in plain Django code under /api/ answers JSON, also with
+    DEBUG on (api.middleware.ApiExceptionMiddleware instead of Django's debug page)."""
     settings.DEBUG = debug
     client = Client(HTTP_HOST=Institution.objects.get(slug="testa").primary_host)
     client.raise_request_exception = False
@@ -143,6 +142,48 @@ def test_server_error_is_500_json_without_trace(world, test_urls, settings, path
     body = response.content.decode()
     assert TRACE_MARKER not in body and "Traceback" not in body
     assert error["message"] == str(MESSAGES["server_error"])
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/api/test/plain-404/", 404, "not_found"),
+        ("/api/test/plain-403/", 403, "permission_denied"),
+        ("/api/test/plain-400/", 400, "bad_request"),
+    ],
+)
+def test_plain_django_refusals_are_json_with_debug(world, test_urls, settings, path, status, code):
+    """Http404 / PermissionDenied / BadRequest from a non-DRF view: the error shape, not
+    Django's technical pages."""
+    settings.DEBUG = True
+    response = Client(HTTP_HOST="testa.localhost").get(path)
+    assert_error(response, status, code)
+    assert b"<html" not in response.content.lower()
+
+
+def test_plain_crash_reaches_error_trackers(world, test_urls, settings):
+    """The JSON answer does not hide the crash: it is signalled (the test client re-raises)."""
+    settings.DEBUG = True
+    with pytest.raises(RuntimeError, match=TRACE_MARKER):
+        Client(HTTP_HOST="testa.localhost").get("/api/test/plain-boom/")
+
+
+def test_crash_outside_api_is_left_to_django(world, test_urls, settings):
+    """Pages keep Django's own handling (the HTML 500 page with DEBUG off)."""
+    client = Client(HTTP_HOST="testa.localhost", raise_request_exception=False)
+    response = client.get("/test/plain-boom/")
+    assert response.status_code == 500
+    assert not response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("host", ["localhost", "testa.localhost"])
+def test_api_root_leads_to_the_docs(world, host):
+    """`/api` and `/api/` send a browser to Swagger UI; other methods get the JSON 404."""
+    client = Client(HTTP_HOST=host)
+    response = client.get("/api", follow=True)
+    assert response.redirect_chain[-1][0] == "/api/docs/"
+    assert response.status_code == 200
+    assert_error(client.post("/api/"), 404, "not_found")
 
 
 def test_server_error_reaches_error_trackers(world, test_urls):

@@ -3,7 +3,9 @@
 Used through ``settings.ROOT_URLCONF`` in tests; production code has no such URLs.
 """
 
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -27,6 +29,18 @@ class Boom(APIView):
 
 def plain_boom(request):
     raise RuntimeError(TRACE_MARKER)
+
+
+def plain_404(request):
+    raise Http404(TRACE_MARKER)
+
+
+def plain_403(request):
+    raise PermissionDenied(TRACE_MARKER)
+
+
+def plain_400(request):
+    raise BadRequest(TRACE_MARKER)
 
 
 class Clash(APIView):
@@ -70,6 +84,10 @@ class LoginLike(APIView):
 urlpatterns = [
     path("api/test/boom/", Boom.as_view()),
     path("api/test/plain-boom/", plain_boom),
+    path("api/test/plain-404/", plain_404),
+    path("api/test/plain-403/", plain_403),
+    path("api/test/plain-400/", plain_400),
+    path("test/plain-boom/", plain_boom),
     path("api/test/clash/", Clash.as_view()),
     path("api/test/validate/", Validate.as_view()),
     path("api/test/model-rule/", ModelRule.as_view()),
