@@ -49,6 +49,23 @@ def _form_error(form, error: Exception) -> None:
         form.add_error(None, error)
 
 
+_RULE_FIELDS = ("slug", "name", "short_name", "admin_email", "custom_domain")
+
+
+def _rule_errors_too(form) -> None:
+    """The form failed on its own checks (a required field left empty…): also show the
+    service's verdict on the other fields (a bad or taken slug, a taken domain), so every
+    problem appears at once instead of one round at a time. Nothing is created here."""
+    cleaned = getattr(form, "cleaned_data", {})
+    data = {f: cleaned.get(f, (form.data.get(f) or "").strip()) for f in _RULE_FIELDS}
+    try:
+        services.validated_institution(**data, profile={})
+    except ValidationError as error:
+        for field, errors in error.error_dict.items():
+            if field in form.fields and field not in form.errors:
+                form.add_error(field, errors)
+
+
 @operator_required
 def institution_list(request):
     """Every institution with status, members, facilities, bookings, size and age."""
@@ -79,7 +96,9 @@ def institution_list(request):
 @operator_required
 def institution_new(request):
     form = OnboardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _rule_errors_too(form)
+    elif request.method == "POST":
         try:
             institution = services.institution_onboard(actor=request.user, **form.cleaned_data)
         except (ValidationError, LifecycleError) as error:

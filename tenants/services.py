@@ -165,6 +165,10 @@ def _validated_institution(
     return institution
 
 
+# The checks alone, for forms that want to show every problem at once (the console).
+validated_institution = _validated_institution
+
+
 def _provision(
     *,
     slug: str,

@@ -104,6 +104,36 @@ def test_onboarding_form_shows_errors_next_to_the_field(world, apex):
     assert leftovers("portal") == NOTHING
 
 
+@pytest.mark.parametrize(
+    ("slug", "words"),
+    [
+        ("My Inst", "소문자"),
+        ("Culture", "소문자"),
+        ("www", "예약어"),
+        ("api", "예약어"),
+        ("admin", "예약어"),
+        ("static", "예약어"),
+        ("media", "예약어"),
+        ("public", "예약어"),
+        ("portal", "예약어"),
+        ("testa", "이미"),
+    ],
+)
+def test_slug_error_shows_with_other_errors_at_once(world, apex, slug, words):
+    """A bad slug is named even when another field fails too (one round, not two)."""
+    before = (Institution.objects.count(), PlatformAuditEvent.objects.count())
+    response = apex(world.operator).post(
+        "/console/new/",
+        {"slug": slug, "name": "", "short_name": "기관", "custom_domain": "testb.localhost"},
+    )
+    errors = response.context["form"].errors
+    assert response.status_code == 200
+    assert "필수" in errors["name"][0]
+    assert words in errors["slug"][0]
+    assert "이미" in errors["custom_domain"][0]
+    assert (Institution.objects.count(), PlatformAuditEvent.objects.count()) == before
+
+
 @override_settings(TASKS={"default": {"BACKEND": "tests.tenants.backends.FailingBackend"}})
 def test_onboarding_form_reports_a_queue_failure_and_keeps_nothing(world, apex):
     response = apex(world.operator).post(
