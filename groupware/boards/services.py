@@ -190,6 +190,15 @@ def post_update(
     if unknown:
         raise ValueError(f"unknown fields: {unknown}")
     title = _check_title(changes.get("title", post.title))
+    # the edit form shows the pin's end to the minute: the same minute sent back is no change
+    # (else fixing a typo in a post whose pin has ended would be refused as "a pin in the past")
+    pin, current = changes.get("pinned_until"), post.pinned_until
+    if (
+        pin is not None
+        and current is not None
+        and pin.replace(second=0, microsecond=0) == current.replace(second=0, microsecond=0)
+    ):
+        changes["pinned_until"] = post.pinned_until
     flags = {
         k: changes.get(k, getattr(post, k)) for k in ("is_important", "is_public", "pinned_until")
     }

@@ -406,3 +406,27 @@ def test_public_home_section_absent_without_public_notices(world, boards, in_sch
         request = RequestFactory().get("/")
         request.institution = world.inst_a
         assert home_section(request) is None
+
+
+def test_post_with_an_ended_pin_can_still_be_edited(world, boards, on_host, in_schema):
+    """The form sends the pin's end back to the minute; that is no change, not "a past pin"."""
+    with in_schema(world.inst_a):
+        post = services.post_create(
+            actor=world.admin_a, institution=world.inst_a, board=boards["notice"], title="오타 공지"
+        )
+        ended = timezone.now() - timedelta(days=2, seconds=17)
+        Post.objects.filter(pk=post.pk).update(pinned_until=ended)
+    client = on_host(world.inst_a, world.admin_a)
+    form = client.get(f"/staff/boards/posts/{post.pk}/edit/").context["form"]
+    response = client.post(
+        f"/staff/boards/posts/{post.pk}/edit/",
+        {
+            "title": "오타 고친 공지",
+            "body": "본문",
+            "pinned_until": form.initial["pinned_until"].strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    with in_schema(world.inst_a):
+        post.refresh_from_db()
+        assert post.title == "오타 고친 공지" and post.pinned_until == ended
