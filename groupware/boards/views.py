@@ -99,6 +99,11 @@ def board(request, pk: int):
 @workspace_view
 def post(request, pk: int):
     post = board_access.post_for(request.user, request.institution, pk)
+    return _post_page(request, post)
+
+
+def _post_page(request, post, *, comment_form=None, status=200):
+    """The post with its comments; a refused comment comes back with its error beside the field."""
     services.post_mark_read(actor=request.user, post=post)
     post.refresh_from_db(fields=["read_count"])
     can_see_readers = post.is_important and board_access.can_see_readers(
@@ -116,12 +121,13 @@ def post(request, pk: int):
             "post": post,
             "attachments": post.attachments.all(),
             "comments": post.comments.filter(is_deleted=False).select_related("author"),
-            "comment_form": CommentForm(),
+            "comment_form": comment_form or CommentForm(),
             "readers": readers,
             "not_yet": not_yet,
             "can_edit": board_access.can_edit_post(request.user, request.institution, post),
             "active": "boards",
         },
+        status=status,
     )
 
 
@@ -240,7 +246,11 @@ def comment_create(request, pk: int):
             body=form.cleaned_data.get("body", ""),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if not post.board.allow_comments:  # no comment box to show the error beside
+            messages.error(request, " ".join(error.messages))
+            return redirect("boards:post", pk=post.pk)
+        apply_errors(form, error)
+        return _post_page(request, post, comment_form=form, status=400)
     return redirect("boards:post", pk=post.pk)
 
 

@@ -231,7 +231,9 @@ def test_comments(world, boards, on_host, in_schema):
         )
     client = on_host(world.inst_a, world.staff_a2)
     client.post(f"/staff/boards/posts/{post.pk}/comments/", {"body": "좋습니다"})
-    client.post(f"/staff/boards/posts/{post.pk}/comments/", {"body": "   "})
+    refused = client.post(f"/staff/boards/posts/{post.pk}/comments/", {"body": "   "})
+    assert refused.status_code == 400
+    assert 'id="id_body_error">댓글 내용을 입력해 주세요.' in refused.content.decode()
     with in_schema(world.inst_a):
         assert list(post.comments.values_list("body", flat=True)) == ["좋습니다"]
         comment = post.comments.get()
