@@ -284,3 +284,41 @@ class DocumentPdfView(ApprovalAPIView):
             content_type="application/pdf",
             filename=f"{document.number}.pdf",
         )
+
+
+class DocumentAttachmentView(ApprovalAPIView):
+    @extend_schema(
+        operation_id="approval_documents_attachment",
+        tags=TAG,
+        summary="붙임 파일 받기 (문서를 볼 수 있는 사람만)",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+        parameters=[
+            OpenApiParameter("pk", int, OpenApiParameter.PATH),
+            OpenApiParameter("attachment_id", int, OpenApiParameter.PATH),
+        ],
+    )
+    def get(self, request, pk: int, attachment_id: int):
+        document = self.document(pk)
+        if int(attachment_id) > s.MAX_ID:
+            raise Http404
+        item = document.attachments.filter(pk=attachment_id).first()
+        if item is None:
+            raise Http404
+        return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+class LeaveBalanceView(ApprovalAPIView):
+    @extend_schema(
+        operation_id="approval_leave_balance",
+        tags=TAG,
+        summary="내 연차 현황 (부여·사용·진행 중·잔여·신청 가능)",
+        parameters=[s.LeaveBalanceQuery],
+        responses={200: s.LeaveBalanceSerializer, 400: INVALID},
+    )
+    def get(self, request):
+        from groupware.approval.leave import leave_balance
+
+        query = s.LeaveBalanceQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        balance = leave_balance(request.user, query.validated_data.get("year"))
+        return Response(s.LeaveBalanceSerializer(balance).data)

@@ -8,6 +8,12 @@ urlpatterns = [
     path("documents/", api.DocumentListCreateView.as_view(), name="approval-documents"),
     path("documents/<int:pk>/", api.DocumentDetailView.as_view(), name="approval-document"),
     path("documents/<int:pk>/pdf/", api.DocumentPdfView.as_view(), name="approval-document-pdf"),
+    path(
+        "documents/<int:pk>/attachments/<int:attachment_id>/",
+        api.DocumentAttachmentView.as_view(),
+        name="approval-document-attachment",
+    ),
+    path("leave/balance/", api.LeaveBalanceView.as_view(), name="approval-leave-balance"),
 ] + [
     path(f"documents/<int:pk>/{name}/", view, name=f"approval-document-{name}")
     for name, view in api.ACTION_VIEWS.items()

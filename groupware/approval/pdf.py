@@ -8,6 +8,7 @@ import re
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from groupware.approval.marks import REPORTER, drafter_marks, reporter_step
 from groupware.approval.models import Document, RecipientKind, State, StepRole, StepStatus
 from groupware.org import profile_of
 from suite.pdf import render_pdf
@@ -53,9 +54,11 @@ def signer_boxes(document: Document) -> dict:
     steps = list(document.current_steps())
     main, cooperators = [], []
     drafter_profile = profile_of(document.drafter_id)
+    reporter = reporter_step(steps)
     main.append(
         {
-            "position": document.drafter_position or "기안자",
+            # ★ 발의자 (and ⊙ 보고자 when no reviewer reports) before the 직위
+            "position": drafter_marks(steps) + (document.drafter_position or "기안자"),
             "name": document.drafter_name,
             "marks": "",
             "date": "",
@@ -71,7 +74,8 @@ def signer_boxes(document: Document) -> dict:
             marks.append("대결")
         acted_name = step.acted_by_name or step.approver_name
         box = {
-            "position": step.approver_position or step.get_role_display(),
+            "position": (REPORTER if reporter is not None and step.pk == reporter.pk else "")
+            + (step.approver_position or step.get_role_display()),
             "name": acted_name if step.status == StepStatus.APPROVED else step.approver_name,
             "marks": " ".join(marks),
             "date": short_date(step.acted_at) if step.role == StepRole.APPROVE else "",

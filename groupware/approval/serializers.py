@@ -1,5 +1,6 @@
 """API shapes of 전자결재: plain serializers for input and output."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -83,6 +84,9 @@ class DocumentSerializer(DocumentListSerializer):
     attachments = AttachmentSerializer(many=True, read_only=True)
     leave = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
+    reporter_step = serializers.SerializerMethodField(
+        help_text="보고자(⊙)의 결재 단계 id; null이면 기안자가 보고자. 발의자(★)는 기안자"
+    )
 
     class Meta(DocumentListSerializer.Meta):
         fields = DocumentListSerializer.Meta.fields + [
@@ -100,8 +104,16 @@ class DocumentSerializer(DocumentListSerializer):
             "attachments",
             "leave",
             "pdf_url",
+            "reporter_step",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_reporter_step(self, obj):
+        from groupware.approval.marks import reporter_step
+
+        step = reporter_step(list(obj.current_steps()))
+        return step.pk if step else None
 
     @extend_schema_field(StepSerializer(many=True))
     def get_steps(self, obj):
@@ -215,3 +227,36 @@ class CirculateInput(serializers.Serializer):
 
 class EmptyInput(serializers.Serializer):
     pass
+
+
+class LeaveBalanceQuery(serializers.Serializer):
+    year = serializers.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="연도 (기본: 올해, 올해 ±1년만)",
+        error_messages={
+            "invalid": _("연도는 숫자로 입력해 주세요."),
+            "min_value": _("올해와 그 전후 한 해의 연차만 볼 수 있습니다."),
+            "max_value": _("올해와 그 전후 한 해의 연차만 볼 수 있습니다."),
+        },
+    )
+
+    def validate_year(self, value):
+        from django.utils import timezone
+
+        this_year = timezone.localdate().year
+        if not this_year - 1 <= value <= this_year + 1:
+            raise serializers.ValidationError(_("올해와 그 전후 한 해의 연차만 볼 수 있습니다."))
+        return value
+
+
+class LeaveBalanceSerializer(serializers.Serializer):
+    """남은 연차: 부여 − 사용(결재 완료) = 잔여; 잔여 − 진행 중 신청 = 신청 가능 (반차 0.5일)."""
+
+    year = serializers.IntegerField()
+    granted = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
+    used = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
+    pending = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
+    remaining = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
+    available = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)

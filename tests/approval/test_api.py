@@ -163,3 +163,90 @@ def test_schema_documents_the_endpoints(org, on_host):
     assert schema.status_code == 200
     paths = schema.json()["paths"]
     assert "/api/v1/documents/{id}/approve/" in paths or "/api/v1/documents/{pk}/approve/" in paths
+
+
+def test_attachment_download_only_for_those_who_see_the_document(org, on_host, world):
+    """붙임 through the API: drafter and line 200, a colleague off the line and another
+    institution 404, anonymous 401, another document's attachment id 404."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.approval.conftest import line, make_draft
+
+    doc = make_draft(
+        org,
+        steps=line(org, ("review", org.reviewer), ("approve", org.head)),
+        attachments=[SimpleUploadedFile("예산.txt", b"100", "text/plain")],
+    )
+    other = make_draft(org, title="다른 문서")
+    item = doc.attachments.get()
+    url = f"{BASE}{doc.pk}/attachments/{item.pk}/"
+    got = on_host(org.inst, org.drafter).get(url)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"100"
+    assert "attachment" in got["Content-Disposition"]
+    assert on_host(org.inst).get(url).status_code == 401
+    assert on_host(org.inst, org.reviewer).get(url).status_code == 404  # still a draft
+    assert on_host(world.inst_b, world.staff_b).get(url).status_code == 404
+    assert (
+        on_host(org.inst, org.drafter).get(f"{BASE}{other.pk}/attachments/{item.pk}/").status_code
+        == 404
+    )
+    huge = f"{BASE}{doc.pk}/attachments/99999999999999999999999/"
+    assert on_host(org.inst, org.drafter).get(huge).status_code == 404
+    services_submit = on_host(org.inst, org.drafter).post(
+        f"{BASE}{doc.pk}/submit/", {}, content_type="application/json"
+    )
+    assert services_submit.status_code == 200
+    assert on_host(org.inst, org.reviewer).get(url).status_code == 200
+    assert on_host(org.inst, org.director).get(url).status_code == 404  # not on the line
+
+
+def test_leave_balance(org, on_host, world):
+    """내 연차: granted − approved = remaining; pending requests reduce what is available."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from groupware.models import StaffProfile
+    from tests.approval.conftest import line, make_draft
+
+    StaffProfile.objects.filter(user=org.drafter).update(annual_leave_days=Decimal("15"))
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    doc = make_draft(
+        org,
+        form="leave",
+        title="반차",
+        steps=line(org, ("approve", org.reviewer)),
+        leave={"kind": "half", "start_date": day, "reason": "개인 용무"},
+    )
+    client = on_host(org.inst, org.drafter)
+    assert (
+        client.post(f"{BASE}{doc.pk}/submit/", {}, content_type="application/json").status_code
+        == 200
+    )
+    body = client.get("/api/v1/leave/balance/").json()
+    assert body["granted"] == 15 and body["used"] == 0
+    assert body["pending"] == 0.5 and body["remaining"] == 15 and body["available"] == 14.5
+    this_year = timezone.localdate().year
+    assert client.get(f"/api/v1/leave/balance/?year={this_year + 1}").json()["pending"] == (
+        0.5 if day.year == this_year + 1 else 0
+    )
+    for bad in ("abc", str(this_year + 5), "99999999999999999999"):
+        answer = client.get(f"/api/v1/leave/balance/?year={bad}")
+        assert answer.status_code == 400
+        assert answer.json()["error"]["fields"]["year"]
+    assert on_host(org.inst).get("/api/v1/leave/balance/").status_code == 401
+    assert on_host(org.inst, world.staff_b).get("/api/v1/leave/balance/").status_code == 404
+    assert on_host(org.inst, world.resident).get("/api/v1/leave/balance/").status_code == 403
+
+
+def test_initiator_and_reporter_marks(org, on_host):
+    """★ 발의자 is the drafter; ⊙ 보고자 the last reviewer (API and the document page)."""
+    doc = submitted(org)
+    reviewer_step = doc.current_steps().get(approver=org.reviewer)
+    client = on_host(org.inst, org.drafter)
+    assert client.get(f"{BASE}{doc.pk}/").json()["reporter_step"] == reviewer_step.pk
+    page = client.get(f"/staff/approval/{doc.pk}/").content.decode()
+    assert "★</span>" in page and "⊙</span>" in page

@@ -54,6 +54,8 @@ def test_pdf_generated_on_commit_has_number_title_signers(org, django_capture_on
         assert name in compact
     assert "전결" in compact and "대결" in compact
     assert "(의견있음)" in compact
+    # ★ 발의자 before the drafter's 직위, ⊙ 보고자 before the reviewer who reports
+    assert "★주임" in compact and "⊙팀장" in compact
     assert "가나시문화재단" in compact and "내부결재" in compact
     assert korean_date(doc.enforced_on).replace(" ", "") in compact
     assert "1/1" in compact  # page numbers
@@ -99,3 +101,5 @@ def test_pdf_for_named_recipients_with_cooperation_and_skip(org):
     assert "협조자" in compact and "본부장" in compact
     assert "부분공개(5호)" in compact
     assert "내부결재" not in compact
+    # the only reviewer was skipped: the drafter reported to the head themselves
+    assert "★⊙주임" in compact and "⊙팀장" not in compact

@@ -26,6 +26,16 @@ def approval_counts(context) -> dict:
     return cached
 
 
+@register.simple_tag
+def line_marks(steps) -> dict:
+    """{% line_marks steps as marks %}: marks.drafter ("★" or "★⊙"), marks.reporter (step id)."""
+    from groupware.approval.marks import drafter_marks, reporter_step
+
+    steps = list(steps)
+    reporter = reporter_step(steps)
+    return {"drafter": drafter_marks(steps), "reporter": reporter.pk if reporter else None}
+
+
 @register.filter
 def step_status_class(step: Step) -> str:
     return {
