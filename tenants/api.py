@@ -8,7 +8,8 @@ illegal status move 409, a template or queue failure 503.
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -87,6 +88,9 @@ def _institutions():
     )
 
 
+_STATUS_LIST = ", ".join(Institution.Status.values)
+
+
 @extend_schema(tags=["platform"])
 class InstitutionListCreate(generics.ListAPIView):
     """GET: every institution. POST: onboard one (schema cloned, admin invited)."""
@@ -99,7 +103,26 @@ class InstitutionListCreate(generics.ListAPIView):
         wanted = self.request.query_params.get("status")
         if wanted in Institution.Status.values:
             queryset = queryset.filter(status=wanted)
+        elif wanted:
+            raise serializers.ValidationError(
+                {"status": [_("%(values)s 중 하나를 쓰세요.") % {"values": _STATUS_LIST}]}
+            )
         return queryset
+
+    @extend_schema(
+        tags=["platform"],
+        summary="기관 목록",
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=Institution.Status.values,
+                description="상태로 거르기 (없으면 전부)",
+            )
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         tags=["platform"],

@@ -54,6 +54,18 @@ def test_operator_lists_and_reads(world, apex):
     assert apex(world.operator).get(URL + "nope/").status_code == 404
 
 
+def test_list_filters_by_status_and_refuses_an_unknown_one(world, apex):
+    """?status=suspended lists the suspended only; a typo is a 400 on the field, not "all"."""
+    from tenants import services
+
+    services.institution_suspend(actor=world.operator, institution=world.inst_a, reason="점검")
+    rows = apex(world.operator).get(URL, {"status": "suspended"}).json()["results"]
+    assert [row["slug"] for row in rows] == ["testa"]
+    response = apex(world.operator).get(URL, {"status": "paused"})
+    assert response.status_code == 400
+    assert "status" in response.json()["error"]["fields"]
+
+
 def test_operator_onboards(world, apex):
     response = post(apex(world.operator), URL, {**NEW, "admin_email": "boss@sports2.kr"})
     assert response.status_code == 201
