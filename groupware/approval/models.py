@@ -397,7 +397,13 @@ class Reader(models.Model):
 
 
 class PostReport(models.Model):
-    """사후보고: an absent approver is told of a 대결 taken in their place."""
+    """사후보고: an absent approver is told of a 대결 taken in their place.
+
+    The row is kept once written; it *stands* (``STANDS``) only while the deputy's
+    approval does — a 대결 taken back by 결재취소 is nothing to report any more.
+    """
+
+    STANDS = Q(step__status="approved", step__acting=True, step__acted_by_id=models.F("deputy_id"))
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="post_reports")
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="post_reports")

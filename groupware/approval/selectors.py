@@ -125,14 +125,23 @@ def cc_for(user):
 
 
 def post_reports_for(user, *, open_only: bool = False):
-    rows = PostReport.objects.filter(user=user).select_related("document", "step")
+    rows = (
+        PostReport.objects.filter(user=user)
+        .filter(PostReport.STANDS)
+        .select_related("document", "step")
+    )
     if open_only:
         rows = rows.filter(acknowledged_at__isnull=True)
     return rows.order_by("acknowledged_at", "-created_at")
 
 
 def post_report_for(user, pk) -> PostReport:
-    report = PostReport.objects.filter(user=user, pk=pk).select_related("document").first()
+    report = (
+        PostReport.objects.filter(user=user, pk=pk)
+        .filter(PostReport.STANDS)
+        .select_related("document")
+        .first()
+    )
     if report is None:
         raise Http404
     return report
@@ -209,8 +218,10 @@ def inbox_counts(user) -> dict[str, int]:
         .distinct()
         .count()
     )
-    counts["post_reports"] = PostReport.objects.filter(
-        user=user, acknowledged_at__isnull=True
-    ).count()
+    counts["post_reports"] = (
+        PostReport.objects.filter(user=user, acknowledged_at__isnull=True)
+        .filter(PostReport.STANDS)
+        .count()
+    )
     counts["notifications"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return counts

@@ -27,6 +27,7 @@ from groupware.approval.models import (
     FavouriteLine,
     Form,
     LeaveKind,
+    PostReport,
     RecipientKind,
     Retention,
     State,
@@ -369,7 +370,11 @@ def detail(request, pk: int):
         "can_redraft": permissions.can_redraft(user, document),
         "skippable": permissions.skippable_steps(user, document, current),
         "leave": getattr(document, "leave", None) if document.form == Form.LEAVE else None,
-        "post_reports": list(document.post_reports.filter(user=user, acknowledged_at__isnull=True)),
+        "post_reports": list(
+            document.post_reports.filter(user=user, acknowledged_at__isnull=True).filter(
+                PostReport.STANDS
+            )
+        ),
         "people": _people(request.institution) if permissions.can_circulate(user, document) else [],
         "departments": Department.objects.filter(is_active=True)
         if permissions.can_circulate(user, document)

@@ -154,6 +154,27 @@ def test_deputy_approves_marked_acting_with_post_report(org):
         services.post_report_acknowledge(actor=org.head, report=report)
 
 
+def test_a_deputy_approval_taken_back_is_no_post_report(org, on_host):
+    """대결 then 결재취소: the absent reviewer has nothing to acknowledge (count, box, page);
+    the 대결 taken again is one item, not two."""
+    from groupware.approval import selectors
+
+    doc = submitted(org)  # 검토 reviewer → 협조 director → 결재 head
+    _away(org.reviewer, org.head)
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    assert selectors.inbox_counts(org.reviewer)["post_reports"] == 1
+    services.document_cancel_approval(actor=org.head, institution=org.inst, document=doc)
+
+    assert selectors.inbox_counts(org.reviewer)["post_reports"] == 0
+    assert list(selectors.post_reports_for(org.reviewer)) == []
+    page = on_host(org.inst, org.reviewer).get(f"/staff/approval/{doc.pk}/")
+    assert "사후보고를 확인해 주세요" not in page.content.decode()
+
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    assert PostReport.objects.filter(document=doc).count() == 1
+    assert selectors.inbox_counts(org.reviewer)["post_reports"] == 1
+
+
 def test_delegated_final_approval_is_marked_jeongyeol(org):
     doc = submitted(
         org, form="expense", steps=line(org, ("review", org.reviewer), ("approve", org.director))

@@ -616,7 +616,10 @@ def document_approve(
         _record(
             document, Action.EDIT, actor, step=step, on_behalf_of=step.approver if acting else None
         )
-    if acting:
+    reported = PostReport.objects.filter(
+        step=step, user=step.approver, deputy=actor, acknowledged_at__isnull=True
+    ).exists()  # a 대결 taken back (결재취소) and taken again is still one item to read
+    if acting and not reported:
         PostReport.objects.create(document=document, step=step, user=step.approver, deputy=actor)
         notify(
             users=_users([step.approver_id]),

@@ -245,6 +245,7 @@ def _hand_over_post_reports(*, actor, institution, from_user, to_user, text) -> 
     out = []
     rows = (
         PostReport.objects.filter(user=from_user, acknowledged_at__isnull=True)
+        .filter(PostReport.STANDS)
         .exclude(deputy=to_user)
         .order_by("document_id", "pk")
     )
