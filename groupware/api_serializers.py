@@ -140,10 +140,22 @@ class AttendeeSerializer(serializers.ModelSerializer):
         fields = ["user", "status", "responded_at"]
 
 
+class EventExceptionSerializer(serializers.Serializer):
+    """One occurrence of a repeating event deleted (``cancelled``) or changed."""
+
+    original_start = serializers.DateTimeField(help_text="RECURRENCE-ID: 규칙대로라면 시작할 시각")
+    cancelled = serializers.BooleanField(help_text="이 날짜만 삭제됨 (EXDATE)")
+    title = serializers.CharField()
+    place = serializers.CharField()
+    starts_at = serializers.DateTimeField(allow_null=True)
+    ends_at = serializers.DateTimeField(allow_null=True)
+
+
 class EventSerializer(serializers.ModelSerializer):
     calendar_name = serializers.CharField(source="calendar.name", read_only=True)
     attendees = AttendeeSerializer(many=True, read_only=True)
     rrule = serializers.CharField(read_only=True)
+    exceptions = EventExceptionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Event
@@ -161,6 +173,7 @@ class EventSerializer(serializers.ModelSerializer):
             "repeat",
             "repeat_until",
             "rrule",
+            "exceptions",
             "attendees",
             "created_at",
         ]

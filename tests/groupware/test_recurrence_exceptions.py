@@ -84,6 +84,9 @@ def test_change_one_occurrence_moves_only_that_one(world, weekly, on_host, in_sc
     # the API lists the series once for a window holding only the moved occurrence
     api = client.get("/api/v1/events/", {"start": "2026-11-10", "end": "2026-11-10"})
     assert api.status_code == 200 and len(api.json()["results"]) == 1
+    (changed,) = api.json()["results"][0]["exceptions"]
+    assert changed["original_start"] == "2026-11-09T09:00:00+09:00"
+    assert changed["starts_at"] == "2026-11-10T14:00:00+09:00" and not changed["cancelled"]
 
 
 def test_bad_occurrence_input_changes_nothing(world, weekly, on_host, in_schema):
