@@ -179,13 +179,31 @@ class FacilitySerializer(serializers.ModelSerializer):
         return [p.image.url for p in obj.photos.all()]
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A DateTimeField that answers a Korean 400 for dates the server cannot even
+    convert (year 1 or 9999 in another offset overflow in DRF's timezone check)."""
+
+    def to_internal_value(self, value):
+        try:
+            result = super().to_internal_value(value)
+        except OverflowError:
+            raise serializers.ValidationError(message("too_far")) from None
+        try:
+            ok = in_range(result.date())
+        except OverflowError:
+            ok = False
+        if not ok:
+            raise serializers.ValidationError(message("too_far"))
+        return result
+
+
 class AvailabilityQuerySerializer(serializers.Serializer):
     # "from" is a keyword: declared through the fields dict below.
-    to = serializers.DateTimeField(help_text="끝 시각 (ISO 8601, 시간대 포함)")
+    to = BoundedDateTimeField(help_text="끝 시각 (ISO 8601, 시간대 포함)")
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateTimeField(help_text="시작 시각 (ISO 8601, 시간대 포함)")
+        fields["from"] = BoundedDateTimeField(help_text="시작 시각 (ISO 8601, 시간대 포함)")
         return fields
 
     def validate(self, attrs):
@@ -281,8 +299,8 @@ class ReservationSerializer(serializers.ModelSerializer):
 
 class ReservationCreateSerializer(serializers.Serializer):
     facility = serializers.IntegerField(min_value=1)
-    start = serializers.DateTimeField(help_text="ISO 8601, 시간대 포함. 예약 단위에 맞춰야 합니다.")
-    end = serializers.DateTimeField()
+    start = BoundedDateTimeField(help_text="ISO 8601, 시간대 포함. 예약 단위에 맞춰야 합니다.")
+    end = BoundedDateTimeField()
     purpose = serializers.CharField(max_length=300)
     headcount = serializers.IntegerField(min_value=0, max_value=100000)
     organisation = serializers.CharField(max_length=100, required=False, allow_blank=True)

@@ -22,6 +22,9 @@ from facility_booking.models import (
 from facility_booking.rules import aware, in_range
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# Largest fee a person may type (the API uses the same bound); keeps sums inside
+# PostgreSQL's integer columns.
+MAX_AMOUNT = 100_000_000
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -149,7 +152,10 @@ class RequiredReasonForm(forms.Form):
 class ApproveForm(forms.Form):
     discount_category = forms.ChoiceField(label=_("적용 감면"), required=False)
     fee = forms.IntegerField(
-        label=_("이용료 조정(원, 비우면 계산 금액)"), required=False, min_value=0
+        label=_("이용료 조정(원, 비우면 계산 금액)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
     )
     note = forms.CharField(
         label=_("메모"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -165,7 +171,7 @@ class ApproveForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = forms.IntegerField(label=_("금액(원)"), min_value=0)
+    amount = forms.IntegerField(label=_("금액(원)"), min_value=0, max_value=MAX_AMOUNT)
     method = forms.ChoiceField(label=_("결제 방법"), choices=PaymentMethod.choices)
     note = forms.CharField(label=_("메모"), required=False, max_length=500)
 
@@ -272,8 +278,19 @@ class FacilityForm(forms.ModelForm):
         low, high = data.get("min_minutes"), data.get("max_minutes")
         if low and high and low > high:
             self.add_error("max_minutes", _("최소 이용 시간보다 짧을 수 없습니다."))
-        if slot and (slot < 5 or slot > 1440):
+        if slot is not None and (slot < 5 or slot > 1440):
             self.add_error("slot_minutes", _("5분에서 1440분 사이로 입력해 주세요."))
+        if (data.get("base_fee") or 0) > MAX_AMOUNT:
+            self.add_error(
+                "base_fee", _("%(max)s원 이하로 입력해 주세요.") % {"max": f"{MAX_AMOUNT:,}"}
+            )
+        for name in (
+            "evening_surcharge_percent",
+            "weekend_surcharge_percent",
+            "holiday_surcharge_percent",
+        ):
+            if (data.get(name) or 0) > 1000:
+                self.add_error(name, _("0%에서 1000% 사이로 입력해 주세요."))
         return data
 
 
@@ -360,7 +377,11 @@ class RefundTiersForm(forms.Form):
         for row in range(self.ROWS):
             days, percent = defaults[row] if row < len(defaults) else (None, None)
             self.fields[f"days_{row}"] = forms.IntegerField(
-                label=_("이용일 N일 전부터"), required=False, min_value=0, initial=days
+                label=_("이용일 N일 전부터"),
+                required=False,
+                min_value=0,
+                max_value=730,
+                initial=days,
             )
             self.fields[f"percent_{row}"] = forms.IntegerField(
                 label=_("환불율(%)"), required=False, min_value=0, max_value=100, initial=percent
@@ -409,7 +430,7 @@ class EquipmentForm(forms.Form):
                 fee_value = int(fee.strip().replace("원", "").replace(" ", ""))
             except ValueError:
                 fee_value = -1
-            if not name.strip() or fee_value < 0:
+            if not name.strip() or not 0 <= fee_value <= MAX_AMOUNT:
                 raise forms.ValidationError(
                     _("%(n)s번째 줄: '장비명, 요금' 형식으로 입력해 주세요.") % {"n": number}
                 )

@@ -130,6 +130,19 @@ def quote(
     return q
 
 
+# What the price columns (PostgreSQL integer) can hold, with room for adjustments.
+MAX_TOTAL = 2_000_000_000
+
+
+def check_total(q: Quote) -> Quote:
+    """Refuse (Korean message, nothing stored) a price the columns cannot hold."""
+    from facility_booking.errors import BookingError
+
+    if q.subtotal > MAX_TOTAL:
+        raise BookingError("amount_too_large", field="end")
+    return q
+
+
 def refund_percent(facility: Facility, start: dt.datetime, now: dt.datetime) -> int:
     """Refund percentage for a cancellation by the applicant at ``now``.
 

@@ -82,7 +82,8 @@ def queue(request):
             term = d["q"].strip()
             condition = Q(applicant_name__icontains=term) | Q(organisation__icontains=term)
             digits = term.rsplit("-", 1)[-1]
-            if digits.isdigit():
+            # ASCII digits only: "²".isdigit() is True but int("²") fails.
+            if digits.isascii() and digits.isdigit() and len(digits) <= 18:
                 condition |= Q(pk=int(digits))
             bookings = bookings.filter(condition)
     page = Paginator(bookings.order_by("-start", "-id"), 30).get_page(request.GET.get("page"))
@@ -220,7 +221,8 @@ def walk_in(request):
     facility = None
     facility_id = request.POST.get("facility") or request.GET.get("facility")
     if facility_id:
-        facility = facilities.filter(pk=facility_id).first() if facility_id.isdigit() else None
+        valid = facility_id.isascii() and facility_id.isdigit() and len(facility_id) <= 18
+        facility = facilities.filter(pk=int(facility_id)).first() if valid else None
         if facility is None:
             raise Http404
     form = None
@@ -281,7 +283,7 @@ def blocks(request):
                 )
             except ValidationError as error:
                 apply_errors(form, error)
-                status = 409
+                status = 409 if getattr(error, "booking_code", "") == "slot_taken" else 400
             else:
                 messages.success(request, _("사용 제한을 등록했습니다."))
                 return redirect("facility_booking:manage_blocks")
@@ -289,7 +291,7 @@ def blocks(request):
             status = 400
     upcoming = (
         Reservation.objects.filter(kind=Kind.BLOCK, status=Status.BLOCKED, end__gte=timezone.now())
-        .select_related("facility")
+        .select_related("facility", "created_by")
         .order_by("start")
     )
     return render(
@@ -337,7 +339,7 @@ def _facility_forms(request, facility):
 @require_http_methods(["GET", "POST"])
 def facility_edit(request, pk: int | None = None):
     """Create or edit a facility with its hours, discounts, refund tiers and equipment."""
-    facility = get_object_or_404(Facility, pk=pk) if pk else None
+    facility = get_object_or_404(Facility, pk=pk) if pk is not None else None
     forms = _facility_forms(request, facility)
     status = 200
     if request.method == "POST":
@@ -381,6 +383,12 @@ def facility_edit(request, pk: int | None = None):
     )
 
 
+def _posted_id(request) -> int:
+    """The row id a remove button posts; garbage becomes 0 (no row → 404)."""
+    value = request.POST.get("id") or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
 @manager_required
 @require_http_methods(["GET", "POST"])
 def facility_extras(request, pk: int):
@@ -420,15 +428,11 @@ def facility_extras(request, pk: int):
             messages.success(request, _("사진을 올렸습니다."))
             return redirect("facility_booking:manage_facility_extras", pk=facility.pk)
         if what == "remove_closed":
-            closed = get_object_or_404(
-                ClosedDate, pk=request.POST.get("id") or 0, facility=facility
-            )
+            closed = get_object_or_404(ClosedDate, pk=_posted_id(request), facility=facility)
             services.closed_date_remove(actor=request.user, closed=closed)
             return redirect("facility_booking:manage_facility_extras", pk=facility.pk)
         if what == "remove_photo":
-            photo = get_object_or_404(
-                FacilityPhoto, pk=request.POST.get("id") or 0, facility=facility
-            )
+            photo = get_object_or_404(FacilityPhoto, pk=_posted_id(request), facility=facility)
             services.photo_remove(actor=request.user, photo=photo)
             return redirect("facility_booking:manage_facility_extras", pk=facility.pk)
         status = 400

@@ -109,16 +109,18 @@ def _preview(form, facility, now):
         rules.validate_headcount(facility, data["headcount"])
         rules.validate_discounts(facility, data["discount_categories"])
         rules.validate_equipment(facility, data["equipment_ids"])
+        return pricing.check_total(
+            pricing.quote(
+                facility,
+                data["start"],
+                data["end"],
+                equipment_ids=data["equipment_ids"],
+                discount_categories=data["discount_categories"],
+            )
+        )
     except ValidationError as error:
         apply_errors(form, error)
         return None
-    return pricing.quote(
-        facility,
-        data["start"],
-        data["end"],
-        equipment_ids=data["equipment_ids"],
-        discount_categories=data["discount_categories"],
-    )
 
 
 @login_required

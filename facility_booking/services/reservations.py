@@ -165,12 +165,14 @@ def reservation_request(
     equipment_ids = [int(i) for i in (equipment_ids or ())]
     rules.validate_discounts(facility, discount_categories)
     rules.validate_equipment(facility, equipment_ids)
-    quote = pricing.quote(
-        facility,
-        start,
-        end,
-        equipment_ids=equipment_ids,
-        discount_categories=discount_categories,
+    quote = pricing.check_total(
+        pricing.quote(
+            facility,
+            start,
+            end,
+            equipment_ids=equipment_ids,
+            discount_categories=discount_categories,
+        )
     )
     hold_start, hold_end = _hold_period(facility, start, end)
     try:
@@ -270,6 +272,8 @@ def reservation_approve(
     now = now or timezone.now()
     if fee is not None and fee < 0:
         raise BookingError("fee_negative", field="fee")
+    if fee is not None and fee > pricing.MAX_TOTAL:
+        raise BookingError("amount_too_large", field="fee")
     with transaction.atomic():
         reservation = lock_reservation(reservation)
         if reservation.status != Status.REQUESTED:
@@ -287,12 +291,14 @@ def reservation_approve(
                 override = ("", 0)
         else:
             override = (reservation.discount_category, reservation.discount_percent)
-        quote = pricing.quote(
-            facility,
-            reservation.start,
-            reservation.end,
-            equipment_ids=reservation.equipment_ids,
-            discount_override=override,
+        quote = pricing.check_total(
+            pricing.quote(
+                facility,
+                reservation.start,
+                reservation.end,
+                equipment_ids=reservation.equipment_ids,
+                discount_override=override,
+            )
         )
         reservation.discount_category = quote.discount_category
         reservation.discount_percent = quote.discount_percent
@@ -516,14 +522,18 @@ def block_create(
     end: dt.datetime,
     reason: str = BlockReason.MAINTENANCE,
     note: str = "",
+    now: dt.datetime | None = None,
 ) -> Reservation:
     """Block [start, end) for maintenance or internal use (booking managers).
 
-    Raises ``SlotTaken`` if a booking or block holds any of it.
+    Raises ``BookingError`` for an empty or already finished period and
+    ``SlotTaken`` if a booking or block holds any of it.
     """
     _require_manager(actor)
     if end <= start:
         raise BookingError("end_before_start", field="end")
+    if end <= (now or timezone.now()):
+        raise BookingError("past", field="start")
     if reason not in BlockReason.values:
         reason = BlockReason.MAINTENANCE
     try:

@@ -299,6 +299,28 @@ def test_extreme_dates_are_400_not_500(setup, world, on_host):
     assert client.get(f"{API}/reservations/?from=0001-01-01&to=9999-12-31").status_code == 200
 
 
+def test_year_one_is_a_korean_400_not_an_overflow(setup, world, on_host):
+    """Year 1 without an offset overflows when DRF converts it to UTC: still a 400."""
+    hall = setup["hall"]
+    client = on_host(world.inst_a, world.resident2)
+    url = f"{API}/facilities/{hall.pk}/availability/"
+    for query in (
+        {"from": "0001-01-01", "to": "2026-12-01T00:00:00+09:00"},
+        {"from": "2026-11-26T00:00:00+09:00", "to": "0001-01-01T00:00:00"},
+    ):
+        response = client.get(url, query)
+        assert response.status_code == 400
+        assert message("too_far") in str(response.json()["error"]["fields"])
+    before = count_a(world)
+    created = post(
+        client,
+        f"{API}/reservations/",
+        {**body(), "facility": hall.pk, "start": "0001-01-01T00:00:00", "end": "0001-01-01T01:00"},
+    )
+    assert created.status_code == 400
+    assert count_a(world) == before
+
+
 def test_inactive_facility_visible_to_managers_only(setup, world, on_host):
     hall = setup["hall"]
     with schema_context(world.inst_a.schema_name):
