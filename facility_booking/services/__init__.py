@@ -14,6 +14,7 @@ from facility_booking.services.facilities import (  # noqa: F401
     photo_add,
     photo_remove,
 )
+from facility_booking.services.handover import handover  # noqa: F401
 from facility_booking.services.reservations import (  # noqa: F401
     block_create,
     block_remove,
