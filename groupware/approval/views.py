@@ -451,7 +451,10 @@ def act(request, pk: int, action: str):
     try:
         result = ACTIONS[action](request, document)
     except ApprovalForbidden as error:
-        raise PermissionDenied(error.message) from error
+        # say why (지금 결재할 차례가 아닙니다 …), not just "no access"
+        return render(
+            request, "errors/403.html", {"status": 403, "message": error.message}, status=403
+        )
     except ApprovalConflict as error:
         messages.warning(request, error.message)
         return redirect("approval:detail", pk=document.pk)

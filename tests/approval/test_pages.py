@@ -59,7 +59,13 @@ def test_each_action_refuses_others(org, doc, on_host, world, action):
     url = f"/staff/approval/{doc.pk}/{action}/"
     data = {"opinion": "x", "note": "x", "users": [org.reviewer.pk], "step": "abc"}
     # head is on the line but it is not their turn (drafter-only actions: also not theirs)
-    assert on_host(org.inst, org.head).post(url, data).status_code == 403
+    refused = on_host(org.inst, org.head).post(url, data)
+    assert refused.status_code == 403
+    # the page says why in Korean, not just "no access"
+    assert any(
+        text in refused.content.decode()
+        for text in ("차례가 아닙니다", "기안자만", "작업을 할 권한이 없습니다")
+    )
     assert on_host(world.inst_b, world.staff_b).post(url, data).status_code == 404
     assert on_host(org.inst).post(url, data).status_code == 302  # log-in
     doc.refresh_from_db()
