@@ -209,10 +209,7 @@ def event_update(*, actor, institution, event: Event, attendees=None, **changes)
         starts_at=starts_at,
     )
     moved = (starts_at, ends_at) != (event.starts_at, event.ends_at) or repeat != event.repeat
-    # single-occurrence exceptions are keyed by the old rule's starts; a new rule voids them
-    rule_changed = (
-        starts_at != event.starts_at or repeat != event.repeat or all_day != event.all_day
-    )
+    all_day_changed = all_day != event.all_day
     event.title, event.starts_at, event.ends_at, event.all_day = title, starts_at, ends_at, all_day
     event.repeat, event.repeat_until = repeat, repeat_until if repeat else None
     for field in ("place", "description"):
@@ -221,8 +218,14 @@ def event_update(*, actor, institution, event: Event, attendees=None, **changes)
     event.sequence = F("sequence") + 1
     event.save()
     event.refresh_from_db()
-    if rule_changed:
-        event.exceptions.all().delete()
+    # exceptions are keyed by the rule's starts: those the new rule no longer gives go
+    stale = [
+        x.pk
+        for x in event.exceptions.all()
+        if all_day_changed or not is_occurrence(event, x.original_start)
+    ]
+    if stale:
+        event.exceptions.filter(pk__in=stale).delete()
     if attendees is not None:
         _set_attendees(event=event, institution=institution, attendees=attendees, organiser=actor)
     if moved:

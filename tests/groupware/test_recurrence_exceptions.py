@@ -183,6 +183,26 @@ def test_changing_the_series_time_drops_exceptions(world, weekly, in_schema):
             actor=world.staff_a, institution=world.inst_a, event=weekly, title="이름만 변경"
         )
         assert EventException.objects.count() == 1  # the title does not move occurrences
+        services.event_update(  # 16 November is still before the new end of the series
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            repeat_until=date(2026, 11, 20),
+        )
+        assert EventException.objects.count() == 1
+        services.event_update(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            repeat_until=date(2026, 11, 10),
+        )
+        assert not EventException.objects.exists()
+        services.occurrence_cancel(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            original_start=at(date(2026, 11, 9), 9),
+        )
         services.event_update(
             actor=world.staff_a,
             institution=world.inst_a,
