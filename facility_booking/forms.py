@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from facility_booking.errors import message
@@ -21,6 +22,7 @@ from facility_booking.models import (
 )
 from facility_booking.rules import aware, in_range
 
+lazy_message = lazy(message, str)
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 # Largest fee a person may type (the API uses the same bound); keeps sums inside
 # PostgreSQL's integer columns.
@@ -45,6 +47,26 @@ def time_choices(facility: Facility) -> list[tuple[str, str]]:
     return out
 
 
+class SlotTimeField(forms.ChoiceField):
+    """A time picked from the slot boundaries; any other well-formed HH:MM passes on
+    to the booking rules, which say precisely what is wrong (not on the slot unit,
+    outside opening hours) instead of a generic "not one of the choices"."""
+
+    default_error_messages = {"invalid_choice": _("시각을 HH:MM 형식으로 선택해 주세요.")}
+
+    def valid_value(self, value):
+        if super().valid_value(value):
+            return True
+        text = str(value)
+        if len(text) != 5 or text[2] != ":" or not text.replace(":", "").isdecimal():
+            return False
+        try:
+            dt.time.fromisoformat(text)
+        except ValueError:
+            return False
+        return text.isascii()
+
+
 class FacilityFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("종류"), required=False, choices=[("", _("전체"))] + FacilityKind.choices
@@ -61,9 +83,13 @@ class FacilityFilterForm(forms.Form):
 
 class ApplyForm(forms.Form):
     date = forms.DateField(label=_("이용일"), widget=DATE_INPUT)
-    start_time = forms.ChoiceField(label=_("시작 시각"))
-    end_time = forms.ChoiceField(label=_("종료 시각"))
-    purpose = forms.CharField(label=_("사용 목적"), max_length=300)
+    start_time = SlotTimeField(label=_("시작 시각"))
+    end_time = SlotTimeField(label=_("종료 시각"))
+    purpose = forms.CharField(
+        label=_("사용 목적"),
+        max_length=300,
+        error_messages={"required": lazy_message("purpose_required")},
+    )
     headcount = forms.IntegerField(label=_("인원"), min_value=0, initial=1)
     organisation = forms.CharField(label=_("단체명(선택)"), max_length=100, required=False)
     contact_phone = forms.CharField(label=_("연락처"), max_length=30, required=False)
@@ -87,12 +113,16 @@ class ApplyForm(forms.Form):
         self.fields["discount_categories"].choices = [
             (d.category, f"{d.get_category_display()} ({d.percent}%)") for d in offered
         ]
+        self.fields["discount_categories"].error_messages["invalid_choice"] = message(
+            "discount_not_offered"
+        )
         if not offered:
             del self.fields["discount_categories"]
         equipment = list(facility.equipment.all())
         self.fields["equipment_ids"].choices = [
             (str(e.pk), f"{e.name} ({e.fee:,}원)") for e in equipment
         ]
+        self.fields["equipment_ids"].error_messages["invalid_choice"] = message("equipment_unknown")
         if not equipment:
             del self.fields["equipment_ids"]
         self.fields["headcount"].max_value = facility.capacity

@@ -121,3 +121,38 @@ def test_blocks_in_the_past_are_refused(hall, world, on_host):
     )
     assert reversed_.status_code == 400
     assert _count(world) == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"start_time": "14:15", "end_time": "16:15"}, "not_aligned"),
+        ({"start_time": "06:00", "end_time": "08:00"}, "past_or_hours"),
+        ({"discount_categories": ["basic_livelihood"]}, "discount_not_offered"),
+        ({"discount_categories": ["garbage"]}, "discount_not_offered"),
+        ({"purpose": ""}, "purpose_required"),
+    ],
+)
+def test_apply_page_names_the_rule_not_the_choice_list(hall, world, on_host, overrides, code):
+    """Off-grid times reach the booking rules (precise Korean message), not Django's
+    generic "not one of the available choices"."""
+    import datetime as dt
+
+    from tests.facility_booking.test_pages import apply_data
+
+    with schema_context(world.inst_a.schema_name):
+        from facility_booking.models import OpeningHours
+
+        OpeningHours.objects.filter(facility=hall).update(opens=dt.time(9))
+        hall.discounts.create(category="senior", percent=30)
+    client = on_host(world.inst_a, world.resident2)
+    data = apply_data(at(3, 0).date(), action="submit", **overrides)
+    response = client.post(f"/facilities/{hall.pk}/apply/", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "선택가능항목" not in html
+    if code == "past_or_hours":
+        assert "운영 시간(09:00–22:00)" in html
+    else:
+        assert MESSAGES[code].split("{")[0] in html
+    assert _count(world) == 0
