@@ -1,6 +1,7 @@
 """Shared calendar: month / week / day views, events, invitations, iCalendar feeds."""
 
 import calendar as pycal
+import re
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -29,6 +30,7 @@ from groupware.schedule.occurrences import (
 from groupware.schedule.sources import gather
 from groupware.views import apply_errors
 
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 WEEKDAYS = [_("일"), _("월"), _("화"), _("수"), _("목"), _("금"), _("토")]
 
 
@@ -432,8 +434,11 @@ def calendar_reset_feed(request, pk: int):
 
 def feed(request, token: str):
     """The iCalendar feed: the secret token is the credential (calendar apps cannot log in)."""
+    # tokens are token_urlsafe(); anything else (a NUL byte included) is no token at all
+    if not FEED_TOKEN.fullmatch(token):
+        raise Http404
     calendar = Calendar.objects.filter(feed_token=token).first()
-    if calendar is None or len(token) < 16:
+    if calendar is None:
         raise Http404
     response = HttpResponse(
         build_feed(calendar, host=request.get_host().split(":")[0]),

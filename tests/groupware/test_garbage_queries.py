@@ -33,3 +33,9 @@ def test_garbage_query_strings(world, on_host, path):
     for params in GARBAGE:
         response = client.get(path, params)
         assert response.status_code < 500, (path, params)
+
+
+def test_feed_token_garbage_is_404(world, on_host):
+    client = on_host(world.inst_a)
+    for token in ("%00abcdefghijklmnopq", "x", "a" * 5000, "abc%27def%22ghijklmnop"):
+        assert client.get(f"/staff/calendar/feed/{token}.ics").status_code == 404
