@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import Conflict
+from api.serializers import ErrorSerializer
 from tenants import services
 from tenants.errors import LifecycleError, ProvisioningError
 from tenants.models import Institution
@@ -128,7 +129,7 @@ class InstitutionListCreate(generics.ListAPIView):
         tags=["platform"],
         summary="기관 온보딩",
         request=InstitutionCreateSerializer,
-        responses={201: InstitutionSerializer},
+        responses={201: InstitutionSerializer, 409: ErrorSerializer, 503: ErrorSerializer},
     )
     def post(self, request):
         data = InstitutionCreateSerializer(data=request.data)
@@ -158,7 +159,9 @@ class _StatusAction(APIView):
     service = None
 
     @extend_schema(
-        tags=["platform"], request=ReasonSerializer, responses={200: InstitutionSerializer}
+        tags=["platform"],
+        request=ReasonSerializer,
+        responses={200: InstitutionSerializer, 409: ErrorSerializer},
     )
     def post(self, request, slug):
         institution = get_object_or_404(Institution, slug=slug)
