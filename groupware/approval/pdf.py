@@ -110,6 +110,9 @@ def pdf_context(document: Document) -> dict:
         "document": document,
         "institution": institution,
         "internal": document.recipient_kind == RecipientKind.INTERNAL,
+        # several recipients: "수신자 참조" in the 두문, the list after the 발신명의
+        "many_recipients": len(re.split(r"[,;·]", document.recipients)) > 1
+        or len(document.recipients) > 40,
         "body": body,
         "attachments": attachments,
         "end_mark": END_MARK,

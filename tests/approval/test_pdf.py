@@ -103,3 +103,25 @@ def test_pdf_for_named_recipients_with_cooperation_and_skip(org):
     assert "내부결재" not in compact
     # the only reviewer was skipped: the drafter reported to the head themselves
     assert "★⊙주임" in compact and "⊙팀장" not in compact
+
+
+def test_pdf_lists_several_recipients_after_the_sender_and_indents_items(org):
+    """수신자 참조 in the 두문 and the list after the 발신명의; typed items keep their levels."""
+    from groupware.approval.pdf import pdf_context, render_document_pdf
+
+    doc = submitted(
+        org,
+        title="행사 협조 요청",
+        steps=line(org, ("approve", org.head)),
+        recipient_kind="named",
+        recipients="한빛시장(문화예술과장), 한빛시의회의장(의사담당관)",
+        body="1. 목적\n  가. 세부\n    1) 더 세부",
+    )
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    assert pdf_context(doc)["body"].endswith('<p class="item-2">1) 더 세부 끝.</p>')
+    text = PdfReader(io.BytesIO(render_document_pdf(doc))).pages[0].extract_text()
+    compact = text.replace(" ", "").replace("\xa0", "").replace("\n", "")
+    assert "수신수신자참조" in compact
+    assert "수신자한빛시장(문화예술과장),한빛시의회의장(의사담당관)" in compact
+    assert "★⊙주임" in compact  # no reviewer: the drafter reported

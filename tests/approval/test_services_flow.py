@@ -270,6 +270,25 @@ def test_body_is_sanitised(org):
     assert "<script" not in plain.body
 
 
+def test_plain_text_items_are_indented_by_level(org):
+    """Typed 1. → 가. → 1) → 가) → (1) → (가) → ① → ㉮ lines get their level; a "<" in
+    plain text stays text, and a <script> typed as text is shown, never run."""
+    doc = make_draft(
+        org,
+        body="1. 목적\n  가. 예산 < 100만원\n    1) 세부\n가) 더\n(1) a\n(가) b\n① c\n㉮ d\n가나다 회의\n"
+        "<script>alert(1)</script>",
+    )
+    assert doc.body.startswith(
+        '<p class="item-0">1. 목적</p><p class="item-1">가. 예산 &lt; 100만원'
+    )
+    for level in range(8):
+        assert f'class="item-{level}"' in doc.body
+    assert "<p>가나다 회의</p>" in doc.body
+    assert "<script" not in doc.body and "&lt;script&gt;" in doc.body
+    forged = make_draft(org, body='<p class="item-2 evil">x</p>')
+    assert forged.body == '<p class="item-2">x</p>'
+
+
 def test_search_by_title_number_drafter_state_period(org):
     import datetime
 
