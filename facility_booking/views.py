@@ -195,6 +195,14 @@ def _own(request, pk) -> Reservation:
     return reservation
 
 
+def _cancellable(reservation) -> bool:
+    """The applicant may still cancel: slot-holding and not yet started."""
+    return (
+        reservation.status in (Status.REQUESTED, Status.APPROVED, Status.PAID)
+        and reservation.start > timezone.now()
+    )
+
+
 @login_required
 def my_booking(request, pk: int):
     reservation = _own(request, pk)
@@ -204,8 +212,7 @@ def my_booking(request, pk: int):
         {
             "r": reservation,
             "events": reservation.events.all(),
-            "can_cancel": reservation.status in (Status.REQUESTED, Status.APPROVED, Status.PAID)
-            and reservation.start > timezone.now(),
+            "can_cancel": _cancellable(reservation),
         },
     )
 
@@ -215,8 +222,12 @@ def my_booking(request, pk: int):
 def my_booking_cancel(request, pk: int):
     """Confirm page shows the refund; POST cancels."""
     reservation = _own(request, pk)
+    if request.method == "GET" and not _cancellable(reservation):
+        # No confirm page (and no refund figure) for something that cannot be cancelled.
+        messages.info(request, _("이 예약은 지금 취소할 수 없습니다."))
+        return redirect("facility_booking:my_booking", pk=reservation.pk)
     refund = services.cancellation_refund(reservation, by_institution=False)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -213,6 +213,10 @@ def test_cancel_shows_refund_then_cancels(setup, world, on_host):
     with schema_context(world.inst_a.schema_name):
         r.refresh_from_db()
     assert (r.status, r.refund_amount) == ("cancelled", 18000)
+    # once cancelled there is no confirm page (and no refund figure) any more
+    again = client.get(f"/facilities/my/{r.pk}/cancel/")
+    assert again.status_code == 302 and again["Location"] == f"/facilities/my/{r.pk}/"
+    assert client.post(f"/facilities/my/{r.pk}/cancel/", {}).status_code == 409
 
 
 def test_private_feed_url_can_be_revoked(setup, world, on_host):
