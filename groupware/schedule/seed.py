@@ -31,7 +31,7 @@ def seed_institution(*, institution, people) -> None:
         )
 
     staff = [people.get(k) for k in ("staff1", "staff2", "staff3", "facility") if people.get(k)]
-    event(
+    weekly = event(
         inst_cal,
         admin,
         "주간 간부회의",
@@ -41,6 +41,24 @@ def seed_institution(*, institution, people) -> None:
         repeat="WEEKLY",
         repeat_until=first + timedelta(days=70),
     )
+    if weekly is not None:  # next week's meeting moves to Tuesday, the one after is off
+        next_monday = monday + timedelta(days=7)
+        services.occurrence_update(
+            actor=admin,
+            institution=institution,
+            event=weekly,
+            original_start=_at(next_monday, 9),
+            title="주간 간부회의 (화요일로 변경)",
+            starts_at=_at(next_monday + timedelta(days=1), 14),
+            ends_at=_at(next_monday + timedelta(days=1), 15),
+            place="본관 3층 대회의실",
+        )
+        services.occurrence_cancel(
+            actor=admin,
+            institution=institution,
+            event=weekly,
+            original_start=_at(next_monday + timedelta(days=7), 9),
+        )
     event(
         inst_cal,
         admin,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from groupware.models import Absence
 from groupware.schedule import services
-from groupware.schedule.models import Attendee, Event
+from groupware.schedule.models import Attendee, Event, EventException
 from groupware.schedule.occurrences import occurrence_starts
 
 
@@ -375,6 +375,9 @@ def test_schedule_seed_month_of_events(world, in_schema):
         count = Event.objects.count()
         seed.seed_institution(institution=world.inst_a, people=people)
         assert Event.objects.count() == count >= 10
+        # one weekly meeting moved, one cancelled, once
+        assert EventException.objects.filter(cancelled=True).count() == 1
+        assert EventException.objects.filter(cancelled=False).count() == 1
         assert (
             Event.objects.filter(repeat="WEEKLY").exists()
             and Event.objects.filter(repeat="MONTHLY").exists()
