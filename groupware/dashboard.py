@@ -111,9 +111,16 @@ def build(request) -> dict:
     upcoming_week = [i for i in week_items if i.end > now]
 
     invitations = list(
-        Attendee.objects.filter(
-            user=user, status=Attendee.Status.PENDING, event__ends_at__gt=now
-        ).select_related("event", "event__calendar")[:20]
+        Attendee.objects.filter(user=user, status=Attendee.Status.PENDING)
+        .filter(
+            # a repeating event whose first meeting is past still has meetings to come
+            Q(event__ends_at__gt=now)
+            | (
+                ~Q(event__repeat="")
+                & (Q(event__repeat_until__isnull=True) | Q(event__repeat_until__gte=today))
+            )
+        )
+        .select_related("event", "event__calendar")[:20]
     )
 
     unread = list(

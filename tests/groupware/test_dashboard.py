@@ -111,3 +111,38 @@ def test_facility_requests_only_for_facility_managers(world, org, on_host):
 def test_institution_home_redirects_members_to_dashboard(world, on_host):
     response = on_host(world.inst_a, world.staff_a).get("/")
     assert response.status_code == 302 and response["Location"] == "/staff/"
+
+
+def test_invitation_to_a_running_weekly_meeting_is_still_waiting(world, org, on_host, in_schema):
+    """The first meeting is past, the next ones are not: the invitation still asks for an answer."""
+    now = timezone.now()
+    with in_schema(world.inst_a):
+        kwargs = {
+            "actor": world.admin_a,
+            "institution": world.inst_a,
+            "calendar": cal_services.department_calendar(org.planning),
+            "attendees": [world.staff_a],
+        }
+        cal_services.event_create(
+            **kwargs,
+            title="주간 회의",
+            starts_at=now - timedelta(days=14),
+            ends_at=now - timedelta(days=14, hours=-1),
+            repeat="WEEKLY",
+        )
+        cal_services.event_create(
+            **kwargs,
+            title="끝난 주간 회의",
+            starts_at=now - timedelta(days=30),
+            ends_at=now - timedelta(days=30, hours=-1),
+            repeat="WEEKLY",
+            repeat_until=(now - timedelta(days=2)).date(),
+        )
+        cal_services.event_create(
+            **kwargs,
+            title="지난 회의",
+            starts_at=now - timedelta(days=1),
+            ends_at=now - timedelta(days=1, hours=-1),
+        )
+    context = on_host(world.inst_a, world.staff_a).get("/staff/").context
+    assert [a.event.title for a in context["invitations"]] == ["주간 회의"]
