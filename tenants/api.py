@@ -90,6 +90,7 @@ def _institutions():
 
 
 _STATUS_LIST = ", ".join(Institution.Status.values)
+_ORDERINGS = ("name", "-name", "slug", "-slug", "created_at", "-created_at", "status", "-status")
 
 
 @extend_schema(tags=["platform"])
@@ -100,7 +101,16 @@ class InstitutionListCreate(generics.ListAPIView):
     serializer_class = InstitutionSerializer
 
     def get_queryset(self):
-        queryset = _institutions().order_by("name")
+        ordering = self.request.query_params.get("ordering") or "name"
+        if ordering not in _ORDERINGS:
+            raise serializers.ValidationError(
+                {
+                    "ordering": [
+                        _("%(values)s 중 하나를 쓰세요.") % {"values": ", ".join(_ORDERINGS)}
+                    ]
+                }
+            )
+        queryset = _institutions().order_by(ordering, "slug")
         wanted = self.request.query_params.get("status")
         if wanted in Institution.Status.values:
             queryset = queryset.filter(status=wanted)
@@ -119,7 +129,13 @@ class InstitutionListCreate(generics.ListAPIView):
                 str,
                 enum=Institution.Status.values,
                 description="상태로 거르기 (없으면 전부)",
-            )
+            ),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=list(_ORDERINGS),
+                description="정렬 (기본 name; 앞에 -를 붙이면 거꾸로)",
+            ),
         ],
     )
     def get(self, request, *args, **kwargs):

@@ -66,6 +66,15 @@ def test_list_filters_by_status_and_refuses_an_unknown_one(world, apex):
     assert "status" in response.json()["error"]["fields"]
 
 
+def test_list_orders_by_creation_and_refuses_an_unknown_order(world, apex):
+    newest_first = apex(world.operator).get(URL, {"ordering": "-created_at"}).json()["results"]
+    stamps = [row["created_at"] for row in newest_first]
+    assert stamps == sorted(stamps, reverse=True)
+    response = apex(world.operator).get(URL, {"ordering": "password"})
+    assert response.status_code == 400
+    assert "ordering" in response.json()["error"]["fields"]
+
+
 def test_operator_onboards(world, apex):
     response = post(apex(world.operator), URL, {**NEW, "admin_email": "boss@sports2.kr"})
     assert response.status_code == 201
