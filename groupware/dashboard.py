@@ -17,7 +17,12 @@ from groupware.boards.models import Post
 from groupware.models import Absence, StaffProfile
 from groupware.org import chain_up, profile_of
 from groupware.schedule.models import Attendee, Calendar, Event
-from groupware.schedule.occurrences import events_overlapping, expand, local_midnight
+from groupware.schedule.occurrences import (
+    events_overlapping,
+    expand,
+    local_midnight,
+    still_running,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,14 +117,8 @@ def build(request) -> dict:
 
     invitations = list(
         Attendee.objects.filter(user=user, status=Attendee.Status.PENDING)
-        .filter(
-            # a repeating event whose first meeting is past still has meetings to come
-            Q(event__ends_at__gt=now)
-            | (
-                ~Q(event__repeat="")
-                & (Q(event__repeat_until__isnull=True) | Q(event__repeat_until__gte=today))
-            )
-        )
+        # a repeating event whose first meeting is past still has meetings to come
+        .filter(still_running(now, "event__"))
         .select_related("event", "event__calendar")[:20]
     )
 

@@ -197,3 +197,19 @@ def events_overlapping(queryset, window_start: datetime, window_end: datetime):
             )
         )
     )
+
+
+def still_running(now: datetime, prefix: str = ""):
+    """Q for events with an occurrence still to end: a one-off not over, or a series not ended.
+
+    ``prefix`` reaches the event through a relation (``"event__"`` from an attendee).
+    """
+    from django.db.models import Q
+
+    def q(**kwargs):
+        return Q(**{prefix + key: value for key, value in kwargs.items()})
+
+    return q(ends_at__gt=now) | (
+        ~q(repeat="")
+        & (q(repeat_until__isnull=True) | q(repeat_until__gte=timezone.localdate(now)))
+    )

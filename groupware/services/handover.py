@@ -5,7 +5,6 @@ import inspect
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,8 +105,11 @@ def handover(
         moved["approval"] = None
 
     # 2. calendar: pending invitations go to the successor unless already invited.
+    from groupware.schedule.occurrences import still_running  # lazy, like the models above
+
+    # a weekly meeting that began weeks ago still has meetings to come
     pending = Attendee.objects.select_for_update().filter(
-        user=from_user, status=Attendee.Status.PENDING, event__ends_at__gt=now
+        still_running(now, "event__"), user=from_user, status=Attendee.Status.PENDING
     )
     already = set(
         Attendee.objects.filter(user=to_user, event_id__in=pending.values("event_id")).values_list(
@@ -120,7 +122,7 @@ def handover(
 
     # Events they organise in shared (department/institution) calendars, still to come.
     moved["events"] = (
-        Event.objects.filter(created_by=from_user, ends_at__gt=now)
+        Event.objects.filter(still_running(now), created_by=from_user)
         .exclude(calendar__kind=Calendar.Kind.PERSONAL)
         .update(created_by=to_user)
     )
@@ -130,10 +132,7 @@ def handover(
         from groupware.schedule.services import personal_calendar
 
         target = personal_calendar(to_user)
-        still_running = Q(ends_at__gt=now) | (
-            ~Q(repeat="") & (Q(repeat_until__isnull=True) | Q(repeat_until__gte=now.date()))
-        )
-        moved["personal_events"] = personal.events.filter(still_running).update(
+        moved["personal_events"] = personal.events.filter(still_running(now)).update(
             calendar=target, created_by=to_user
         )
     else:

@@ -147,3 +147,37 @@ def test_handover_calls_the_approval_hook_with_its_keywords(world, org, in_schem
         assert moved["approval"] == 2
         assert calls == [(world.staff_a, world.staff_a2, world.admin_a)]
         assert AuditEvent.objects.get(action="handover").data["moved"]["approval"] == 2
+
+
+def test_handover_moves_a_weekly_meeting_that_began_weeks_ago(world, org, in_schema):
+    """Its first meeting is past but more are to come: organiser and invitation both move."""
+    now = timezone.now()
+    with in_schema(world.inst_a):
+        weekly = cal_services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cal_services.department_calendar(org.planning),
+            title="주간 업무 회의",
+            starts_at=now - timedelta(days=21),
+            ends_at=now - timedelta(days=21, hours=-1),
+            repeat="WEEKLY",
+        )
+        invited = cal_services.event_create(
+            actor=world.admin_a,
+            institution=world.inst_a,
+            calendar=cal_services.department_calendar(org.planning),
+            title="월간 보고",
+            starts_at=now - timedelta(days=40),
+            ends_at=now - timedelta(days=40, hours=-1),
+            repeat="MONTHLY",
+            attendees=[world.staff_a],
+        )
+        moved = services.handover(
+            actor=world.admin_a,
+            institution=world.inst_a,
+            from_user=world.staff_a,
+            to_user=world.staff_a2,
+        )
+        assert moved["events"] == 1 and moved["invitations"] == 1
+        assert Event.objects.get(pk=weekly.pk).created_by == world.staff_a2
+        assert Attendee.objects.get(event=invited).user == world.staff_a2
