@@ -238,6 +238,11 @@ ACTIONS = {
         lambda r, d, v: services.document_cancel_approval(**_kw(r, d)),
         "결재취소 (다음 결재자가 처리하기 전)",
     ),
+    "skip": (
+        s.SkipInput,
+        lambda r, d, v: services.document_skip(**_kw(r, d), step_id=v["step"]),
+        "부재자 검토·협조 단계 생략 (기안자; 사유는 부재 구분으로 기록)",
+    ),
     "circulate": (
         s.CirculateInput,
         lambda r, d, v: services.document_circulate(
@@ -322,3 +327,45 @@ class LeaveBalanceView(ApprovalAPIView):
         query.is_valid(raise_exception=True)
         balance = leave_balance(request.user, query.validated_data.get("year"))
         return Response(s.LeaveBalanceSerializer(balance).data)
+
+
+class PostReportListView(ApprovalAPIView):
+    from api.pagination import PageNumberPagination
+
+    pagination_class = PageNumberPagination
+    serializer_class = s.PostReportSerializer
+
+    @extend_schema(
+        operation_id="approval_post_reports_list",
+        tags=TAG,
+        summary="사후보고함 (부재 중 대결된 문서)",
+        parameters=[s.PostReportQuery],
+        responses={200: s.PostReportSerializer(many=True), 400: INVALID},
+    )
+    def get(self, request):
+        query = s.PostReportQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.post_reports_for(request.user, open_only=query.validated_data["open"])
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.PostReportSerializer(page, many=True).data)
+
+
+class PostReportAcknowledgeView(ApprovalAPIView):
+    serializer_class = s.EmptyInput
+
+    @extend_schema(
+        operation_id="approval_post_reports_acknowledge",
+        tags=TAG,
+        summary="사후보고 확인",
+        request=s.EmptyInput,
+        responses={200: s.PostReportSerializer, 404: NOT_FOUND, 409: CONFLICT},
+        parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
+    )
+    def post(self, request, pk: int):
+        if int(pk) > s.MAX_ID:
+            raise Http404
+        report = selectors.post_report_for(request.user, pk)
+        report = self.run(
+            lambda: services.post_report_acknowledge(actor=request.user, report=report)
+        )
+        return Response(s.PostReportSerializer(report).data)

@@ -14,6 +14,12 @@ urlpatterns = [
         name="approval-document-attachment",
     ),
     path("leave/balance/", api.LeaveBalanceView.as_view(), name="approval-leave-balance"),
+    path("post-reports/", api.PostReportListView.as_view(), name="approval-post-reports"),
+    path(
+        "post-reports/<int:pk>/acknowledge/",
+        api.PostReportAcknowledgeView.as_view(),
+        name="approval-post-report-acknowledge",
+    ),
 ] + [
     path(f"documents/<int:pk>/{name}/", view, name=f"approval-document-{name}")
     for name, view in api.ACTION_VIEWS.items()

@@ -11,6 +11,7 @@ from groupware.approval.models import (
     Form,
     LeaveKind,
     LeaveRequest,
+    PostReport,
     RecipientKind,
     Retention,
     State,
@@ -208,6 +209,44 @@ class RecallInput(serializers.Serializer):
 
 class HoldInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, allow_blank=True, help_text="보류 사유 (필수)")
+
+
+class SkipInput(serializers.Serializer):
+    step = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="생략할 부재자 검토·협조 단계 id"
+    )
+
+
+class PostReportQuery(serializers.Serializer):
+    open = serializers.BooleanField(
+        required=False, default=False, help_text="true: 아직 확인하지 않은 것만"
+    )
+
+
+class PostReportSerializer(serializers.ModelSerializer):
+    """사후보고: a 대결 taken in the user's place, to acknowledge."""
+
+    title = serializers.CharField(source="document.title", read_only=True)
+    number = serializers.CharField(source="document.number", read_only=True, allow_null=True)
+    state = serializers.CharField(source="document.state", read_only=True)
+    deputy_name = serializers.CharField(source="step.acted_by_name", read_only=True)
+    acted_at = serializers.DateTimeField(source="step.acted_at", read_only=True)
+
+    class Meta:
+        model = PostReport
+        fields = [
+            "id",
+            "document",
+            "title",
+            "number",
+            "state",
+            "deputy",
+            "deputy_name",
+            "acted_at",
+            "created_at",
+            "acknowledged_at",
+        ]
+        read_only_fields = fields
 
 
 class CirculateInput(serializers.Serializer):

@@ -250,3 +250,70 @@ def test_initiator_and_reporter_marks(org, on_host):
     assert client.get(f"{BASE}{doc.pk}/").json()["reporter_step"] == reviewer_step.pk
     page = client.get(f"/staff/approval/{doc.pk}/").content.decode()
     assert "★</span>" in page and "⊙</span>" in page
+
+
+def _away(user, deputy, kind="business_trip"):
+    import datetime
+
+    from django.utils import timezone
+
+    from groupware.models import Absence
+
+    now = timezone.now()
+    Absence.objects.create(
+        user=user,
+        kind=kind,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=2),
+        deputy=deputy,
+    )
+
+
+def test_skip_an_absent_reviewer(org, on_host, world):
+    """skip/: drafter only (403 for others), bad step id 400, an absent reviewer's box says why."""
+    doc = submitted(org)
+    step = doc.current_steps()[0]
+    url = f"{BASE}{doc.pk}/skip/"
+    drafter = on_host(org.inst, org.drafter)
+    assert drafter.post(url, {"step": step.pk}, content_type="application/json").status_code == 400
+    _away(org.reviewer, None)
+    for bad in ({}, {"step": "abc"}, {"step": 10**30}):
+        assert drafter.post(url, bad, content_type="application/json").status_code == 400
+    other = on_host(org.inst, org.head).post(
+        url, {"step": step.pk}, content_type="application/json"
+    )
+    assert other.status_code == 403
+    outsider = on_host(world.inst_b, world.staff_b).post(
+        url, {"step": step.pk}, content_type="application/json"
+    )
+    assert outsider.status_code == 404
+    assert doc.events.filter(action="skip").count() == 0
+    done = drafter.post(url, {"step": step.pk}, content_type="application/json")
+    assert done.status_code == 200
+    assert done.json()["steps"][0]["skip_reason"] == "출장"
+
+
+def test_post_reports_list_and_acknowledge(org, on_host, world):
+    """post-reports/: only mine; acknowledge once (again → 409); others' ids 404."""
+    from groupware.approval import services
+
+    doc = submitted(org, steps=[{"user": org.director, "role": "approve"}])
+    _away(org.director, org.head)
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    absent = on_host(org.inst, org.director)
+    listed = absent.get("/api/v1/post-reports/?open=true").json()
+    assert listed["count"] == 1
+    item = listed["results"][0]
+    assert item["document"] == doc.pk and item["deputy_name"] == org.head.name
+    ack = f"/api/v1/post-reports/{item['id']}/acknowledge/"
+    assert on_host(org.inst, org.drafter).post(ack).status_code == 404
+    assert on_host(world.inst_b, world.staff_b).post(ack).status_code == 404
+    assert on_host(org.inst).post(ack).status_code == 401
+    assert absent.post(ack).json()["acknowledged_at"]
+    assert absent.post(ack).status_code == 409
+    assert absent.get("/api/v1/post-reports/?open=true").json()["count"] == 0
+    assert absent.get("/api/v1/post-reports/").json()["count"] == 1
+    assert absent.get("/api/v1/post-reports/?open=zzz").status_code == 400
+    assert (
+        absent.post("/api/v1/post-reports/99999999999999999999999/acknowledge/").status_code == 404
+    )
