@@ -100,8 +100,9 @@ def facility_detail(request, pk: int):
     return render(request, "facility_booking/facility_detail.html", context)
 
 
-def _preview(form, facility, now):
-    """Check the rules and price the request without storing anything."""
+def _preview(form, facility, now, user=None):
+    """Check the rules (the per-person limit too) and price the request without
+    storing anything."""
     data = form.service_kwargs()
     try:
         rules.validate_times(facility, data["start"], data["end"], now=now)
@@ -109,6 +110,8 @@ def _preview(form, facility, now):
         rules.validate_headcount(facility, data["headcount"])
         rules.validate_discounts(facility, data["discount_categories"])
         rules.validate_equipment(facility, data["equipment_ids"])
+        if user is not None:
+            services.check_person_limit(user, facility, now)
         return pricing.check_total(
             pricing.quote(
                 facility,
@@ -159,7 +162,7 @@ def facility_apply(request, pk: int):
                     )
                     return redirect("facility_booking:my_booking", pk=reservation.pk)
             else:
-                quote = _preview(form, facility, timezone.now())
+                quote = _preview(form, facility, timezone.now(), request.user)
                 if quote is None:
                     status = 400
         else:

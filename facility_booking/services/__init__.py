@@ -19,6 +19,7 @@ from facility_booking.services.reservations import (  # noqa: F401
     block_create,
     block_remove,
     cancellation_refund,
+    check_person_limit,
     lock_person,
     lock_reservation,
     overlaps,

@@ -78,6 +78,20 @@ def overlaps(facility: Facility, hold_start, hold_end, *, exclude_pk=None) -> bo
     return qs.exists()
 
 
+def check_person_limit(applicant, facility: Facility, now) -> None:
+    """Refuse when ``applicant`` already holds the facility's limit of bookings still
+    to come. Under ``lock_person`` in the request; also used read-only by the preview."""
+    active = Reservation.objects.filter(
+        applicant=applicant,
+        facility=facility,
+        kind=Kind.BOOKING,
+        status__in=ACTIVE_BOOKING_STATES,
+        end__gt=now,
+    ).count()
+    if active >= facility.max_active_per_person:
+        raise BookingError("over_person_limit", limit=facility.max_active_per_person)
+
+
 def _is_overlap_error(error: IntegrityError) -> bool:
     cause = getattr(error, "__cause__", None)
     diag = getattr(cause, "diag", None)
@@ -179,15 +193,7 @@ def reservation_request(
         with transaction.atomic():
             if applicant is not None and not on_behalf:
                 lock_person(applicant.pk)
-                active = Reservation.objects.filter(
-                    applicant=applicant,
-                    facility=facility,
-                    kind=Kind.BOOKING,
-                    status__in=ACTIVE_BOOKING_STATES,
-                    end__gt=now,
-                ).count()
-                if active >= facility.max_active_per_person:
-                    raise BookingError("over_person_limit", limit=facility.max_active_per_person)
+                check_person_limit(applicant, facility, now)
             if overlaps(facility, hold_start, hold_end):
                 raise SlotTaken
             reservation = Reservation.objects.create(

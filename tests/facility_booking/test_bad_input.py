@@ -156,3 +156,22 @@ def test_apply_page_names_the_rule_not_the_choice_list(hall, world, on_host, ove
     else:
         assert MESSAGES[code].split("{")[0] in html
     assert _count(world) == 0
+
+
+def test_preview_already_says_the_person_is_at_their_limit(hall, world, on_host):
+    """The resident learns about the per-person limit before pressing submit."""
+    from tests.facility_booking.test_pages import apply_data
+
+    with schema_context(world.inst_a.schema_name):
+        Facility.objects.filter(pk=hall.pk).update(max_active_per_person=1)
+        services.reservation_request(
+            **request_kwargs(hall, world.resident2, start=at(4, 9), end=at(4, 10))
+        )
+    client = on_host(world.inst_a, world.resident2)
+    response = client.post(
+        f"/facilities/{hall.pk}/apply/",
+        apply_data(at(3, 0).date(), action="preview", discount_categories=[]),
+    )
+    assert response.status_code == 400
+    assert MESSAGES["over_person_limit"].format(limit=1) in response.content.decode()
+    assert _count(world) == 1
