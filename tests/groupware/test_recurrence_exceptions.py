@@ -211,3 +211,37 @@ def test_changing_the_series_time_drops_exceptions(world, weekly, in_schema):
             ends_at=at(date(2026, 11, 2), 11),
         )
         assert not EventException.objects.exists()
+
+
+def test_all_day_series_occurrence_by_dates_and_in_feed(world, org, on_host, in_schema):
+    with in_schema(world.inst_a):
+        monthly = services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=services.department_calendar(org.planning),
+            title="월말 마감",
+            all_day=True,
+            start_date=date(2026, 10, 30),
+            end_date=date(2026, 10, 30),
+            repeat="MONTHLY",
+        )
+    client = on_host(world.inst_a, world.staff_a)
+    base = f"/staff/calendar/events/{monthly.pk}/occurrences"
+    form = client.get(f"{base}/20261130T0000/edit/").context["form"]
+    assert "start_date" in form.fields and "starts_at" not in form.fields
+    response = client.post(
+        f"{base}/20261130T0000/edit/",
+        {"title": "월말 마감 (하루 앞당김)", "start_date": "2026-11-27", "end_date": "2026-11-27"},
+    )
+    assert response.status_code == 302
+    assert client.post(f"{base}/20261230T0000/delete/").status_code == 302
+    raw = client.get(f"/staff/calendar/feed/{monthly.calendar.feed_token}.ics").content
+    assert b"EXDATE;VALUE=DATE:20261230" in raw
+    assert b"RECURRENCE-ID;VALUE=DATE:20261130" in raw
+    override = next(
+        e for e in icalendar.Calendar.from_ical(raw).walk("VEVENT") if "RECURRENCE-ID" in e
+    )
+    assert override["DTSTART"].dt == date(2026, 11, 27)
+    assert override["DTEND"].dt == date(2026, 11, 28)
+    day = client.get("/staff/calendar/day/", {"date": "2026-11-27"}).content.decode()
+    assert "월말 마감 (하루 앞당김)" in day
