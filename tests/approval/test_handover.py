@@ -397,3 +397,20 @@ def test_other_peoples_favourite_lines_name_the_successor(org, successor):
     assert FavouriteLine.objects.get(pk=own.pk).owner_id == org.director.pk
     # the saved line still passes validation when the drafter uses it
     make_draft(org, steps=plain.steps)
+
+
+def test_a_handed_over_draft_can_still_be_edited(org, successor):
+    """The 인계인수 history row must not pin the draft's line: the drafter rewrites it freely."""
+    draft = make_draft(org, title="인계 후 수정할 임시저장")
+    _handover(org, successor)
+    services.document_update_draft(
+        actor=org.drafter,
+        institution=org.inst,
+        document=draft,
+        title="고친 제목",
+        line=line(org, ("review", org.reviewer), ("approve", org.head)),
+    )
+    draft.refresh_from_db()
+    assert draft.title == "고친 제목"
+    assert [s.approver_id for s in draft.current_steps()] == [org.reviewer.pk, org.head.pk]
+    assert draft.events.filter(action="handover").exists()

@@ -196,7 +196,14 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
         step.approver_position = position
         step.approver_department = department
         step.save(update_fields=fields)
-        _event(document, actor=actor, step=step, opinion=text, from_state=from_state)
+        # a line still being edited is rewritten by its drafter: the row must not pin the box
+        _event(
+            document,
+            actor=actor,
+            step=step if open_doc else None,
+            opinion=text,
+            from_state=from_state,
+        )
         if _is_turn(document, step):
             notify(
                 users=[to_user, *_deputies([step])],
