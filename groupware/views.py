@@ -65,7 +65,7 @@ def directory(request):
             | Q(user__email__icontains=word)
         )
     selected = None
-    if department_id.isdigit():
+    if department_id.isascii() and department_id.isdigit() and len(department_id) < 19:
         from groupware.org import subtree_ids
 
         selected = Department.objects.filter(pk=int(department_id)).first()

@@ -181,7 +181,9 @@ def _post_form_view(request, board, post=None):
                     messages.success(request, _("글을 올렸습니다."))
                 else:
                     remove = [
-                        int(v) for v in request.POST.getlist("remove_attachment") if v.isdigit()
+                        int(v)
+                        for v in request.POST.getlist("remove_attachment")
+                        if v.isascii() and v.isdigit() and len(v) < 19
                     ]
                     post = services.post_update(
                         actor=request.user,

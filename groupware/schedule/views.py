@@ -66,7 +66,7 @@ def _scope(request):
 
     cal_id = request.GET.get("cal", "")
     user = request.user
-    if cal_id.isdigit() and len(cal_id) < 19:
+    if cal_id.isascii() and cal_id.isdigit() and len(cal_id) < 19:
         calendar = cal_access.calendar_for(user, request.institution, int(cal_id))
         events = Event.objects.filter(calendar=calendar)
         if calendar.kind == Calendar.Kind.DEPARTMENT:
@@ -241,8 +241,9 @@ def event_create(request):
         "start_date": day,
         "end_date": day,
     }
-    if request.GET.get("cal", "").isdigit():
-        initial["calendar"] = int(request.GET["cal"])
+    cal_id = request.GET.get("cal", "")
+    if cal_id.isascii() and cal_id.isdigit() and len(cal_id) < 19:  # "²".isdigit() too
+        initial["calendar"] = int(cal_id)
     form = EventForm(
         request.POST or None, calendars=calendars, institution=request.institution, initial=initial
     )

@@ -10,6 +10,7 @@ GARBAGE = [
     {"date": "9999-99-99"},
     {"cal": "99999999999999999999"},
     {"department": "abc"},
+    {"department": "²", "cal": "²"},  # str.isdigit() says yes, int() says no
     {"occ": "20261232T0900"},
 ]
 
@@ -21,6 +22,7 @@ GARBAGE = [
         "/staff/boards/",
         "/staff/calendar/",
         "/staff/calendar/week/",
+        "/staff/calendar/events/new/",
         "/staff/absences/",
         "/staff/resources/",
         "/api/v1/people/",
