@@ -97,13 +97,39 @@ def _signature(profile) -> str:
         return ""
 
 
+def leave_particulars(document: Document) -> str:
+    """휴가신청서: the request itself (구분, 기간, 일수, 사유) as the body's first items."""
+    from django.utils.html import escape
+
+    from groupware.approval.models import Form, LeaveRequest
+    from groupware.approval.services.documents import _fmt_days
+
+    if document.form != Form.LEAVE:
+        return ""
+    leave = LeaveRequest.objects.filter(document=document).first()
+    if leave is None:
+        return ""
+    period = korean_date(leave.start_date)
+    if leave.end_date != leave.start_date:
+        period = f"{period} ~ {korean_date(leave.end_date)}"
+    items = [
+        ("휴가 구분", leave.get_kind_display()),
+        ("기간", f"{period} ({_fmt_days(leave.days)}일)"),
+        ("사유", leave.reason),
+    ]
+    return "".join(
+        f'<p class="item-0">{n}. {label}: {escape(value)}</p>'
+        for n, (label, value) in enumerate(items, start=1)
+    )
+
+
 def pdf_context(document: Document) -> dict:
     from tenants.models import Institution
 
     # schema_context() gives a bare tenant; the letterhead needs the full row
     institution = Institution.objects.filter(schema_name=connection.schema_name).first()
     attachments = list(document.attachments.all())
-    body = document.body
+    body = leave_particulars(document) + (document.body or "")
     if not attachments:
         body = body_with_end_mark(body)
     return {

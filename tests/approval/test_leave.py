@@ -80,3 +80,21 @@ def test_half_day_must_be_one_day(org):
 def test_leave_page_shows_balance(org, on_host):
     page = on_host(org.inst, org.drafter).get("/staff/approval/leave/")
     assert page.status_code == 200 and "남은 연차" in page.content.decode()
+
+
+def test_leave_pdf_states_the_request(org):
+    """The 휴가신청서 PDF carries the request itself: 구분, 기간 with days, 사유, then 끝."""
+    import io
+
+    from pypdf import PdfReader
+
+    from groupware.approval.pdf import render_document_pdf
+
+    StaffProfile.objects.filter(user=org.drafter).update(annual_leave_days=Decimal("15"))
+    doc = _approve(org, _leave(org, "annual", MONDAY, MONDAY + datetime.timedelta(days=1)))
+    doc.refresh_from_db()
+    text = PdfReader(io.BytesIO(render_document_pdf(doc))).pages[0].extract_text()
+    compact = text.replace(" ", "").replace("\xa0", "").replace("\n", "")
+    assert "1.휴가구분:연차" in compact
+    assert "2.기간:2026.12.7.~2026.12.8.(2일)" in compact
+    assert "3.사유:개인사유" in compact and "끝." in compact
