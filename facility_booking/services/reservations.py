@@ -284,6 +284,9 @@ def reservation_approve(
         reservation = lock_reservation(reservation)
         if reservation.status != Status.REQUESTED:
             raise InvalidTransition(reservation.get_status_display())
+        if reservation.end <= now:
+            # Nothing left to use; approving would only open an instantly overdue payment.
+            raise BookingError("approve_over")
         facility = reservation.facility
         if discount_category is not None:
             if discount_category:

@@ -67,6 +67,20 @@ def test_approve_with_fee_override_and_without_discount(booking, world):
     assert (r.discount_amount, r.adjustment_amount, r.total_amount) == (0, -5000, 15000)
 
 
+def test_a_request_whose_time_is_over_cannot_be_approved(booking, world):
+    """A stale request left in the queue is rejected, not approved into an overdue payment."""
+    later = booking.end + dt.timedelta(minutes=1)
+    with pytest.raises(ValidationError) as info:
+        services.reservation_approve(actor=world.manager_a, reservation=booking, now=later)
+    assert MESSAGES["approve_over"] in info.value.messages
+    booking.refresh_from_db()
+    assert booking.status == Status.REQUESTED and booking.events.count() == 1
+    rejected = services.reservation_reject(
+        actor=world.manager_a, reservation=booking, reason="기한 경과", now=later
+    )
+    assert rejected.status == Status.REJECTED
+
+
 def test_approve_refused_for_staff_and_resident(booking, world):
     for person in (world.staff_a, world.resident, world.manager_b):
         with pytest.raises(PermissionDenied):
