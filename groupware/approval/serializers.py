@@ -21,6 +21,8 @@ from groupware.approval.models import (
 from groupware.approval.selectors import BOXES
 
 MAX_ID = 2**63 - 1
+# DRF's own Korean reads "Date의 포멧이 잘못되었습니다"; say it plainly
+DATE_ERRORS = {"invalid": _("날짜는 2026-11-25처럼 YYYY-MM-DD 형식으로 입력해 주세요.")}
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -142,8 +144,8 @@ class LineStepInput(serializers.Serializer):
 
 class LeaveInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LeaveKind.choices)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField(required=False)
+    start_date = serializers.DateField(error_messages=DATE_ERRORS)
+    end_date = serializers.DateField(required=False, error_messages=DATE_ERRORS)
     reason = serializers.CharField(max_length=300)
 
 
@@ -187,8 +189,8 @@ class InboxQuerySerializer(serializers.Serializer):
     number = serializers.CharField(max_length=80, required=False, allow_blank=True)
     drafter = serializers.CharField(max_length=60, required=False, allow_blank=True)
     state = serializers.ChoiceField(choices=State.choices, required=False, allow_blank=True)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+    date_to = serializers.DateField(required=False, error_messages=DATE_ERRORS)
 
 
 class ApproveInput(serializers.Serializer):

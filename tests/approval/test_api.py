@@ -317,3 +317,18 @@ def test_post_reports_list_and_acknowledge(org, on_host, world):
     assert (
         absent.post("/api/v1/post-reports/99999999999999999999999/acknowledge/").status_code == 404
     )
+
+
+def test_bad_dates_get_a_plain_korean_message(org, on_host):
+    client = on_host(org.inst, org.drafter)
+    listed = client.get(f"{BASE}?box=completed&date_from=2026-13-45")
+    assert listed.status_code == 400
+    assert "YYYY-MM-DD 형식" in listed.json()["error"]["fields"]["date_from"][0]
+    payload = _payload(
+        org, form="leave", leave={"kind": "annual", "start_date": "x", "reason": "y"}
+    )
+    before = Document.objects.count()
+    created = client.post(BASE, payload, content_type="application/json")
+    assert created.status_code == 400
+    assert "YYYY-MM-DD 형식" in created.json()["error"]["fields"]["leave.start_date"][0]
+    assert Document.objects.count() == before
