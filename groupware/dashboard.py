@@ -21,6 +21,7 @@ from groupware.schedule.occurrences import (
     events_overlapping,
     expand,
     local_midnight,
+    next_start,
     still_running,
 )
 
@@ -121,6 +122,8 @@ def build(request) -> dict:
         .filter(still_running(now, "event__"))
         .select_related("event", "event__calendar")[:20]
     )
+    for invitation in invitations:
+        invitation.next_start = next_start(invitation.event, now)
 
     unread = list(
         Post.objects.live()

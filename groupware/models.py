@@ -5,9 +5,12 @@ from here; the directory, boards and calendar build on the same people.
 Everything lives in the institution's schema; people are public ``accounts.User``.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -177,3 +180,14 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_kind_display()} {self.starts_at:%Y-%m-%d}~{self.ends_at:%Y-%m-%d}"
+
+    @property
+    def whole_days(self) -> bool:
+        """Midnight to midnight (approved leave): shown as dates, without 00:00."""
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return start.time() == end.time() == dt.time.min
+
+    @property
+    def last_day(self):
+        """The last local date the absence covers (the end is exclusive)."""
+        return (timezone.localtime(self.ends_at) - dt.timedelta(microseconds=1)).date()

@@ -146,3 +146,23 @@ def test_invitation_to_a_running_weekly_meeting_is_still_waiting(world, org, on_
         )
     context = on_host(world.inst_a, world.staff_a).get("/staff/").context
     assert [a.event.title for a in context["invitations"]] == ["주간 회의"]
+
+
+def test_invitation_to_a_series_shows_its_next_meeting(world, org, on_host, in_schema):
+    now = timezone.localtime()
+    first = (now - timedelta(days=14, hours=1)).replace(microsecond=0)
+    with in_schema(world.inst_a):
+        cal_services.event_create(
+            actor=world.admin_a,
+            institution=world.inst_a,
+            calendar=cal_services.department_calendar(org.planning),
+            title="격주 아닌 매주 회의",
+            starts_at=first,
+            ends_at=first + timedelta(minutes=30),
+            repeat="WEEKLY",
+            attendees=[world.staff_a],
+        )
+    response = on_host(world.inst_a, world.staff_a).get("/staff/")
+    (invitation,) = response.context["invitations"]
+    assert invitation.next_start == first + timedelta(days=21)
+    assert f"{invitation.next_start:%-m. %-d. %H:%M} (매주)" in response.content.decode()

@@ -268,3 +268,20 @@ def test_positions_page(world, org, on_host, in_schema):
     )
     with in_schema(world.inst_a):
         assert list(Position.objects.values_list("name", flat=True)) == ["본부장", "팀장", "주임"]
+
+
+def test_approved_leave_shows_as_dates_not_midnights(world, org, on_host, in_schema):
+    """Leave recorded midnight to midnight reads "2026. 12. 2. ~ 2026. 12. 3. (종일)"."""
+    from datetime import date
+
+    from groupware.schedule.hooks import leave_approved
+
+    class Leave:
+        user_id = world.staff_a.pk
+        start_date, end_date, kind = date(2026, 12, 2), date(2026, 12, 3), "annual"
+
+    with in_schema(world.inst_a):
+        absence = leave_approved(leave=Leave())
+        assert absence.whole_days and absence.last_day == date(2026, 12, 3)
+    body = on_host(world.inst_a, world.admin_a).get("/staff/absences/").content.decode()
+    assert "2026. 12. 2. ~ 2026. 12. 3. (종일)" in body and "00:00" not in body
