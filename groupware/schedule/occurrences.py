@@ -97,13 +97,13 @@ def occurrence_starts(
 
 
 def occurrence_key(start: datetime) -> str:
-    """The occurrence's original start as it appears in URLs (local time, ``20261125T0900``)."""
-    return timezone.localtime(start).strftime("%Y%m%dT%H%M")
+    """The occurrence's original start as it appears in URLs (local time, ``20261125T090000``)."""
+    return timezone.localtime(start).strftime("%Y%m%dT%H%M%S")
 
 
 def parse_occurrence_key(key: str) -> datetime | None:
     try:
-        naive = datetime.strptime(key or "", "%Y%m%dT%H%M")  # noqa: DTZ007
+        naive = datetime.strptime(key or "", "%Y%m%dT%H%M%S")  # noqa: DTZ007
     except ValueError:
         return None
     if not 1900 <= naive.year <= 2200:
@@ -213,3 +213,17 @@ def still_running(now: datetime, prefix: str = ""):
         ~q(repeat="")
         & (q(repeat_until__isnull=True) | q(repeat_until__gte=timezone.localdate(now)))
     )
+
+
+def next_start(event, now: datetime) -> datetime:
+    """When the event next starts (or is under way); its first start if it has no later one.
+
+    Single occurrences deleted or changed are not looked at: this is for a one-line summary.
+    """
+    if not event.repeat or event.ends_at > now:
+        return event.starts_at
+    tz = timezone.get_current_timezone()
+    duration = event.ends_at - event.starts_at
+    after = timezone.localtime(now - duration, tz).replace(tzinfo=None)
+    naive = rule_of(event).after(after)
+    return timezone.make_aware(naive, tz) if naive else event.starts_at

@@ -79,6 +79,8 @@ def _times(*, all_day, starts_at, ends_at, start_date, end_date) -> tuple[dateti
             errors["ends_at"] = ERRORS["ends_before_start"]
         if errors:
             raise ValidationError(errors)
+    # whole seconds, as in iCalendar: repetition rules drop microseconds, keys must match
+    starts_at, ends_at = starts_at.replace(microsecond=0), ends_at.replace(microsecond=0)
     if not (1900 <= starts_at.year <= 2200 and 1900 <= ends_at.year <= 2200):
         raise ValidationError({"starts_at": ERRORS["out_of_range"]})
     if ends_at - starts_at > timedelta(days=366):

@@ -40,9 +40,11 @@ def _month(client, **extra):
 
 def test_delete_one_occurrence_keeps_the_rest(world, weekly, on_host, in_schema):
     client = on_host(world.inst_a, world.staff_a)
-    page = client.get(f"/staff/calendar/events/{weekly.pk}/", {"occ": "20261116T0900"})
+    page = client.get(f"/staff/calendar/events/{weekly.pk}/", {"occ": "20261116T090000"})
     assert "이 일정만 삭제" in page.content.decode()
-    response = client.post(f"/staff/calendar/events/{weekly.pk}/occurrences/20261116T0900/delete/")
+    response = client.post(
+        f"/staff/calendar/events/{weekly.pk}/occurrences/20261116T090000/delete/"
+    )
     assert response.status_code == 302
     body = _month(client)
     assert body.count('title="팀 주간회의"') == 4 * 2  # grid cell + list, 16 November gone
@@ -59,7 +61,7 @@ def test_delete_one_occurrence_keeps_the_rest(world, weekly, on_host, in_schema)
 
 def test_change_one_occurrence_moves_only_that_one(world, weekly, on_host, in_schema):
     client = on_host(world.inst_a, world.staff_a)
-    url = f"/staff/calendar/events/{weekly.pk}/occurrences/20261109T0900/edit/"
+    url = f"/staff/calendar/events/{weekly.pk}/occurrences/20261109T090000/edit/"
     assert client.get(url).status_code == 200
     response = client.post(
         url,
@@ -79,7 +81,7 @@ def test_change_one_occurrence_moves_only_that_one(world, weekly, on_host, in_sc
     assert "팀 주간회의 (장소 변경)" in tuesday
     week = client.get("/staff/calendar/week/", {"date": "2026-11-18"}).content.decode()
     assert "장소 변경" not in week and 'title="팀 주간회의"' in week
-    detail = client.get(f"/staff/calendar/events/{weekly.pk}/", {"occ": "20261109T0900"})
+    detail = client.get(f"/staff/calendar/events/{weekly.pk}/", {"occ": "20261109T090000"})
     assert "이 날짜만 변경됨" in detail.content.decode()
     # the API lists the series once for a window holding only the moved occurrence
     api = client.get("/api/v1/events/", {"start": "2026-11-10", "end": "2026-11-10"})
@@ -93,19 +95,19 @@ def test_bad_occurrence_input_changes_nothing(world, weekly, on_host, in_schema)
     client = on_host(world.inst_a, world.staff_a)
     base = f"/staff/calendar/events/{weekly.pk}/occurrences"
     # not a start the rule gives (a Tuesday), garbage, out of range: 404, nothing stored
-    assert client.post(f"{base}/20261117T0900/delete/").status_code == 404
+    assert client.post(f"{base}/20261117T090000/delete/").status_code == 404
     assert client.post(f"{base}/garbage/delete/").status_code == 404
     assert client.get(f"{base}/99991231T0900/edit/").status_code == 404
     assert client.get(f"/staff/calendar/events/{weekly.pk}/", {"occ": "x" * 500}).status_code == 200
     # ending before it starts: a Korean message next to the field
     response = client.post(
-        f"{base}/20261109T0900/edit/",
+        f"{base}/20261109T090000/edit/",
         {"title": "회의", "starts_at": "2026-11-09T10:00", "ends_at": "2026-11-09T09:00"},
     )
     assert response.status_code == 400
     assert "종료 시각은 시작 시각보다 늦어야 합니다." in response.content.decode()
     response = client.post(
-        f"{base}/20261109T0900/edit/",
+        f"{base}/20261109T090000/edit/",
         {"title": " ", "starts_at": "2026-11-09T09:00", "ends_at": "2026-11-09T10:00"},
     )
     assert "제목을 입력해 주세요." in response.content.decode()
@@ -124,7 +126,7 @@ def test_bad_occurrence_input_changes_nothing(world, weekly, on_host, in_schema)
 def test_occurrence_rights_follow_the_calendar(world, weekly, on_host, in_schema):
     # staff_a2 (another team) reads the department calendar but may not write it
     client = on_host(world.inst_a, world.staff_a2)
-    url = f"/staff/calendar/events/{weekly.pk}/occurrences/20261116T0900/delete/"
+    url = f"/staff/calendar/events/{weekly.pk}/occurrences/20261116T090000/delete/"
     assert client.post(url).status_code == 403
     assert on_host(world.inst_b, world.staff_b).post(url).status_code in (403, 404)
     with in_schema(world.inst_a):
@@ -227,14 +229,14 @@ def test_all_day_series_occurrence_by_dates_and_in_feed(world, org, on_host, in_
         )
     client = on_host(world.inst_a, world.staff_a)
     base = f"/staff/calendar/events/{monthly.pk}/occurrences"
-    form = client.get(f"{base}/20261130T0000/edit/").context["form"]
+    form = client.get(f"{base}/20261130T000000/edit/").context["form"]
     assert "start_date" in form.fields and "starts_at" not in form.fields
     response = client.post(
-        f"{base}/20261130T0000/edit/",
+        f"{base}/20261130T000000/edit/",
         {"title": "월말 마감 (하루 앞당김)", "start_date": "2026-11-27", "end_date": "2026-11-27"},
     )
     assert response.status_code == 302
-    assert client.post(f"{base}/20261230T0000/delete/").status_code == 302
+    assert client.post(f"{base}/20261230T000000/delete/").status_code == 302
     raw = client.get(f"/staff/calendar/feed/{monthly.calendar.feed_token}.ics").content
     assert b"EXDATE;VALUE=DATE:20261230" in raw
     assert b"RECURRENCE-ID;VALUE=DATE:20261130" in raw
@@ -245,3 +247,23 @@ def test_all_day_series_occurrence_by_dates_and_in_feed(world, org, on_host, in_
     assert override["DTEND"].dt == date(2026, 11, 28)
     day = client.get("/staff/calendar/day/", {"date": "2026-11-27"}).content.decode()
     assert "월말 마감 (하루 앞당김)" in day
+
+
+def test_series_starting_on_odd_seconds_keeps_matching_keys(world, org, on_host, in_schema):
+    """An API client may send 09:00:30.25: stored to the second, and its keys still match."""
+    with in_schema(world.inst_a):
+        odd = services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=services.personal_calendar(world.staff_a),
+            title="초 단위 회의",
+            starts_at=at(date(2026, 11, 2), 9).replace(second=30, microsecond=250000),
+            ends_at=at(date(2026, 11, 2), 10),
+            repeat="WEEKLY",
+        )
+        assert odd.starts_at.microsecond == 0
+    client = on_host(world.inst_a, world.staff_a)
+    url = f"/staff/calendar/events/{odd.pk}/occurrences/20261109T090030/delete/"
+    assert client.post(url).status_code == 302
+    day = client.get("/staff/calendar/day/", {"date": "2026-11-09"}).content.decode()
+    assert "초 단위 회의" not in day
