@@ -140,6 +140,17 @@ class ApplyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A facility that offers no discount / equipment has no such field; a crafted
+        # claim is refused like the API refuses it, not silently dropped.
+        for name, code in (
+            ("discount_categories", "discount_not_offered"),
+            ("equipment_ids", "equipment_unknown"),
+        ):
+            posted = (
+                self.data.getlist(self.add_prefix(name)) if hasattr(self.data, "getlist") else []
+            )
+            if name not in self.fields and any(posted):
+                self.add_error(None, message(code))
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day and not in_range(day):
             self.add_error("date", message("too_far"))

@@ -175,3 +175,23 @@ def test_preview_already_says_the_person_is_at_their_limit(hall, world, on_host)
     assert response.status_code == 400
     assert MESSAGES["over_person_limit"].format(limit=1) in response.content.decode()
     assert _count(world) == 1
+
+
+def test_claims_for_what_the_facility_does_not_offer_at_all_are_refused(world, on_host):
+    """No discounts or equipment offered → no such fields; a crafted claim is still refused."""
+    from tests.facility_booking.test_pages import apply_data
+
+    with schema_context(world.inst_a.schema_name):
+        bare = make_facility(name="간소한 방")
+    client = on_host(world.inst_a, world.resident2)
+    for claim, code in (
+        ({"discount_categories": ["senior"]}, "discount_not_offered"),
+        ({"equipment_ids": ["1"]}, "equipment_unknown"),
+    ):
+        data = apply_data(at(3, 0).date(), action="submit", **claim)
+        if "discount_categories" not in claim:
+            data.pop("discount_categories")
+        response = client.post(f"/facilities/{bare.pk}/apply/", data)
+        assert response.status_code == 400
+        assert MESSAGES[code] in response.content.decode()
+    assert _count(world) == 0
