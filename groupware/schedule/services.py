@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts import access
 from groupware.schedule import access as cal_access
 from groupware.schedule.models import Attendee, Calendar, Event, EventException, new_feed_token
-from groupware.schedule.occurrences import is_occurrence, local_midnight
+from groupware.schedule.occurrences import is_occurrence, local_midnight, occurrence_key
 
 ERRORS = {
     "title_required": gettext_lazy("제목을 입력해 주세요."),
@@ -266,7 +266,47 @@ def occurrence_cancel(*, actor, institution, event: Event, original_start: datet
         },
     )
     Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+    _tell_attendees(event=event, institution=institution, actor=actor, exception=exception)
     return exception
+
+
+def _tell_attendees(*, event: Event, institution, actor, exception: EventException) -> None:
+    """One e-mail per invitee who has not declined, after commit: this date changed or is off."""
+    from suite.notify import email_on_commit
+
+    link = institution.absolute_url(
+        f"/staff/calendar/events/{event.pk}/?occ={occurrence_key(exception.original_start)}"
+    )
+    invitees = (
+        event.attendees.exclude(status=Attendee.Status.DECLINED)
+        .exclude(user=actor)
+        .select_related("user")
+    )
+    subject = (
+        _("[%(inst)s] 일정 취소: %(title)s")
+        if exception.cancelled
+        else _("[%(inst)s] 일정 변경: %(title)s")
+    )
+    for attendee in invitees:
+        email_on_commit(
+            to=attendee.user.email,
+            subject=subject
+            % {"inst": institution.short_name or institution.name, "title": event.title},
+            template="schedule/email/occurrence_changed",
+            context={
+                "event": event,
+                "invitee": attendee.user,
+                "organiser": actor,
+                "institution": institution,
+                "cancelled": exception.cancelled,
+                "original_start": exception.original_start,
+                "title": exception.title or event.title,
+                "starts_at": exception.starts_at,
+                "ends_at": exception.ends_at,
+                "place": exception.place,
+                "link": link,
+            },
+        )
 
 
 @transaction.atomic
@@ -316,6 +356,7 @@ def occurrence_update(
         },
     )
     Event.objects.filter(pk=event.pk).update(sequence=F("sequence") + 1)
+    _tell_attendees(event=event, institution=institution, actor=actor, exception=exception)
     return exception
 
 

@@ -267,3 +267,40 @@ def test_series_starting_on_odd_seconds_keeps_matching_keys(world, org, on_host,
     assert client.post(url).status_code == 302
     day = client.get("/staff/calendar/day/", {"date": "2026-11-09"}).content.decode()
     assert "초 단위 회의" not in day
+
+
+def test_invitees_hear_of_a_changed_or_cancelled_date(
+    world, weekly, in_schema, mailoutbox, django_capture_on_commit_callbacks
+):
+    with in_schema(world.inst_a):
+        services.event_update(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            attendees=[world.staff_a2, world.admin_a],
+        )
+        Event.objects.get(pk=weekly.pk).attendees.filter(user=world.admin_a).update(
+            status="declined"
+        )
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.occurrence_update(
+                actor=world.staff_a,
+                institution=world.inst_a,
+                event=weekly,
+                original_start=at(date(2026, 11, 9), 9),
+                title="팀 주간회의",
+                starts_at=at(date(2026, 11, 10), 14),
+                ends_at=at(date(2026, 11, 10), 15),
+            )
+            services.occurrence_cancel(
+                actor=world.staff_a,
+                institution=world.inst_a,
+                event=weekly,
+                original_start=at(date(2026, 11, 16), 9),
+            )
+    assert [m.to for m in mailoutbox] == [[world.staff_a2.email]] * 2  # not the one who declined
+    changed, cancelled = mailoutbox
+    assert "일정 변경" in changed.subject and "2026. 11. 10. (화요일) 14:00" in changed.body
+    assert "일정 취소" in cancelled.subject and "2026. 11. 16." in cancelled.body
+    assert "?occ=20261116T090000" in cancelled.body
