@@ -149,13 +149,24 @@ def totals(rows: list[Row]) -> dict:
     return out
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _plain(value):
+    """Text a spreadsheet would run as a formula (a facility named "=HYPERLINK(…)")
+    is kept as text: OWASP's CSV-injection advice, a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def as_csv(rows: list[Row]) -> bytes:
     """UTF-8 with BOM so Excel opens the Korean headers correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
     for row in rows:
-        writer.writerow(row.values())
+        writer.writerow([_plain(v) for v in row.values()])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -173,6 +184,9 @@ def as_xlsx(rows: list[Row], *, title: str) -> bytes:
         values = row.values()
         values[10] = float(row.occupancy)
         sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text that only looks like a formula stays text
+                cell.data_type = "s"
     for column, width in zip("ABCDEFGHIJKLMNO", [24, 10] + [12] * 13, strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()

@@ -101,3 +101,17 @@ def test_downloads_and_access(world, on_host):
         .status_code
         == 404
     )
+
+
+def test_a_facility_name_that_looks_like_a_formula_stays_text(world):
+    """CSV injection: "=HYPERLINK(…)" as a facility name never becomes a live formula."""
+    with schema_context(world.inst_a.schema_name):
+        make_facility(name='=HYPERLINK("http://evil.example","보기")')
+        rows = reports.monthly(timezone.localdate().replace(day=1), None)
+    text = reports.as_csv(rows).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert '"=HYPERLINK' not in text and "\n=HYPERLINK" not in text
+    sheet = load_workbook(io.BytesIO(reports.as_xlsx(rows, title="t"))).active
+    names = [sheet.cell(row=r, column=1) for r in range(2, sheet.max_row + 1)]
+    evil = next(c for c in names if "HYPERLINK" in str(c.value))
+    assert evil.data_type == "s" and evil.value.startswith("=HYPERLINK")
