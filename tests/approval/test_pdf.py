@@ -125,3 +125,28 @@ def test_pdf_lists_several_recipients_after_the_sender_and_indents_items(org):
     assert "수신수신자참조" in compact
     assert "수신자한빛시장(문화예술과장),한빛시의회의장(의사담당관)" in compact
     assert "★⊙주임" in compact  # no reviewer: the drafter reported
+
+
+def test_pdf_lists_attachments_and_ends_with_the_end_mark(org):
+    """붙임 numbered when two or more, each "1부.", and "끝." after the last one (not the body)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from groupware.approval.pdf import render_document_pdf
+
+    doc = submitted(
+        org,
+        title="물품 구입",
+        steps=line(org, ("approve", org.head)),
+        body="1. 구입 목적: 노후 장비 교체",
+        attachments=[
+            SimpleUploadedFile("구입 내역서.txt", b"1", "text/plain"),
+            SimpleUploadedFile("견적서.txt", b"2", "text/plain"),
+        ],
+    )
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    content = render_document_pdf(doc)
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    compact = text.replace(" ", "").replace("\xa0", "").replace("\n", "")
+    assert "노후장비교체붙임" in compact  # no "끝." after the body when 붙임 follows
+    assert "붙임1.구입내역서.txt1부.2.견적서.txt1부.끝." in compact
