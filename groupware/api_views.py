@@ -274,8 +274,9 @@ class PostList(WorkspaceAPIView):
         if params.get("board"):
             board = board_access.board_for(request.user, request.institution, params["board"])
             posts = posts.filter(board=board)
-        for word in (params.get("q") or "").split()[:5]:
-            posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        from groupware.boards.search import search_posts
+
+        posts = search_posts(posts, params.get("q") or "")
         if params.get("important") is not None:
             posts = posts.filter(is_important=params["important"])
         from django.db.models import BooleanField, Case, Value, When

@@ -17,13 +17,12 @@ from groupware.boards import access as board_access
 from groupware.boards import services
 from groupware.boards.forms import BoardForm, CommentForm, PostForm
 from groupware.boards.models import Board, Comment, Post, PostRead
+from groupware.boards.search import search_posts
 from groupware.views import apply_errors
 
 
 def _search(posts, q: str):
-    for word in q.split()[:5]:
-        posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
-    return posts
+    return search_posts(posts, q)
 
 
 @workspace_view

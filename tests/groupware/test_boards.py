@@ -432,3 +432,26 @@ def test_post_with_an_ended_pin_can_still_be_edited(world, boards, on_host, in_s
     with in_schema(world.inst_a):
         post.refresh_from_db()
         assert post.title == "오타 고친 공지" and post.pinned_until == ended
+
+
+def test_search_reads_body_text_not_its_markup(world, boards, on_host, in_schema):
+    with in_schema(world.inst_a):
+        services.post_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            board=boards["free"],
+            title="연구 안내",
+            body='<p><strong>R&D</strong> 과제 <a href="https://example.org">공모</a></p>',
+        )
+    client = on_host(world.inst_a, world.staff_a2)
+
+    def found(q):
+        return [p.title for p in client.get("/staff/boards/", {"q": q}).context["results"]]
+
+    for word in ("strong", "href", "example"):
+        assert found(word) == []
+    for words in ("R&D 과제", "공모"):
+        assert found(words) == ["연구 안내"]
+    api = client.get("/api/v1/posts/", {"q": "R&D"}).json()
+    assert [p["title"] for p in api["results"]] == ["연구 안내"]
+    assert client.get("/api/v1/posts/", {"q": "strong"}).json()["count"] == 0
