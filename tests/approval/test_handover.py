@@ -343,8 +343,15 @@ def test_unread_cc_and_circulation_reach_the_successor(org, successor):
     read_doc = submitted(org, title="읽은 참조 문서", cc=[org.director])
     services.document_mark_read(user=org.director, document=read_doc)
     draft = make_draft(org, title="참조가 있는 임시저장", cc=[org.director])
+    cc_done = submitted(org, title="참조 후 결재 완료", cc=[org.director])
+    approve_all(org, cc_done)  # the director signs as 협조 but never opened it as 참조
 
     _handover(org, successor)
+
+    # approved: its 참조 list is frozen, so the successor reads it by 공람
+    assert list(
+        Reader.objects.filter(document=cc_done, user=successor).values_list("kind", flat=True)
+    ) == ["circulation"]
 
     assert Reader.objects.filter(document=cc_doc, user=successor, kind="cc").exists()
     assert Reader.objects.filter(document=cc_doc, user=org.director, kind="cc").exists()
@@ -355,7 +362,7 @@ def test_unread_cc_and_circulation_reach_the_successor(org, successor):
     kinds = set(Notification.objects.filter(user=successor).values_list("kind", flat=True))
     assert {"approval.cc", "approval.circulated"} <= kinds
     audit = AuditEvent.objects.get(action="approval.handover")
-    assert sorted(audit.data["readers"]) == sorted([cc_doc.pk, done.pk, draft.pk])
+    assert sorted(audit.data["readers"]) == sorted([cc_doc.pk, done.pk, draft.pk, cc_done.pk])
 
 
 def test_other_peoples_favourite_lines_name_the_successor(org, successor):

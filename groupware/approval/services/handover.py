@@ -279,7 +279,8 @@ def _hand_over_readers(*, actor, institution, from_user, to_user, text) -> list[
     """Unread 참조·공람 of the leaver reach the successor too.
 
     On a submitted document the leaver's row stays (who was meant to read it is
-    history) and the successor is added as a reader of the same kind; on a line
+    history) and the successor is added as a reader of the same kind (공람 on an
+    approved document, whose 참조 list is frozen with it); on a line
     still being edited (임시저장·반려·회수) the leaver's 참조 is replaced. Nobody is
     made a reader of their own draft. Returns the documents touched.
     """
@@ -297,15 +298,17 @@ def _hand_over_readers(*, actor, institution, from_user, to_user, text) -> list[
         if editable:
             document = lock_document(document.pk)  # its drafter may be rewriting the 참조 list
         added = False
+        # an approved document's 참조 list is frozen with it: the successor reads it by 공람
+        kind = Reader.Kind.CIRCULATION if document.state == State.APPROVED else row.kind
         if (
             document.drafter_id != to_user.pk
-            and not Reader.objects.filter(document=document, user=to_user, kind=row.kind).exists()
+            and not Reader.objects.filter(document=document, user=to_user, kind=kind).exists()
         ):
             Reader.objects.create(
                 document=document,
                 user=to_user,
                 user_name=_label(to_user),
-                kind=row.kind,
+                kind=kind,
                 added_by=actor,
             )
             added = True
@@ -323,7 +326,7 @@ def _hand_over_readers(*, actor, institution, from_user, to_user, text) -> list[
         if added and document.state != State.DRAFT:
             notify(
                 users=[to_user],
-                kind="circulated" if row.kind == Reader.Kind.CIRCULATION else "cc",
+                kind="circulated" if kind == Reader.Kind.CIRCULATION else "cc",
                 document=document,
                 institution=institution,
             )
