@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -540,7 +541,12 @@ def post_report_ack(request, pk: int):
         messages.success(request, _("사후보고를 확인했습니다."))
     except ApprovalConflict as error:
         messages.warning(request, error.message)
-    return redirect(request.POST.get("next") or reverse("approval:box", args=["post_reports"]))
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("approval:box", args=["post_reports"])  # never leave the site
+    return redirect(target)
 
 
 @staff_view

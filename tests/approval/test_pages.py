@@ -194,3 +194,35 @@ def test_every_first_opening_is_on_record(org, doc, on_host):
     client.get(f"/staff/approval/{doc.pk}/")
     client.get(f"/staff/approval/{doc.pk}/")
     assert doc.events.filter(action="read", actor=org.head).count() == 1
+
+
+def test_post_report_page_acknowledges_and_stays_on_site(org, on_host):
+    """확인 on the document page: acknowledged once, back to the page; a foreign next= is ignored."""
+    import datetime
+
+    from django.utils import timezone
+
+    from groupware.approval.models import PostReport
+    from groupware.models import Absence
+
+    doc = submitted(org, steps=[{"user": org.director, "role": "approve"}])
+    now = timezone.now()
+    Absence.objects.create(
+        user=org.director,
+        kind=Absence.Kind.BUSINESS_TRIP,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=1),
+        deputy=org.head,
+    )
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    report = PostReport.objects.get(document=doc)
+    client = on_host(org.inst, org.director)
+    assert "사후보고를 확인해 주세요" in client.get(f"/staff/approval/{doc.pk}/").content.decode()
+    url = f"/staff/approval/post-reports/{report.pk}/ack/"
+    assert on_host(org.inst, org.drafter).post(url).status_code == 404
+    answer = client.post(url, {"next": "https://evil.example/steal"})
+    assert answer.status_code == 302 and answer["Location"] == "/staff/approval/box/post_reports/"
+    report.refresh_from_db()
+    assert report.acknowledged_at is not None
+    again = client.post(url, {"next": f"/staff/approval/{doc.pk}/"})
+    assert again.status_code == 302 and again["Location"] == f"/staff/approval/{doc.pk}/"
