@@ -226,6 +226,24 @@ class EventCreateSerializer(serializers.Serializer):
         return data
 
 
+class OccurrenceChangeSerializer(serializers.Serializer):
+    original_start = serializers.DateTimeField(
+        help_text="바꾸거나 지울 날짜의 원래 시작 시각 (RECURRENCE-ID, exceptions[].original_start)"
+    )
+    cancelled = serializers.BooleanField(
+        required=False, default=False, help_text="true면 이 날짜만 삭제 (EXDATE)"
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    start_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="종일 반복 일정이면 날짜로"
+    )
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class RespondSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=[("accepted", "참석"), ("declined", "불참")])
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("posts/<int:pk>/", v.PostDetail.as_view(), name="gw-post"),
     path("events/", v.EventList.as_view(), name="gw-events"),
     path("events/<int:pk>/", v.EventDetail.as_view(), name="gw-event"),
+    path("events/<int:pk>/occurrences/", v.EventOccurrence.as_view(), name="gw-event-occurrence"),
     path("events/<int:pk>/respond/", v.EventRespond.as_view(), name="gw-event-respond"),
     path("absences/", v.AbsenceList.as_view(), name="gw-absences"),
 ]

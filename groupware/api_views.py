@@ -440,6 +440,38 @@ class EventDetail(WorkspaceAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class EventOccurrence(WorkspaceAPIView):
+    serializer_class = s.OccurrenceChangeSerializer
+
+    @extend_schema(
+        tags=["groupware"],
+        summary="반복 일정 중 한 날짜만 변경하거나 삭제 (나머지 반복은 그대로)",
+        request=s.OccurrenceChangeSerializer,
+        responses={200: s.EventSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        event = cal_access.event_for(request.user, request.institution, pk, write=True)
+        data = dict(_valid(s.OccurrenceChangeSerializer, request))
+        original = data.pop("original_start").replace(microsecond=0)
+        if data.pop("cancelled"):
+            cal_services.occurrence_cancel(
+                actor=request.user,
+                institution=request.institution,
+                event=event,
+                original_start=original,
+            )
+        else:
+            cal_services.occurrence_update(
+                actor=request.user,
+                institution=request.institution,
+                event=event,
+                original_start=original,
+                **data,
+            )
+        event = cal_access.event_for(request.user, request.institution, pk)
+        return Response(s.EventSerializer(event).data)
+
+
 class EventRespond(WorkspaceAPIView):
     serializer_class = s.RespondSerializer
 

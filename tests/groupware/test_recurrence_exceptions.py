@@ -304,3 +304,64 @@ def test_invitees_hear_of_a_changed_or_cancelled_date(
     assert "일정 변경" in changed.subject and "2026. 11. 10. (화요일) 14:00" in changed.body
     assert "일정 취소" in cancelled.subject and "2026. 11. 16." in cancelled.body
     assert "?occ=20261116T090000" in cancelled.body
+
+
+def test_api_changes_or_cancels_one_date(world, weekly, on_host, in_schema):
+    url = f"/api/v1/events/{weekly.pk}/occurrences/"
+    client = on_host(world.inst_a, world.staff_a)
+    moved = client.post(
+        url,
+        {
+            "original_start": "2026-11-09T09:00:00+09:00",
+            "title": "팀 주간회의 (오후)",
+            "starts_at": "2026-11-09T15:00:00+09:00",
+            "ends_at": "2026-11-09T16:00:00+09:00",
+        },
+        content_type="application/json",
+    )
+    assert moved.status_code == 200
+    assert moved.json()["exceptions"][0]["starts_at"] == "2026-11-09T15:00:00+09:00"
+    gone = client.post(
+        url,
+        {"original_start": "2026-11-16T09:00:00+09:00", "cancelled": True},
+        content_type="application/json",
+    )
+    assert gone.status_code == 200 and len(gone.json()["exceptions"]) == 2
+    bad = client.post(
+        url,
+        {"original_start": "2026-11-17T09:00:00+09:00", "cancelled": True},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"]["occurrence"] == [
+        "반복 일정에 그런 날짜의 일정이 없습니다."
+    ]
+    backwards = client.post(
+        url,
+        {
+            "original_start": "2026-11-23T09:00:00+09:00",
+            "title": "x",
+            "starts_at": "2026-11-23T10:00:00+09:00",
+            "ends_at": "2026-11-23T09:00:00+09:00",
+        },
+        content_type="application/json",
+    )
+    assert backwards.status_code == 400 and "ends_at" in backwards.json()["error"]["fields"]
+    payload = {"original_start": "2026-11-23T09:00:00+09:00", "cancelled": True}
+    assert (
+        on_host(world.inst_a, world.staff_a2)
+        .post(url, payload, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert (
+        on_host(world.inst_b, world.staff_b)
+        .post(url, payload, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        on_host(world.inst_a).post(url, payload, content_type="application/json").status_code == 401
+    )
+    with in_schema(world.inst_a):
+        assert EventException.objects.count() == 2
