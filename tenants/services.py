@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.signals import post_schema_sync
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import remove_www, schema_context, schema_exists
 
 from tenants.errors import LifecycleError, ProvisioningError
 from tenants.models import Domain, Institution, PlatformAuditEvent, schema_name_for
@@ -98,10 +98,18 @@ def primary_host_for(slug: str) -> str:
     return f"{slug}.{settings.SUITE_DOMAIN}"
 
 
+def _host_name(domain: str | None) -> str:
+    """A custom domain as the host routing looks it up: lower case, without ``www.``
+    (suite.middleware strips it from the request's host, so ``www.culture.or.kr`` is
+    stored as ``culture.or.kr`` and both names reach the institution)."""
+    return remove_www((domain or "").strip().lower())
+
+
 def _validated_institution(
     *, slug: str, name: str, short_name: str, admin_email: str, custom_domain: str, profile
 ) -> Institution:
     """An unsaved Institution, or ValidationError with every problem on its field."""
+    custom_domain = _host_name(custom_domain)
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
@@ -179,7 +187,7 @@ def _provision(
     profile: dict,
 ) -> Institution:
     """Validate, clone the schema from the template and add the domains. Caller is atomic."""
-    custom_domain = (custom_domain or "").strip().lower()
+    custom_domain = _host_name(custom_domain)
     institution = _validated_institution(
         slug=slug,
         name=name,
@@ -266,7 +274,7 @@ def institution_onboard(
         reason=reason,
         details={
             "admin_email": admin_email,
-            "custom_domain": custom_domain or "",
+            "custom_domain": _host_name(custom_domain),
             "seconds": round(time.perf_counter() - started, 3),
         },
     )
