@@ -48,7 +48,10 @@ def _waiting_q(user, deputised: list[int]) -> Q:
         document=OuterRef("pk"),
         round=OuterRef("round"),
         status__in=(StepStatus.PENDING, StepStatus.HELD),
-    ).filter(Q(approver=user) | Q(approver_id__in=deputised))
+    ).filter(
+        # nobody signs their own draft, not even as a deputy (permissions.actable_step)
+        Q(approver=user) | (Q(approver_id__in=deputised) & ~Q(document__drafter=user))
+    )
     return Q(state__in=OPEN) & Q(Exists(mine))
 
 

@@ -311,3 +311,27 @@ def test_the_drafter_never_signs_as_deputy(org):
     _away(org.reviewer, org.drafter)
     with pytest.raises(ApprovalForbidden):
         services.document_approve(actor=org.drafter, institution=org.inst, document=doc)
+
+
+def test_a_deputy_does_not_wait_on_their_own_draft(org):
+    """The drafter deputising for an absent approver of their own document cannot sign it,
+    so it is not in their 결재대기 either."""
+    from groupware.approval.selectors import inbox_counts, waiting_for
+
+    doc = submitted(org, steps=line(org, ("approve", org.head)))
+    _away(org.head, org.drafter)
+    assert list(waiting_for(org.drafter)) == []
+    assert inbox_counts(org.drafter)["waiting"] == 0
+    with pytest.raises(ApprovalForbidden):
+        services.document_approve(actor=org.drafter, institution=org.inst, document=doc)
+    other = services.document_submit(
+        actor=org.reviewer,
+        institution=org.inst,
+        document=services.document_create_draft(
+            actor=org.reviewer,
+            institution=org.inst,
+            title="팀장 기안",
+            line=line(org, ("approve", org.head)),
+        ),
+    )
+    assert list(waiting_for(org.drafter)) == [other]  # someone else's: theirs to sign as 대결
