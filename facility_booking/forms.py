@@ -431,6 +431,8 @@ class RefundTiersForm(forms.Form):
     def clean(self):
         data = super().clean()
         for row in range(self.ROWS):
+            if f"days_{row}" in self.errors or f"percent_{row}" in self.errors:
+                continue  # already told what is wrong with the number itself
             if (data.get(f"days_{row}") is None) != (data.get(f"percent_{row}") is None):
                 self.add_error(f"percent_{row}", _("일수와 환불율을 함께 입력해 주세요."))
         return data
@@ -471,9 +473,14 @@ class EquipmentForm(forms.Form):
                 fee_value = int(fee.strip().replace("원", "").replace(" ", ""))
             except ValueError:
                 fee_value = -1
-            if not name.strip() or not 0 <= fee_value <= MAX_AMOUNT:
+            if not name.strip() or fee_value < 0:
                 raise forms.ValidationError(
                     _("%(n)s번째 줄: '장비명, 요금' 형식으로 입력해 주세요.") % {"n": number}
+                )
+            if fee_value > MAX_AMOUNT:
+                raise forms.ValidationError(
+                    _("%(n)s번째 줄: 요금은 %(max)s원 이하로 입력해 주세요.")
+                    % {"n": number, "max": f"{MAX_AMOUNT:,}"}
                 )
             items.append((name.strip()[:80], fee_value))
         return items

@@ -65,22 +65,25 @@ def test_huge_fee_at_approval_is_a_form_error(hall, world, on_host):
 
 
 @pytest.mark.parametrize(
-    "overrides",
+    ("overrides", "text"),
     [
-        {"r-days_0": "99999999999999"},
-        {"e-items": "빔프로젝터, 99999999999999"},
-        {"f-slot_minutes": "0"},
-        {"f-base_fee": "2000000000"},
-        {"f-evening_surcharge_percent": "99999"},
+        ({"r-days_0": "99999999999999"}, "730 이하"),
+        ({"e-items": "빔프로젝터, 99999999999999"}, "100,000,000원 이하"),
+        ({"f-slot_minutes": "0"}, "5분에서 1440분"),
+        ({"f-base_fee": "2000000000"}, "100,000,000원 이하"),
+        ({"f-evening_surcharge_percent": "99999"}, "1000%"),
+        ({"h-opens_0": "25:99"}, "올바른 시각"),
     ],
 )
-def test_facility_settings_out_of_range_are_korean_form_errors(world, on_host, overrides):
+def test_facility_settings_out_of_range_are_korean_form_errors(world, on_host, overrides, text):
     before = (_count(world, Facility), _count(world, RefundTier), _count(world, Equipment))
     manager = on_host(world.inst_a, world.manager_a)
     response = manager.post("/facilities/manage/facilities/new/", facility_post(**overrides))
     assert response.status_code == 400
-    assert 'class="error"' in response.content.decode()
-    assert "fb_facility" not in response.content.decode()  # no constraint names shown
+    html = response.content.decode()
+    assert 'class="error"' in html and text in html
+    assert "fb_facility" not in html  # no constraint names shown
+    assert "함께 입력해 주세요" not in html  # the number's own error, not a misleading one
     assert (_count(world, Facility), _count(world, RefundTier), _count(world, Equipment)) == before
 
 
