@@ -323,7 +323,6 @@ def occurrence_update(
     end_date: date | None = None,
     place: str = "",
     description: str = "",
-    **_ignored,
 ):
     """Change one occurrence of a repeating event (RECURRENCE-ID); the rest of the series stays.
 
