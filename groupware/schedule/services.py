@@ -224,7 +224,7 @@ def event_update(*, actor, institution, event: Event, attendees=None, **changes)
     stale = [
         x.pk
         for x in event.exceptions.all()
-        if all_day_changed or not is_occurrence(event, x.original_start)
+        if all_day_changed or not event.repeat or not is_occurrence(event, x.original_start)
     ]
     if stale:
         event.exceptions.filter(pk__in=stale).delete()

@@ -213,6 +213,16 @@ def test_changing_the_series_time_drops_exceptions(world, weekly, in_schema):
             ends_at=at(date(2026, 11, 2), 11),
         )
         assert not EventException.objects.exists()
+        services.occurrence_cancel(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            event=weekly,
+            original_start=at(date(2026, 11, 2), 10),
+        )
+        services.event_update(
+            actor=world.staff_a, institution=world.inst_a, event=weekly, repeat=""
+        )
+        assert not EventException.objects.exists()  # no series, no exceptions
 
 
 def test_all_day_series_occurrence_by_dates_and_in_feed(world, org, on_host, in_schema):
