@@ -534,6 +534,10 @@ def resources(request):
                 return redirect(f"{request.path}?date={data['start']:%Y-%m-%d}")
         else:
             status = 400
+        # a refused booking shows the day it asked for, so another free time can be picked
+        asked = form.cleaned_data.get("date") if hasattr(form, "cleaned_data") else None
+        if asked and 1900 <= asked.year <= 2200:
+            day = asked
     day_start = timezone.make_aware(datetime.combine(day, time.min))
     rows = booking.bookings_between(
         request, day_start, day_start + timedelta(days=1), internal_only=True

@@ -91,6 +91,8 @@ def test_staff_books_instantly_free_and_no_overlap(world, rooms, on_host, in_sch
     clash = _post(on_host(world.inst_a, world.staff_a2), rooms["room"], day, "10:30", "11:30")
     assert clash.status_code == 409
     assert "이미 다른 예약이 있습니다" in clash.content.decode()
+    # the refused page shows that day's bookings (not today's), to pick another time
+    assert clash.context["day"] == day and "주간 회의" in clash.content.decode()
     with in_schema(world.inst_a):
         assert fb_models.Reservation.objects.filter(facility=rooms["room"]).count() == 1
     # the vehicle needs approval: the request waits
