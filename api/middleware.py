@@ -27,14 +27,54 @@ def _json(status: int, code: str, message) -> JsonResponse:
     )
 
 
+# Error statuses Django itself may answer with a page, and their codes in the error shape.
+_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+}
+_MESSAGES = {
+    "bad_request": MESSAGES["invalid"],
+    "method_not_allowed": MESSAGES["method_not_allowed"],
+}
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+def _as_error_shape(response):
+    """An HTML (or other non-JSON) error answer on /api/ → the same status in the error shape."""
+    status = response.status_code
+    code = _CODES.get(status, "server_error" if status >= 500 else "error")
+    message = _MESSAGES.get(code) or MESSAGES.get(code) or MESSAGES["invalid"]
+    replacement = _json(status, code, message)
+    for header in _KEPT_HEADERS:
+        if header in response:
+            replacement[header] = response[header]
+    return replacement
+
+
 class ApiExceptionMiddleware:
-    """process_exception for /api/ paths: 404/403/400 as such, anything else a logged 500."""
+    """/api/ paths answer errors in the error shape only.
+
+    process_exception: an exception from a view — 404/403/400 as such, anything else a
+    logged 500. __call__ (listed near the top of MIDDLEWARE): an error page produced
+    further in — by another middleware's exception turned into Django's debug page, for
+    instance — is replaced by the same status in the error shape.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and is_api_path(request.path)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return _as_error_shape(response)
+        return response
 
     def process_exception(self, request, exception):
         if not is_api_path(request.path):

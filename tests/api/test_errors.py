@@ -176,6 +176,21 @@ def test_crash_outside_api_is_left_to_django(world, test_urls, settings):
     assert not response["Content-Type"].startswith("application/json")
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_error_in_a_middleware_is_json_too(world, settings, debug):
+    """A refusal before any view (here a Host header outside ALLOWED_HOSTS, raised in the
+    host routing middleware) answers the error shape on /api/, also with DEBUG on — and
+    stays a page elsewhere."""
+    settings.DEBUG = debug
+    settings.ALLOWED_HOSTS = ["localhost", ".localhost"]
+    client = Client(HTTP_HOST="evil.example", raise_request_exception=False)
+    assert_error(client.get("/api/v1/me/"), 400, "bad_request")
+    if debug:  # (with DEBUG off the page itself is suite.views.bad_request's business)
+        page = client.get("/")
+        assert page.status_code == 400
+        assert not page["Content-Type"].startswith("application/json")
+
+
 @pytest.mark.parametrize("host", ["localhost", "testa.localhost"])
 def test_api_root_leads_to_the_docs(world, host):
     """`/api` and `/api/` send a browser to Swagger UI; other methods get the JSON 404."""
