@@ -17,7 +17,7 @@ replaced), and other people's favourite lines name the successor instead.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -260,9 +260,18 @@ def _hand_over_post_reports(*, actor, institution, from_user, to_user, text) -> 
         if PostReport.objects.filter(step_id=report.step_id, user=to_user).exists():
             continue
         document = report.document
-        PostReport.objects.create(
-            document=document, step_id=report.step_id, user=to_user, deputy_id=report.deputy_id
-        )
+        try:
+            with transaction.atomic():  # savepoint: a refusal leaves the rest of the handover
+                PostReport.objects.create(
+                    document=document,
+                    step_id=report.step_id,
+                    user=to_user,
+                    deputy_id=report.deputy_id,
+                )
+        except IntegrityError:
+            # databases built from an early 0001 still carry UNIQUE(step_id) on
+            # 사후보고; there the item simply stays with the leaver
+            continue
         _event(
             document,
             actor=actor,
