@@ -34,20 +34,27 @@ def _forget_dead_handles() -> None:
     """Drop handles of processes that died without cleaning up (kill -9, OOM).
 
     pgserver stops the cluster when the last handle exits; a stale handle
-    would keep it running forever after every process is gone.
+    would keep it running forever after every process is gone. A handle file
+    left half-written by a killed process is reset to the live handles we can
+    know of (none): the server then simply stays up rather than failing to start.
+    Runs under pgserver's own inter-process lock.
     """
     import json
 
     import psutil
+    from pgserver.postgres_server import PostgresServer
 
     handles = PGDATA / ".handle_pids.json"
-    try:
-        pids = json.loads(handles.read_text())
-    except (OSError, ValueError):
+    if not handles.exists():
         return
-    alive = [pid for pid in pids if psutil.pid_exists(pid)]
-    if alive != pids:
-        handles.write_text(json.dumps(alive))
+    with PostgresServer._lock:
+        try:
+            pids = json.loads(handles.read_text())
+        except ValueError:
+            pids = None
+        alive = [pid for pid in pids or [] if isinstance(pid, int) and psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
 
 def database_url() -> str:

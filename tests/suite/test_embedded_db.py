@@ -22,3 +22,10 @@ def test_dead_handles_are_dropped(tmp_path, monkeypatch):
 def test_database_url_prefers_the_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example:5432/suite")
     assert embedded_db.database_url() == "postgres://u:p@db.example:5432/suite"
+
+
+def test_a_half_written_handle_file_is_repaired(tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded_db, "PGDATA", tmp_path)
+    (tmp_path / ".handle_pids.json").write_text("[123")
+    embedded_db._forget_dead_handles()
+    assert json.loads((tmp_path / ".handle_pids.json").read_text()) == []
