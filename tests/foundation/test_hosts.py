@@ -56,3 +56,9 @@ def test_healthz_is_503_when_the_schema_is_not_migrated(db, world):
     response = Client(HTTP_HOST="unmigrated.localhost").get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "migrations_pending"
+
+
+def test_malformed_host_header_is_a_plain_400(db, world):
+    response = Client(HTTP_HOST="bad host!").get("/")
+    assert response.status_code == 400
+    assert "잘못된 요청" in response.content.decode()
