@@ -12,7 +12,15 @@ from groupware.approval.models import Document
 from groupware.models import StaffProfile
 from tests.approval.conftest import line
 
-MONDAY = datetime.date(2026, 12, 7)
+
+def _first_monday_of_december() -> datetime.date:
+    """A plain working Monday in this year (leave may only be asked for this year ± 1)."""
+    day = datetime.date(datetime.date.today().year, 12, 7)
+    return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
+
+
+MONDAY = _first_monday_of_december()
+YEAR = MONDAY.year
 
 
 def _leave(org, kind, start, end=None, **kw):
@@ -41,12 +49,12 @@ def test_workdays_skip_weekends_and_holidays():
 def test_approval_deducts_and_half_counts_half(org):
     StaffProfile.objects.filter(user=org.drafter).update(annual_leave_days=Decimal("3"))
     doc = _leave(org, "annual", MONDAY, MONDAY + datetime.timedelta(days=1))
-    assert leave_balance(org.drafter, 2026)["remaining"] == Decimal("3")
+    assert leave_balance(org.drafter, YEAR)["remaining"] == Decimal("3")
     _approve(org, doc)
     assert Document.objects.get(pk=doc.pk).current_steps().get().delegated  # 팀장 전결
-    assert leave_balance(org.drafter, 2026)["remaining"] == Decimal("1")
+    assert leave_balance(org.drafter, YEAR)["remaining"] == Decimal("1")
     _approve(org, _leave(org, "half", MONDAY + datetime.timedelta(days=3)))
-    assert leave_balance(org.drafter, 2026)["remaining"] == Decimal("0.5")
+    assert leave_balance(org.drafter, YEAR)["remaining"] == Decimal("0.5")
     assert [lv.kind for lv in approved_leaves(MONDAY, MONDAY + datetime.timedelta(days=7))] == [
         "annual",
         "half",
@@ -96,5 +104,6 @@ def test_leave_pdf_states_the_request(org):
     text = PdfReader(io.BytesIO(render_document_pdf(doc))).pages[0].extract_text()
     compact = text.replace(" ", "").replace("\xa0", "").replace("\n", "")
     assert "1.휴가구분:연차" in compact
-    assert "2.기간:2026.12.7.~2026.12.8.(2일)" in compact
+    tuesday = MONDAY + datetime.timedelta(days=1)
+    assert f"2.기간:{YEAR}.12.{MONDAY.day}.~{YEAR}.12.{tuesday.day}.(2일)" in compact
     assert "3.사유:개인사유" in compact and "끝." in compact
