@@ -23,18 +23,13 @@ from facility_booking.models import (
     Reservation,
     Status,
 )
+from suite.forms import apply_errors as shared_apply_errors
 
 
 def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's Korean messages on the form (field errors where they belong)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = field if field in form.fields else None
-            if field in ("start", "end"):
-                target = "start_time" if "start_time" in form.fields else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error.messages)
+    """Put a service's Korean messages on the form; the service's start/end errors
+    belong to the form's start time."""
+    shared_apply_errors(form, error, aliases={"start": "start_time", "end": "start_time"})
 
 
 def _day_param(request, default: dt.date) -> dt.date:

@@ -27,15 +27,7 @@ from groupware.forms import (
 from groupware.models import Absence, Department, StaffProfile
 from groupware.org import department_tree, directory_profiles, member_user_ids
 from groupware.vcard import vcard_for
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+from suite.forms import apply_errors
 
 
 @workspace_view

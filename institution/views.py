@@ -14,6 +14,7 @@ from accounts.models import Membership
 from institution import services
 from institution.forms import ActiveForm, InstitutionProfileForm, InviteForm, RoleForm
 from institution.models import AuditEvent
+from suite.forms import apply_errors
 
 
 def home(request):
@@ -57,14 +58,6 @@ def admin_required(view):
     return wrapped
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @admin_required
 @require_http_methods(["GET", "POST"])
 def members(request):
@@ -79,7 +72,7 @@ def members(request):
                     actor=request.user, institution=institution, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request, _("%(email)s 님에게 초대 메일을 보냈습니다.") % form.cleaned_data
@@ -170,7 +163,7 @@ def profile(request):
                     actor=request.user, institution=institution, **changes
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("기관 정보를 저장했습니다."))
                 return redirect("institution:profile")

@@ -18,7 +18,7 @@ from groupware.boards import services
 from groupware.boards.forms import BoardForm, CommentForm, PostForm
 from groupware.boards.models import Board, Comment, Post, PostRead
 from groupware.boards.search import search_posts
-from groupware.views import apply_errors
+from suite.forms import apply_errors
 
 
 def _search(posts, q: str):

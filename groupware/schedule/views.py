@@ -28,7 +28,7 @@ from groupware.schedule.occurrences import (
     parse_occurrence_key,
 )
 from groupware.schedule.sources import gather
-from groupware.views import apply_errors
+from suite.forms import apply_errors
 
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 WEEKDAYS = [_("일"), _("월"), _("화"), _("수"), _("목"), _("금"), _("토")]
