@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from accounts import access
 from api.errors import Conflict
+from api.filters import Ordering
 from api.serializers import ErrorSerializer
 from api.throttling import BookingRateThrottle
 from facility_booking import availability, selectors, services
@@ -369,6 +370,11 @@ def _facility_queryset(request):
     )
 
 
+FACILITY_ORDERING = Ordering(
+    {"name": "name", "capacity": "capacity", "base_fee": "base_fee"}, default="name"
+)
+
+
 class FacilityListView(GenericAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = FacilitySerializer
@@ -379,6 +385,7 @@ class FacilityListView(GenericAPIView):
         parameters=[
             OpenApiParameter("kind", str, enum=FacilityKind.values, description="종류"),
             OpenApiParameter("capacity", int, description="최소 수용 인원"),
+            FACILITY_ORDERING.parameter(),
         ],
         responses={200: FacilitySerializer(many=True), **errors(400)},
     )
@@ -395,7 +402,8 @@ class FacilityListView(GenericAPIView):
                 qs = qs.filter(capacity__gte=max(0, min(int(capacity), 10**6)))
             except ValueError:
                 raise serializers.ValidationError({"capacity": ["숫자로 입력해 주세요."]}) from None
-        page = self.paginate_queryset(qs.order_by("name", "id"))
+        qs = FACILITY_ORDERING.apply(qs.order_by("name", "id"), request.query_params)
+        page = self.paginate_queryset(qs)
         return self.get_paginated_response(FacilitySerializer(page, many=True).data)
 
 
@@ -456,6 +464,11 @@ def _reservations():
     )
 
 
+RESERVATION_ORDERING = Ordering(
+    {"start": "start", "created_at": "created_at", "status": "status"}, default="-start"
+)
+
+
 class ReservationListView(GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ReservationSerializer
@@ -475,6 +488,7 @@ class ReservationListView(GenericAPIView):
             OpenApiParameter("from", OpenApiTypes.DATE, description="이용일 부터"),
             OpenApiParameter("to", OpenApiTypes.DATE, description="이용일 까지"),
             OpenApiParameter("mine", bool, description="담당자도 본인 예약만"),
+            RESERVATION_ORDERING.parameter(),
         ],
         responses={200: ReservationSerializer(many=True), **errors(400, 401)},
     )
@@ -501,7 +515,8 @@ class ReservationListView(GenericAPIView):
                     raise serializers.ValidationError(
                         {key: ["YYYY-MM-DD 형식으로 입력해 주세요."]}
                     ) from None
-        page = self.paginate_queryset(qs.order_by("-start", "-id"))
+        qs = RESERVATION_ORDERING.apply(qs.order_by("-start", "-id"), params)
+        page = self.paginate_queryset(qs)
         return self.get_paginated_response(ReservationSerializer(page, many=True).data)
 
     @extend_schema(

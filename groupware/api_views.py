@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts import access
 from accounts.models import User
+from api.filters import Ordering
 from api.serializers import ErrorSerializer
 from groupware import api_serializers as s
 from groupware import services as org_services
@@ -176,13 +177,22 @@ class PeopleFilter(serializers.Serializer):
     )
 
 
+PEOPLE_ORDERING = Ordering(
+    {
+        "name": "user__name",
+        "department": ("department__order", "department__name", "position__level", "user__name"),
+    },
+    default="부서 순서, 직급, 이름. department는 같은 순서의 부서도 부서별로 묶음",
+)
+
+
 class PeopleList(WorkspaceAPIView):
     serializer_class = s.PersonSerializer
 
     @extend_schema(
         tags=["groupware"],
         summary="직원 검색 (주소록)",
-        parameters=[PeopleFilter],
+        parameters=[PeopleFilter, PEOPLE_ORDERING.parameter()],
         responses={200: s.PersonSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
@@ -197,9 +207,9 @@ class PeopleList(WorkspaceAPIView):
             )
         if params.get("department"):
             profiles = profiles.filter(department_id__in=subtree_ids(params["department"]))
+        profiles = profiles.order_by("department__order", "position__level", "user__name", "id")
         return self.paginated(
-            profiles.order_by("department__order", "position__level", "user__name", "id"),
-            s.PersonSerializer,
+            PEOPLE_ORDERING.apply(profiles, request.query_params), s.PersonSerializer
         )
 
 
@@ -257,13 +267,19 @@ class PostFilter(serializers.Serializer):
     important = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
+POST_ORDERING = Ordering(
+    {"created_at": "created_at", "title": "title", "read_count": "read_count"},
+    default="고정 글 먼저, 최신 글부터; 정렬을 지정하면 고정 여부와 관계없이 그 순서",
+)
+
+
 class PostList(WorkspaceAPIView):
     serializer_class = s.PostSerializer
 
     @extend_schema(
         tags=["groupware"],
-        summary="게시글 목록 (고정 글 먼저)",
-        parameters=[PostFilter],
+        summary="게시글 목록 (기본: 고정 글 먼저)",
+        parameters=[PostFilter, POST_ORDERING.parameter()],
         responses={200: s.PostSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
@@ -288,7 +304,8 @@ class PostList(WorkspaceAPIView):
                 output_field=BooleanField(),
             )
         ).select_related("author")
-        return self.paginated(posts.order_by("-pinned", "-created_at", "-id"), s.PostSerializer)
+        posts = posts.order_by("-pinned", "-created_at", "-id")
+        return self.paginated(POST_ORDERING.apply(posts, request.query_params), s.PostSerializer)
 
     @extend_schema(
         tags=["groupware"],
@@ -367,13 +384,18 @@ def _events_for(request, calendar_id=None):
     return my_calendar_events(request.user, chain)
 
 
+EVENT_ORDERING = Ordering(
+    {"starts_at": "starts_at", "ends_at": "ends_at", "title": "title"}, default="starts_at"
+)
+
+
 class EventList(WorkspaceAPIView):
     serializer_class = s.EventSerializer
 
     @extend_schema(
         tags=["groupware"],
         summary="일정 목록 (내 캘린더들 또는 한 캘린더, 기간과 겹치는 일정)",
-        parameters=[EventFilter],
+        parameters=[EventFilter, EVENT_ORDERING.parameter()],
         responses={200: s.EventSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
@@ -383,10 +405,9 @@ class EventList(WorkspaceAPIView):
         events = events_overlapping(
             _events_for(request, params.get("calendar")), window_start, window_end
         )
+        events = events.select_related("calendar").prefetch_related("attendees__user", "exceptions")
         events = list(
-            events.select_related("calendar")
-            .prefetch_related("attendees__user", "exceptions")
-            .order_by("starts_at", "id")
+            EVENT_ORDERING.apply(events.order_by("starts_at", "id"), request.query_params)
         )
         shown = {item.event.pk for item in expand(events, window_start, window_end)}
         events = [e for e in events if e.pk in shown]
@@ -505,13 +526,18 @@ class AbsenceFilter(serializers.Serializer):
         return value
 
 
+ABSENCE_ORDERING = Ordering(
+    {"starts_at": "starts_at", "ends_at": "ends_at", "name": "user__name"}, default="starts_at"
+)
+
+
 class AbsenceList(WorkspaceAPIView):
     serializer_class = s.AbsenceSerializer
 
     @extend_schema(
         tags=["groupware"],
         summary="부재(출장·휴가·교육)와 대결자",
-        parameters=[AbsenceFilter],
+        parameters=[AbsenceFilter, ABSENCE_ORDERING.parameter()],
         responses={200: s.AbsenceSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
@@ -528,8 +554,9 @@ class AbsenceList(WorkspaceAPIView):
                     department_id__in=subtree_ids(params["department"])
                 ).values("user_id")
             )
+        rows = rows.select_related("user", "deputy").order_by("starts_at", "id")
         return self.paginated(
-            rows.select_related("user", "deputy").order_by("starts_at", "id"), s.AbsenceSerializer
+            ABSENCE_ORDERING.apply(rows, request.query_params), s.AbsenceSerializer
         )
 
     @extend_schema(

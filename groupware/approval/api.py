@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts import access
 from api.errors import Conflict
+from api.filters import Ordering
 from api.serializers import ErrorSerializer
 from groupware.approval import selectors, services
 from groupware.approval import serializers as s
@@ -62,6 +63,17 @@ class ApprovalAPIView(GenericAPIView):
         return Response(s.DocumentSerializer(document).data, status=code)
 
 
+DOCUMENT_ORDERING = Ordering(
+    {
+        "created_at": "created_at",
+        "submitted_at": "submitted_at",
+        "approved_at": "approved_at",
+        "title": "title",
+    },
+    default="문서함마다 (결재대기: 상신 순, 완료: 최근 결재 순, 그 밖: 최근 순)",
+)
+
+
 class DocumentListCreateView(ApprovalAPIView):
     from api.pagination import PageNumberPagination
 
@@ -72,7 +84,7 @@ class DocumentListCreateView(ApprovalAPIView):
         operation_id="approval_documents_list",
         tags=TAG,
         summary="문서함 (결재대기·진행중·완료·반려·참조·공람·임시저장)",
-        parameters=[s.InboxQuerySerializer],
+        parameters=[s.InboxQuerySerializer, DOCUMENT_ORDERING.parameter()],
         responses={200: s.DocumentListSerializer(many=True)},
     )
     def get(self, request):
@@ -90,7 +102,7 @@ class DocumentListCreateView(ApprovalAPIView):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(DOCUMENT_ORDERING.apply(rows, request.query_params))
         return self.get_paginated_response(s.DocumentListSerializer(page, many=True).data)
 
     @extend_schema(

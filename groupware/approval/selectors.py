@@ -108,12 +108,14 @@ def completed_for(user):
 
 
 def returned_to(user):
-    return Document.objects.filter(drafter=user, state=State.RETURNED).order_by("-updated_at")
+    return Document.objects.filter(drafter=user, state=State.RETURNED).order_by(
+        "-updated_at", "-id"
+    )
 
 
 def drafts_of(user):
     return Document.objects.filter(drafter=user, state__in=(State.DRAFT, State.RECALLED)).order_by(
-        "-updated_at"
+        "-updated_at", "-id"
     )
 
 
