@@ -1,4 +1,8 @@
-"""Board capabilities: read and post rights come from the board's own settings."""
+"""Board capabilities: read and post rights come from the board's own settings.
+
+A board (post, file) the person may not read answers the same 404 as one that
+does not exist; one they read but may not post to or change answers 403.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -71,25 +75,23 @@ def readable_boards(user, institution):
 
 
 def board_for(user, institution, pk) -> Board:
+    """The active board the person may read, else 404."""
     board = Board.objects.filter(pk=pk, is_active=True).select_related("department").first()
-    if board is None:
+    if board is None or not can_read_board(user, institution, board):
         raise Http404
-    if not can_read_board(user, institution, board):
-        raise PermissionDenied
     return board
 
 
 def post_for(user, institution, pk) -> Post:
+    """A live post on a board the person may read, else 404."""
     post = (
         Post.objects.live()
         .filter(pk=pk, board__is_active=True)
         .select_related("board", "board__department", "author")
         .first()
     )
-    if post is None:
+    if post is None or not can_read_board(user, institution, post.board):
         raise Http404
-    if not can_read_board(user, institution, post.board):
-        raise PermissionDenied
     return post
 
 
@@ -107,7 +109,7 @@ def public_notice(pk) -> Post:
 
 
 def attachment_for(user, institution, pk) -> Attachment:
-    """Members who may read the board; anyone for a public notice's files."""
+    """Members who may read the board (others 404); anyone for a public notice's files."""
     attachment = (
         Attachment.objects.filter(pk=pk, post__is_deleted=False)
         .select_related("post", "post__board")
@@ -122,5 +124,5 @@ def attachment_for(user, institution, pk) -> Attachment:
         raise PermissionDenied
     access.refuse_outsider(user, institution)
     if not can_read_board(user, institution, post.board):
-        raise PermissionDenied
+        raise Http404
     return attachment

@@ -1,4 +1,9 @@
-"""Calendar capabilities: who sees and who writes which calendar and event."""
+"""Calendar capabilities: who sees and who writes which calendar and event.
+
+What a person may not see at all answers the same 404 as what does not exist
+(someone else's personal calendar must not even be confirmed); what they may see
+but not change answers 403.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -51,12 +56,10 @@ def readable_calendars(user, institution):
 
 
 def calendar_for(user, institution, pk) -> Calendar:
-    """The calendar or 404; a personal calendar of someone else is 403."""
+    """The calendar the person may read, else 404 (someone else's personal one too)."""
     calendar = Calendar.objects.filter(pk=pk).first()
-    if calendar is None:
+    if calendar is None or not can_read_calendar(user, institution, calendar):
         raise Http404
-    if not can_read_calendar(user, institution, calendar):
-        raise PermissionDenied
     return calendar
 
 
@@ -70,15 +73,10 @@ def can_read_event(user, institution, event: Event) -> bool:
 
 
 def event_for(user, institution, pk, *, write: bool = False) -> Event:
-    """The event or 404; one the person may not see (or change) is 403."""
+    """The event the person may see, else 404; ``write``: seen but not writable is 403."""
     event = Event.objects.select_related("calendar").filter(pk=pk).first()
-    if event is None:
+    if event is None or not can_read_event(user, institution, event):
         raise Http404
-    allowed = (
-        can_write_calendar(user, institution, event.calendar)
-        if write
-        else can_read_event(user, institution, event)
-    )
-    if not allowed:
+    if write and not can_write_calendar(user, institution, event.calendar):
         raise PermissionDenied
     return event

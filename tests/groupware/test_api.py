@@ -76,7 +76,7 @@ def test_department_board_api_permissions(world, org, on_host, in_schema):
         on_host(world.inst_a, world.staff_a).get(f"/api/v1/boards/{board.pk}/").status_code == 200
     )
     assert (
-        on_host(world.inst_a, world.staff_a2).get(f"/api/v1/boards/{board.pk}/").status_code == 403
+        on_host(world.inst_a, world.staff_a2).get(f"/api/v1/boards/{board.pk}/").status_code == 404
     )
     assert (
         on_host(world.inst_a, world.staff_b).get(f"/api/v1/boards/{board.pk}/").status_code == 404
@@ -150,7 +150,7 @@ def test_events_api_create_list_and_bad_range(world, org, on_host, in_schema):
     listed = client.get("/api/v1/events/", {"start": start.date().isoformat()}).json()
     assert [e["title"] for e in listed["results"]] == ["주간 회의"]
     event_id = made.json()["id"]
-    # the invitee sees it and answers; someone else gets 403
+    # the invitee sees it and answers; someone else gets the 404 of "no such event"
     invitee = on_host(world.inst_a, world.staff_a2)
     assert (
         invitee.post(
@@ -161,7 +161,7 @@ def test_events_api_create_list_and_bad_range(world, org, on_host, in_schema):
         == 200
     )
     assert (
-        on_host(world.inst_a, world.manager_a).get(f"/api/v1/events/{event_id}/").status_code == 403
+        on_host(world.inst_a, world.manager_a).get(f"/api/v1/events/{event_id}/").status_code == 404
     )
     assert (
         on_host(world.inst_a, world.staff_b).get(f"/api/v1/events/{event_id}/").status_code == 404
@@ -231,3 +231,123 @@ def test_schema_documents_groupware_endpoints(world, on_host):
     text = response.content.decode()
     for path in LISTS:
         assert f"/api/v1/{path}" in text
+
+
+def test_events_one_may_not_see_are_the_404_of_a_missing_one(world, org, on_host, in_schema):
+    """Someone else's personal calendar through the API: the same 404 body as a missing id,
+    nothing stored or changed; a shared calendar one reads but may not write: 403."""
+    from groupware.schedule import services as cal_services
+    from groupware.schedule.models import EventException
+
+    start = timezone.localtime() + timedelta(days=1)
+    with in_schema(world.inst_a):
+        mine = cal_services.personal_calendar(world.staff_a)
+        planning = cal_services.department_calendar(org.planning)
+        private = cal_services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=mine,
+            title="병원 진료",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            repeat="WEEKLY",
+        )
+        team = cal_services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=planning,
+            title="팀 회의",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+    client = on_host(world.inst_a, world.staff_a2)
+    missing = client.get("/api/v1/events/99999999/")
+    assert missing.status_code == 404
+    json = "application/json"
+    occurrence = {"original_start": start.isoformat(), "cancelled": True}
+    for response in (
+        client.get(f"/api/v1/events/{private.pk}/"),
+        client.delete(f"/api/v1/events/{private.pk}/"),
+        client.post(f"/api/v1/events/{private.pk}/occurrences/", occurrence, content_type=json),
+        client.post(
+            f"/api/v1/events/{private.pk}/respond/", {"answer": "accepted"}, content_type=json
+        ),
+        client.get("/api/v1/events/", {"calendar": mine.pk}),
+        client.post(
+            "/api/v1/events/",
+            {
+                "calendar": mine.pk,
+                "title": "끼워 넣기",
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+            },
+            content_type=json,
+        ),
+    ):
+        assert response.status_code == 404
+        assert response.json() == missing.json()
+    # the department calendar of another team: readable, not writable
+    assert client.get(f"/api/v1/events/{team.pk}/").status_code == 200
+    assert client.get("/api/v1/events/", {"calendar": planning.pk}).status_code == 200
+    assert client.delete(f"/api/v1/events/{team.pk}/").status_code == 403
+    refused = client.post(
+        "/api/v1/events/",
+        {
+            "calendar": planning.pk,
+            "title": "끼워 넣기",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+        },
+        content_type=json,
+    )
+    assert refused.status_code == 403
+    with in_schema(world.inst_a):
+        assert set(Event.objects.values_list("title", flat=True)) == {"병원 진료", "팀 회의"}
+        assert not EventException.objects.exists()
+
+
+def test_posts_on_a_board_one_may_not_read_are_the_404_of_a_missing_one(
+    world, org, on_host, in_schema
+):
+    """A department board of another team through the API: the same 404 body as a missing id,
+    nothing stored or deleted; a board one reads but may not post to: 403."""
+    from groupware.boards import services as board_services
+
+    with in_schema(world.inst_a):
+        dept = Board.objects.create(
+            name="기획팀 게시판",
+            kind="department",
+            department=org.planning,
+            read_access="department",
+            write_access="department",
+        )
+        notice = Board.objects.create(name="공지사항", kind="notice", write_access="admins")
+        post = board_services.post_create(
+            actor=world.staff_a, institution=world.inst_a, board=dept, title="팀 회의록"
+        )
+    client = on_host(world.inst_a, world.staff_a2)
+    missing = client.get("/api/v1/posts/99999999/")
+    assert missing.status_code == 404
+    for response in (
+        client.get(f"/api/v1/boards/{dept.pk}/"),
+        client.get("/api/v1/posts/", {"board": dept.pk}),
+        client.get(f"/api/v1/posts/{post.pk}/"),
+        client.delete(f"/api/v1/posts/{post.pk}/"),
+        client.post(
+            "/api/v1/posts/",
+            {"board": dept.pk, "title": "끼워 넣기"},
+            content_type="application/json",
+        ),
+    ):
+        assert response.status_code == 404
+        assert response.json() == missing.json()
+    assert client.get(f"/api/v1/boards/{notice.pk}/").status_code == 200
+    refused = client.post(
+        "/api/v1/posts/", {"board": notice.pk, "title": "공지"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    with in_schema(world.inst_a):
+        assert list(Post.objects.values_list("title", "is_deleted", "read_count")) == [
+            ("팀 회의록", False, 0)
+        ]
+        assert not post.reads.exists()  # not even counted as read

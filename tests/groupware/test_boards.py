@@ -47,9 +47,10 @@ def test_department_board_read_rules(world, boards, on_host, in_schema):
         on_host(world.inst_a, world.admin_a).get(f"/staff/boards/posts/{post.pk}/").status_code
         == 200
     )
+    # a board one may not read is answered like one that does not exist
     refused = on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/posts/{post.pk}/")
-    assert refused.status_code == 403
-    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{dept.pk}/").status_code == 403
+    assert refused.status_code == 404
+    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{dept.pk}/").status_code == 404
     assert (
         on_host(world.inst_a, world.staff_b).get(f"/staff/boards/posts/{post.pk}/").status_code
         == 404
@@ -142,7 +143,7 @@ def test_attachment_is_private_and_permission_checked(world, boards, on_host, in
     url = f"/staff/boards/files/{attachment.pk}/"
     ok = on_host(world.inst_a, world.staff_a).get(url)
     assert ok.status_code == 200 and b"".join(ok.streaming_content).decode() == "기밀 회의록"
-    assert on_host(world.inst_a, world.staff_a2).get(url).status_code == 403
+    assert on_host(world.inst_a, world.staff_a2).get(url).status_code == 404
     assert on_host(world.inst_a, world.staff_b).get(url).status_code == 404
     assert on_host(world.inst_a).get(url).status_code == 302
     # the media route never serves private files
@@ -395,7 +396,7 @@ def test_board_settings_change_who_may_read(world, boards, on_host, in_schema):
         },
     )
     assert changed.status_code == 302
-    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{free.pk}/").status_code == 403
+    assert on_host(world.inst_a, world.staff_a2).get(f"/staff/boards/{free.pk}/").status_code == 404
     assert on_host(world.inst_a, world.staff_a).get(f"/staff/boards/{free.pk}/").status_code == 200
 
 
@@ -455,3 +456,78 @@ def test_search_reads_body_text_not_its_markup(world, boards, on_host, in_schema
     api = client.get("/api/v1/posts/", {"q": "R&D"}).json()
     assert [p["title"] for p in api["results"]] == ["연구 안내"]
     assert client.get("/api/v1/posts/", {"q": "strong"}).json()["count"] == 0
+
+
+def test_a_board_one_may_not_read_is_404_like_a_missing_one(world, boards, on_host, in_schema):
+    """Another team's department board: every page (board, post, write, edit, delete,
+    comments, settings, files) answers the 404 of "no such thing" and nothing changes."""
+    dept = boards["dept"]
+    with in_schema(world.inst_a):
+        post = services.post_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            board=dept,
+            title="팀 회의록",
+            files=[SimpleUploadedFile("회의록.txt", "기밀".encode(), content_type="text/plain")],
+        )
+        comment = services.comment_create(
+            actor=world.staff_a, institution=world.inst_a, post=post, body="확인했습니다"
+        )
+        attachment = post.attachments.get()
+    client = on_host(world.inst_a, world.staff_a2)
+    for path, missing, data in (
+        (f"/staff/boards/{dept.pk}/", "/staff/boards/999999/", None),
+        (f"/staff/boards/{dept.pk}/write/", "/staff/boards/999999/write/", None),
+        (f"/staff/boards/{dept.pk}/write/", "/staff/boards/999999/write/", {"title": "x"}),
+        (f"/staff/boards/posts/{post.pk}/", "/staff/boards/posts/999999/", None),
+        (f"/staff/boards/posts/{post.pk}/edit/", "/staff/boards/posts/999999/edit/", None),
+        (f"/staff/boards/files/{attachment.pk}/", "/staff/boards/files/999999/", None),
+    ):
+        method = client.post if data else client.get
+        assert method(path, data).status_code == 404, path
+        assert method(missing, data).status_code == 404, missing
+    for path, missing, data in (
+        (
+            f"/staff/boards/posts/{post.pk}/edit/",
+            "/staff/boards/posts/999999/edit/",
+            {"title": "x"},
+        ),
+        (f"/staff/boards/posts/{post.pk}/delete/", "/staff/boards/posts/999999/delete/", {}),
+        (
+            f"/staff/boards/posts/{post.pk}/comments/",
+            "/staff/boards/posts/999999/comments/",
+            {"body": "끼어들기"},
+        ),
+        (
+            f"/staff/boards/comments/{comment.pk}/delete/",
+            "/staff/boards/comments/999999/delete/",
+            {},
+        ),
+    ):
+        assert client.post(path, data).status_code == 404, path
+        assert client.post(missing, data).status_code == 404, missing
+    # settings: a non-admin who cannot read the board learns nothing either
+    assert client.get(f"/staff/boards/{dept.pk}/settings/").status_code == 404
+    with in_schema(world.inst_a):
+        saved = Post.objects.get(pk=post.pk)
+        assert saved.title == "팀 회의록" and not saved.is_deleted and saved.read_count == 0
+        assert list(saved.comments.values_list("body", "is_deleted")) == [("확인했습니다", False)]
+        assert not PostRead.objects.filter(user=world.staff_a2).exists()
+        attachment.file.delete(save=False)
+
+
+def test_a_board_one_reads_but_may_not_post_to_is_403(world, boards, on_host, in_schema):
+    """Reading is not posting: a member on the 공지사항 board, or on a post of someone else."""
+    notice, free = boards["notice"], boards["free"]
+    with in_schema(world.inst_a):
+        post = services.post_create(
+            actor=world.staff_a, institution=world.inst_a, board=free, title="원래 제목"
+        )
+    client = on_host(world.inst_a, world.staff_a2)
+    assert client.get(f"/staff/boards/{notice.pk}/").status_code == 200
+    assert client.post(f"/staff/boards/{notice.pk}/write/", {"title": "x"}).status_code == 403
+    assert client.get(f"/staff/boards/{free.pk}/settings/").status_code == 403
+    assert client.get(f"/staff/boards/posts/{post.pk}/").status_code == 200
+    assert client.post(f"/staff/boards/posts/{post.pk}/delete/").status_code == 403
+    with in_schema(world.inst_a):
+        assert list(Post.objects.values_list("title", "is_deleted")) == [("원래 제목", False)]

@@ -117,11 +117,12 @@ def test_personal_calendar_private_shared_calendars_readable(world, cals, on_hos
         .status_code
         == 200
     )
+    # someone else's personal calendar: the same 404 as an event that does not exist
     assert (
         on_host(world.inst_a, world.staff_a2)
         .get(f"/staff/calendar/events/{private.pk}/")
         .status_code
-        == 403
+        == 404
     )
     assert (
         on_host(world.inst_a, world.staff_b)
@@ -145,7 +146,7 @@ def test_personal_calendar_private_shared_calendars_readable(world, cals, on_hos
         on_host(world.inst_a, world.staff_a2)
         .get(f"/staff/calendar/?cal={cals['mine'].pk}")
         .status_code
-        == 403
+        == 404
     )
 
 
@@ -314,7 +315,7 @@ def test_invitation_accept_decline(world, cals, on_host, in_schema):
         on_host(world.inst_a, world.manager_a)
         .get(f"/staff/calendar/events/{event.pk}/")
         .status_code
-        == 403
+        == 404
     )
 
 
@@ -436,3 +437,85 @@ def test_event_edit_page(world, cals, on_host, in_schema):
     assert bad.status_code == 400
     with in_schema(world.inst_a):
         assert Event.objects.get(pk=event.pk).ends_at > Event.objects.get(pk=event.pk).starts_at
+
+
+def test_a_calendar_one_may_not_see_is_404_like_a_missing_one(world, cals, on_host, in_schema):
+    """Someone else's personal calendar and its events: every page answers the 404 of "no
+    such thing" (nothing confirmed, nothing changed); an invitee sees the event but gets 403."""
+    with in_schema(world.inst_a):
+        private = services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["mine"],
+            title="병원 진료",
+            starts_at=at(date(2026, 11, 2), 9),
+            ends_at=at(date(2026, 11, 2), 10),
+            repeat="WEEKLY",
+            repeat_until=date(2026, 11, 30),
+            attendees=[world.manager_a],
+        )
+        token = cals["mine"].feed_token
+    base, missing = f"/staff/calendar/events/{private.pk}", "/staff/calendar/events/999999"
+    edit = {
+        "calendar": cals["mine"].pk,
+        "title": "바꿈",
+        "starts_at": "2026-11-02T11:00",
+        "ends_at": "2026-11-02T12:00",
+    }
+    for user in (world.staff_a2, world.admin_a):  # not invited; an admin is no exception
+        client = on_host(world.inst_a, user)
+        for method, path, data in (
+            ("get", "/", None),
+            ("get", "/edit/", None),
+            ("post", "/edit/", edit),
+            ("post", "/delete/", None),
+            ("get", "/occurrences/20261116T090000/edit/", None),
+            ("post", "/occurrences/20261116T090000/delete/", None),
+            ("post", "/respond/", {"answer": "accepted"}),
+        ):
+            assert getattr(client, method)(base + path, data).status_code == 404, path
+            assert getattr(client, method)(missing + path, data).status_code == 404, path
+        for page in ("/staff/calendar/", "/staff/calendar/week/", "/staff/calendar/day/"):
+            assert client.get(page, {"cal": cals["mine"].pk}).status_code == 404
+            assert client.get(page, {"cal": 999999}).status_code == 404
+        reset = f"/staff/calendar/calendars/{cals['mine'].pk}/reset-feed/"
+        assert client.post(reset).status_code == 404
+        assert client.post("/staff/calendar/calendars/999999/reset-feed/").status_code == 404
+    # the invitee sees the event, but may not change someone else's calendar: 403
+    invitee = on_host(world.inst_a, world.manager_a)
+    assert invitee.get(f"{base}/").status_code == 200
+    assert invitee.get(f"{base}/edit/").status_code == 403
+    assert invitee.post(f"{base}/edit/", edit).status_code == 403
+    assert invitee.post(f"{base}/delete/").status_code == 403
+    assert invitee.post(f"{base}/occurrences/20261116T090000/delete/").status_code == 403
+    with in_schema(world.inst_a):
+        saved = Event.objects.get(pk=private.pk)
+        assert saved.title == "병원 진료" and saved.sequence == 0
+        assert not EventException.objects.exists()
+        assert Attendee.objects.get(event=private).status == "pending"
+        cals["mine"].refresh_from_db()
+        assert cals["mine"].feed_token == token
+
+
+def test_a_shared_calendar_one_reads_but_may_not_write_is_403(world, cals, on_host, in_schema):
+    """Another team's department calendar is readable by every member: changing it is 403."""
+    with in_schema(world.inst_a):
+        team = services.event_create(
+            actor=world.staff_a,
+            institution=world.inst_a,
+            calendar=cals["planning"],
+            title="팀 회의",
+            starts_at=at(date(2026, 11, 2), 9),
+            ends_at=at(date(2026, 11, 2), 10),
+        )
+        token = cals["planning"].feed_token
+    client = on_host(world.inst_a, world.staff_a2)
+    assert client.get(f"/staff/calendar/events/{team.pk}/").status_code == 200
+    assert client.get("/staff/calendar/", {"cal": cals["planning"].pk}).status_code == 200
+    assert client.post(f"/staff/calendar/events/{team.pk}/delete/").status_code == 403
+    reset = f"/staff/calendar/calendars/{cals['planning'].pk}/reset-feed/"
+    assert client.post(reset).status_code == 403
+    with in_schema(world.inst_a):
+        assert Event.objects.filter(pk=team.pk).exists()
+        cals["planning"].refresh_from_db()
+        assert cals["planning"].feed_token == token

@@ -95,12 +95,16 @@ def test_personal_feed_includes_invitations_and_token_reset(world, org, on_host,
         old_token = mine.feed_token
     parsed = icalendar.Calendar.from_ical(_feed(on_host(world.inst_a), mine))
     assert [str(e["SUMMARY"]) for e in parsed.walk("VEVENT")] == ["간부회의"]
+    # someone else's personal calendar is answered like one that does not exist
     assert (
         on_host(world.inst_a, world.staff_a2)
         .post(f"/staff/calendar/calendars/{mine.pk}/reset-feed/")
         .status_code
-        == 403
+        == 404
     )
+    with in_schema(world.inst_a):
+        mine.refresh_from_db()
+        assert mine.feed_token == old_token
     assert (
         on_host(world.inst_a, world.staff_a)
         .post(f"/staff/calendar/calendars/{mine.pk}/reset-feed/")
