@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
@@ -424,13 +425,13 @@ def absence_delete(request, pk: int):
 # --- handover (인계인수) --------------------------------------------------------
 
 HANDOVER_LABELS = {
-    "approval": _("결재 대기 단계"),
-    "invitations": _("응답 대기 중인 일정 초대"),
-    "events": _("주관 중인 공유 일정"),
-    "personal_events": _("개인 일정(예정)"),
-    "deputies": _("대결자 지정"),
-    "facility_bookings": _("시설 예약 담당"),
-    "department_head": _("부서장 지정"),
+    "approval": gettext_lazy("결재 대기 단계"),
+    "invitations": gettext_lazy("응답 대기 중인 일정 초대"),
+    "events": gettext_lazy("주관 중인 공유 일정"),
+    "personal_events": gettext_lazy("개인 일정(예정)"),
+    "deputies": gettext_lazy("대결자 지정"),
+    "facility_bookings": gettext_lazy("시설 예약 담당"),
+    "department_head": gettext_lazy("부서장 지정"),
 }
 
 

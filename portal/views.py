@@ -3,12 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from portal import index
 from tenants.models import Institution
 
-KIND_LABELS = {"facility": "시설", "notice": "공지", "booking": "예약"}
+KIND_LABELS = {"facility": _("시설"), "notice": _("공지"), "booking": _("예약")}
 
 
 def _active_institutions():

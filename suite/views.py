@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 
@@ -33,14 +34,18 @@ def healthz(request):
 def bad_request(request, exception=None):
     from suite.middleware import error_response
 
-    return error_response(request, 400, "bad_request", "잘못된 요청입니다.", "errors/400.html")
+    return error_response(request, 400, "bad_request", _("잘못된 요청입니다."), "errors/400.html")
 
 
 def permission_denied(request, exception=None):
     from suite.middleware import error_response
 
     return error_response(
-        request, 403, "permission_denied", "이 페이지에 접근할 권한이 없습니다.", "errors/403.html"
+        request,
+        403,
+        "permission_denied",
+        _("이 페이지에 접근할 권한이 없습니다."),
+        "errors/403.html",
     )
 
 
@@ -48,7 +53,7 @@ def page_not_found(request, exception=None):
     from suite.middleware import error_response
 
     return error_response(
-        request, 404, "not_found", "요청하신 페이지를 찾을 수 없습니다.", "errors/404.html"
+        request, 404, "not_found", _("요청하신 페이지를 찾을 수 없습니다."), "errors/404.html"
     )
 
 
@@ -59,7 +64,7 @@ def server_error(request):
         request,
         500,
         "server_error",
-        "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.",
+        _("일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."),
         "errors/500.html",
     )
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groupware.access import workspace_view
@@ -31,7 +32,15 @@ from groupware.schedule.sources import gather
 from suite.forms import apply_errors
 
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-WEEKDAYS = [_("일"), _("월"), _("화"), _("수"), _("목"), _("금"), _("토")]
+WEEKDAYS = [
+    pgettext_lazy("weekday", "일"),
+    pgettext_lazy("weekday", "월"),
+    pgettext_lazy("weekday", "화"),
+    pgettext_lazy("weekday", "수"),
+    pgettext_lazy("weekday", "목"),
+    pgettext_lazy("weekday", "금"),
+    pgettext_lazy("weekday", "토"),
+]
 
 
 def _day(request) -> date:
