@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from facility_booking.portal import current_institution
 from suite.pdf import render_pdf
@@ -31,8 +31,11 @@ def _context(reservation) -> dict:
 
 
 def permit_pdf(reservation) -> bytes:
-    return render_pdf("facility_booking/pdf/permit.html", _context(reservation))
+    # The permit is a Korean document whatever the page language (won, weekdays, labels).
+    with translation.override("ko"):
+        return render_pdf("facility_booking/pdf/permit.html", _context(reservation))
 
 
 def receipt_pdf(reservation) -> bytes:
-    return render_pdf("facility_booking/pdf/receipt.html", _context(reservation))
+    with translation.override("ko"):
+        return render_pdf("facility_booking/pdf/receipt.html", _context(reservation))

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from facility_booking.errors import message
@@ -21,6 +22,7 @@ from facility_booking.models import (
     Status,
 )
 from facility_booking.rules import aware, in_range
+from facility_booking.templatetags.fb import won
 
 lazy_message = lazy(message, str)
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -120,7 +122,7 @@ class ApplyForm(forms.Form):
             del self.fields["discount_categories"]
         equipment = list(facility.equipment.all())
         self.fields["equipment_ids"].choices = [
-            (str(e.pk), f"{e.name} ({e.fee:,}원)") for e in equipment
+            (str(e.pk), f"{e.name} ({won(e.fee)})") for e in equipment
         ]
         self.fields["equipment_ids"].error_messages["invalid_choice"] = message("equipment_unknown")
         if not equipment:
@@ -335,7 +337,15 @@ class FacilityForm(forms.ModelForm):
         return data
 
 
-WEEKDAY_NAMES = ["월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"]
+WEEKDAY_NAMES = [
+    _("월요일"),
+    _("화요일"),
+    _("수요일"),
+    _("목요일"),
+    _("금요일"),
+    _("토요일"),
+    _("일요일"),
+]
 
 
 class HoursForm(forms.Form):
@@ -347,13 +357,13 @@ class HoursForm(forms.Form):
         for day, name in enumerate(WEEKDAY_NAMES):
             hours = current.get(day)
             self.fields[f"opens_{day}"] = forms.TimeField(
-                label=f"{name} 시작",
+                label=gettext("%(day)s 시작") % {"day": name},
                 required=False,
                 widget=TIME_INPUT,
                 initial=hours.opens if hours else (dt.time(9) if not facility else None),
             )
             self.fields[f"closes_{day}"] = forms.TimeField(
-                label=f"{name} 종료",
+                label=gettext("%(day)s 종료") % {"day": name},
                 required=False,
                 widget=TIME_INPUT,
                 initial=hours.closes if hours else (dt.time(22) if not facility else None),

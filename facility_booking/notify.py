@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
+
 from suite.notify import email_on_commit
 
 SUBJECTS = {
-    "received": "[대관] 신청이 접수되었습니다",
-    "approved": "[대관] 신청이 승인되었습니다",
-    "rejected": "[대관] 신청이 반려되었습니다",
-    "paid": "[대관] 결제가 확인되었습니다",
-    "cancelled": "[대관] 예약이 취소되었습니다",
-    "expired": "[대관] 결제 기한이 지나 예약이 취소되었습니다",
-    "reminder": "[대관] 내일 이용 예정인 예약이 있습니다",
+    "received": gettext_noop("[대관] 신청이 접수되었습니다"),
+    "approved": gettext_noop("[대관] 신청이 승인되었습니다"),
+    "rejected": gettext_noop("[대관] 신청이 반려되었습니다"),
+    "paid": gettext_noop("[대관] 결제가 확인되었습니다"),
+    "cancelled": gettext_noop("[대관] 예약이 취소되었습니다"),
+    "expired": gettext_noop("[대관] 결제 기한이 지나 예약이 취소되었습니다"),
+    "reminder": gettext_noop("[대관] 내일 이용 예정인 예약이 있습니다"),
 }
 
 
@@ -27,7 +29,7 @@ def notify_applicant(reservation, event: str) -> None:
     institution = current_institution()
     email_on_commit(
         to=to,
-        subject=f"{SUBJECTS[event]} ({reservation.number})",
+        subject=f"{gettext(SUBJECTS[event])} ({reservation.number})",
         template=f"facility_booking/email/{event}",
         context={
             "r": reservation,

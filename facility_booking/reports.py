@@ -16,27 +16,30 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from facility_booking.models import Facility, Kind, Reservation, Status
 from facility_booking.rules import aware, closure_reason
 
 CONFIRMED = (Status.APPROVED, Status.PAID, Status.COMPLETED, Status.NO_SHOW)
 
 HEADERS = [
-    "시설",
-    "월",
-    "예약 건수",
-    "확정 건수",
-    "취소",
-    "반려",
-    "기한 만료",
-    "노쇼",
-    "이용 시간(분)",
-    "운영 시간(분)",
-    "가동률(%)",
-    "수입(원)",
-    "환불(원)",
-    "순수입(원)",
-    "감면액(원)",
+    _("시설"),
+    pgettext_lazy("report column", "월"),
+    _("예약 건수"),
+    _("확정 건수"),
+    pgettext_lazy("report column", "취소"),
+    pgettext_lazy("report column", "반려"),
+    _("기한 만료"),
+    _("노쇼"),
+    _("이용 시간(분)"),
+    _("운영 시간(분)"),
+    _("가동률(%)"),
+    _("수입(원)"),
+    _("환불(원)"),
+    _("순수입(원)"),
+    _("감면액(원)"),
 ]
 
 
@@ -164,7 +167,7 @@ def as_csv(rows: list[Row]) -> bytes:
     """UTF-8 with BOM so Excel opens the Korean headers correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
+    writer.writerow([str(h) for h in HEADERS])
     for row in rows:
         writer.writerow([_plain(v) for v in row.values()])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -177,7 +180,7 @@ def as_xlsx(rows: list[Row], *, title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(HEADERS)
+    sheet.append([str(h) for h in HEADERS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import holidays
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from facility_booking.errors import BookingError
 from facility_booking.models import ClosedDate, Discount, Equipment, Facility
@@ -75,15 +76,15 @@ def closure_reason(
     if closed_dates is None:
         closed = ClosedDate.objects.filter(facility=facility, date=day).first()
         if closed is not None:
-            return closed.reason or "휴관일"
+            return closed.reason or gettext("휴관일")
     elif day in closed_dates:
-        return closed_dates[day] or "휴관일"
+        return closed_dates[day] or gettext("휴관일")
     if facility.closes_on_holidays:
         name = holiday_name(day)
         if name:
             return name
     if opening_for(facility, day) is None:
-        return "정기 휴관"
+        return gettext("정기 휴관")
     return None
 
 
@@ -124,7 +125,9 @@ def validate_times(facility: Facility, start: dt.datetime, end: dt.datetime, *, 
     closed = ClosedDate.objects.filter(facility=facility, date=day).first()
     if closed is not None:
         raise BookingError(
-            "closed_date", field="start", reason=f"({closed.reason})" if closed.reason else ""
+            "closed_date",
+            field="start",
+            reason=gettext("(%(reason)s)") % {"reason": closed.reason} if closed.reason else "",
         )
     if facility.closes_on_holidays:
         name = holiday_name(day)

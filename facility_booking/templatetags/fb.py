@@ -2,10 +2,19 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 register = template.Library()
 
-WEEKDAYS = "월화수목금토일"
+WEEKDAYS = [
+    pgettext_lazy("weekday", "월"),
+    pgettext_lazy("weekday", "화"),
+    pgettext_lazy("weekday", "수"),
+    pgettext_lazy("weekday", "목"),
+    pgettext_lazy("weekday", "금"),
+    pgettext_lazy("weekday", "토"),
+    pgettext_lazy("weekday", "일"),
+]
 
 
 def _local(value):
@@ -48,7 +57,7 @@ def kdatetime(value) -> str:
 @register.filter
 def won(value) -> str:
     try:
-        return f"{int(value):,}원"
+        return gettext("%(amount)s원") % {"amount": f"{int(value):,}"}
     except (TypeError, ValueError):
         return ""
 
@@ -70,4 +79,4 @@ def status_badge(status: str) -> str:
 
 @register.filter
 def weekday_label(value: int) -> str:
-    return WEEKDAYS[int(value)]
+    return str(WEEKDAYS[int(value)])

@@ -18,6 +18,8 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groupware.approval.models import (
     Document,
@@ -33,13 +35,13 @@ from groupware.approval.permissions import deputised_user_ids
 OPEN = (State.IN_APPROVAL, State.ON_HOLD)
 
 BOXES = {
-    "waiting": "결재대기",
-    "in_progress": "진행중",
-    "completed": "완료",
-    "returned": "반려",
-    "cc": "참조·공람",
-    "post_reports": "사후보고",
-    "drafts": "임시저장",
+    "waiting": _("결재대기"),
+    "in_progress": _("진행중"),
+    "completed": pgettext_lazy("inbox", "완료"),
+    "returned": pgettext_lazy("inbox", "반려"),
+    "cc": _("참조·공람"),
+    "post_reports": _("사후보고"),
+    "drafts": _("임시저장"),
 }
 
 
