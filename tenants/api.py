@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import Conflict
+from api.filters import Ordering
 from api.serializers import ErrorSerializer
 from tenants import services
 from tenants.errors import LifecycleError, ProvisioningError
@@ -90,7 +91,10 @@ def _institutions():
 
 
 _STATUS_LIST = ", ".join(Institution.Status.values)
-_ORDERINGS = ("name", "-name", "slug", "-slug", "created_at", "-created_at", "status", "-status")
+ORDERING = Ordering(
+    {"name": "name", "slug": "slug", "created_at": "created_at", "status": "status"},
+    default="name",
+)
 
 
 @extend_schema(tags=["platform"])
@@ -101,16 +105,9 @@ class InstitutionListCreate(generics.ListAPIView):
     serializer_class = InstitutionSerializer
 
     def get_queryset(self):
-        ordering = self.request.query_params.get("ordering") or "name"
-        if ordering not in _ORDERINGS:
-            raise serializers.ValidationError(
-                {
-                    "ordering": [
-                        _("%(values)s 중 하나를 쓰세요.") % {"values": ", ".join(_ORDERINGS)}
-                    ]
-                }
-            )
-        queryset = _institutions().order_by(ordering, "slug")
+        queryset = ORDERING.apply(
+            _institutions().order_by("name", "slug"), self.request.query_params
+        )
         wanted = self.request.query_params.get("status")
         if wanted in Institution.Status.values:
             queryset = queryset.filter(status=wanted)
@@ -130,12 +127,7 @@ class InstitutionListCreate(generics.ListAPIView):
                 enum=Institution.Status.values,
                 description="상태로 거르기 (없으면 전부)",
             ),
-            OpenApiParameter(
-                "ordering",
-                str,
-                enum=list(_ORDERINGS),
-                description="정렬 (기본 name; 앞에 -를 붙이면 거꾸로)",
-            ),
+            ORDERING.parameter(),
         ],
     )
     def get(self, request, *args, **kwargs):
