@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import ratelimit
 from accounts.models import User
+from suite.net import client_ip
 
 
 class LoginForm(forms.Form):
@@ -34,7 +35,7 @@ class LoginForm(forms.Form):
         password = self.cleaned_data.get("password")
         if not email or not password:
             return self.cleaned_data
-        bucket = f"login:{email}:{ratelimit.client_ip(self.request)}"
+        bucket = f"login:{email}:{client_ip(self.request) or 'unknown'}"
         if not ratelimit.hit(bucket, settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW):
             raise forms.ValidationError(self.error_messages["rate_limited"], code="rate_limited")
         self.user_cache = authenticate(self.request, email=email, password=password)

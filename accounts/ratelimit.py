@@ -18,7 +18,3 @@ def hit(bucket: str, limit: int, window_seconds: int) -> bool:
 
 def reset(bucket: str) -> None:
     cache.delete(f"ratelimit:{bucket}")
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")

@@ -11,21 +11,7 @@ from rest_framework import authentication, exceptions
 
 from api.errors import TokenScopeMismatch
 from api.tokens import token_lookup, token_touch
-
-
-def client_ip(request) -> str | None:
-    """The caller's address: REMOTE_ADDR, or X-Forwarded-For behind NUM_PROXIES proxies."""
-    from rest_framework.settings import api_settings
-
-    meta = request.META
-    remote = meta.get("REMOTE_ADDR")
-    proxies = api_settings.NUM_PROXIES
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR")
-    if forwarded and proxies:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-min(proxies, len(hops))]
-    return remote
+from suite.net import client_ip
 
 
 class TokenAuthentication(authentication.BaseAuthentication):

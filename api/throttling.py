@@ -10,9 +10,9 @@ the default cache is used and the limits become per institution.
 
 Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] (environment variables
 API_RATE_USER, API_RATE_ANON, API_RATE_LOGIN, API_RATE_BOOKING) and are read on
-every request, so a settings override takes effect at once. The client's IP is
-REMOTE_ADDR unless REST_FRAMEWORK["NUM_PROXIES"] says how many proxies to trust in
-X-Forwarded-For (a forged header must not buy a fresh budget).
+every request, so a settings override takes effect at once. The client's IP comes from
+suite.net.client_ip: REMOTE_ADDR unless REST_FRAMEWORK["NUM_PROXIES"] says how many
+proxies to trust in X-Forwarded-For (a forged header must not buy a fresh budget).
 """
 
 from django.conf import settings
@@ -20,6 +20,8 @@ from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import throttling
 from rest_framework.settings import api_settings
+
+from suite.net import client_ip
 
 THROTTLE_CACHE = "throttle"
 
@@ -44,8 +46,6 @@ class _Platformwide:
             ) from None
 
     def get_ident(self, request):
-        from api.authentication import client_ip
-
         return client_ip(request) or "unknown"
 
 
