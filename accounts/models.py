@@ -49,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("관리 사이트 접근"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     preferred_language = models.CharField(max_length=8, default="ko")
+    # For age-based 감면 (65세 이상) and residency-based ones (관내 거주): what the
+    # person declares in their profile; staff still check the proof.
+    birth_date = models.DateField(_("생년월일"), null=True, blank=True)
+    address = models.CharField(_("거주지 주소"), max_length=200, blank=True)
 
     objects = UserManager()
 
