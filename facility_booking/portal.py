@@ -58,14 +58,14 @@ def publish_booking(reservation) -> None:
     if index is None or institution is None or reservation.applicant_id is None:
         return
     from facility_booking.rules import local
+    from suite.dates import kdate, ktime
 
     start, end = local(reservation.start), local(reservation.end)
     index.publish(
         institution=institution,
         kind="booking",
         key=reservation.pk,
-        title=f"{reservation.facility.name} {start.year}. {start.month}. {start.day}. "
-        f"{start:%H:%M}–{end:%H:%M}",
+        title=f"{reservation.facility.name} {kdate(start)} {ktime(start)}–{ktime(end)}",
         summary=f"예약번호 {reservation.number}",
         url=institution.absolute_url(f"/facilities/my/{reservation.pk}/"),
         owner=reservation.applicant,

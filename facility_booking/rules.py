@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from facility_booking.errors import BookingError
 from facility_booking.models import ClosedDate, Discount, Equipment, Facility
+from suite import dates
 
 # Nothing is booked further ahead than this (also keeps date arithmetic far from year 9999).
 MAX_AHEAD = dt.timedelta(days=730)
@@ -35,13 +36,8 @@ def aware(day: dt.date, at: dt.time) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, at))
 
 
-def fmt_time(value: dt.time) -> str:
-    return value.strftime("%H:%M")
-
-
-def fmt_datetime(value: dt.datetime) -> str:
-    value = local(value)
-    return f"{value.year}. {value.month}. {value.day}. {value:%H:%M}"
+fmt_time = dates.ktime  # 15:20
+fmt_datetime = dates.kdatetime  # 2026. 11. 25. 15:20
 
 
 @lru_cache(maxsize=32)

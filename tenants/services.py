@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_tenants.signals import post_schema_sync
 from django_tenants.utils import remove_www, schema_context, schema_exists
 
+from institution.audit import audit_record
 from tenants.errors import LifecycleError, ProvisioningError
 from tenants.models import Domain, Institution, PlatformAuditEvent, schema_name_for
 from tenants.provisioning import assert_template_current, drop_schema
@@ -46,14 +47,6 @@ Status = Institution.Status
 # --- audit ------------------------------------------------------------------
 
 
-def _actor_label(actor) -> str:
-    if actor is None:
-        return "system"
-    if isinstance(actor, str):
-        return actor
-    return str(actor)
-
-
 def cli_actor(email: str | None = None):
     """The actor for a management command: the named operator, else ``cli:<os user>``."""
     from accounts.models import User
@@ -67,21 +60,6 @@ def cli_actor(email: str | None = None):
         return f"cli:{getpass.getuser()}"
     except Exception:  # noqa: BLE001 — no login name in some containers
         return "cli"
-
-
-def audit_record(
-    *, institution, action: str, actor, reason: str = "", details: dict | None = None
-) -> PlatformAuditEvent:
-    """Append one platform audit row (joins the caller's transaction)."""
-    return PlatformAuditEvent.objects.create(
-        institution=institution,
-        institution_slug=institution.slug,
-        action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=_actor_label(actor),
-        reason=reason,
-        details=details or {},
-    )
 
 
 def _require_reason(reason: str | None) -> str:
@@ -272,7 +250,7 @@ def institution_onboard(
         action=Action.ONBOARD,
         actor=actor,
         reason=reason,
-        details={
+        data={
             "admin_email": admin_email,
             "custom_domain": _host_name(custom_domain),
             "seconds": round(time.perf_counter() - started, 3),
@@ -429,7 +407,7 @@ def institution_delete(
         action=Action.DELETE,
         actor=actor,
         reason=reason,
-        details={
+        data={
             "forced": bool(force and export is None),
             "export_event": export.pk if export else None,
             "export_file": export.details.get("file", "") if export else "",
@@ -475,7 +453,7 @@ def institution_export(
         action=Action.EXPORT,
         actor=actor,
         reason=reason,
-        details={
+        data={
             "file": str(path.resolve()),
             "bytes": path.stat().st_size,
             "sha256": digest.hexdigest(),
@@ -517,7 +495,7 @@ def institution_import(
         action=Action.IMPORT,
         actor=actor,
         reason=reason,
-        details={
+        data={
             "archive": archive_path.name,
             "source_slug": source.get("slug", ""),
             "exported_at": manifest.get("exported_at", ""),

@@ -1,57 +1,19 @@
 """Display helpers: Korean date/time/money formats (2026. 11. 25., 15:20, 12,000원)."""
 
 from django import template
-from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
+
+from suite import dates
 
 register = template.Library()
 
-WEEKDAYS = [
-    pgettext_lazy("weekday", "월"),
-    pgettext_lazy("weekday", "화"),
-    pgettext_lazy("weekday", "수"),
-    pgettext_lazy("weekday", "목"),
-    pgettext_lazy("weekday", "금"),
-    pgettext_lazy("weekday", "토"),
-    pgettext_lazy("weekday", "일"),
-]
+WEEKDAYS = dates.WEEKDAYS
 
-
-def _local(value):
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        return timezone.localtime(value)
-    return value
-
-
-@register.filter
-def kdate(value) -> str:
-    if not value:
-        return ""
-    value = _local(value)
-    return f"{value.year}. {value.month}. {value.day}."
-
-
-@register.filter
-def kdate_wd(value) -> str:
-    if not value:
-        return ""
-    value = _local(value)
-    return f"{value.year}. {value.month}. {value.day}.({WEEKDAYS[value.weekday()]})"
-
-
-@register.filter
-def ktime(value) -> str:
-    if not value:
-        return ""
-    value = _local(value)
-    return f"{value:%H:%M}"
-
-
-@register.filter
-def kdatetime(value) -> str:
-    if not value:
-        return ""
-    return f"{kdate(value)} {ktime(value)}"
+# Korean date/time formats come from the one formatter (suite.dates).
+register.filter("kdate", dates.kdate)
+register.filter("kdate_wd", dates.kdate_weekday)
+register.filter("ktime", dates.ktime)
+register.filter("kdatetime", dates.kdatetime)
 
 
 @register.filter
@@ -79,4 +41,4 @@ def status_badge(status: str) -> str:
 
 @register.filter
 def weekday_label(value: int) -> str:
-    return str(WEEKDAYS[int(value)])
+    return dates.weekday_label(value)

@@ -35,8 +35,6 @@ MESSAGES = {
     ),
     "circulate_empty": _("공람할 사람이나 부서를 선택해 주세요."),
     "circulate_outsider": _("{name}님은 이 기관의 직원이 아니어서 공람할 수 없습니다."),
-    "attachment_too_large": _("첨부 파일은 한 개당 20MB 이하만 올릴 수 있습니다."),
-    "attachment_too_many": _("첨부 파일은 10개까지 올릴 수 있습니다."),
     "skip_not_absent": _("부재 중인 검토·협조자만 생략할 수 있습니다."),
     "skip_final": _("최종 결재 단계는 생략할 수 없습니다. 대결자가 결재합니다."),
     "leave_required": _("휴가 구분, 기간, 사유를 입력해 주세요."),

@@ -40,6 +40,12 @@ def workdays(start: datetime.date, end: datetime.date) -> int:
     return count
 
 
+def format_days(value) -> str:
+    """1, 0.5, 2.5 — days as a person writes them (no trailing .0)."""
+    value = Decimal(value)
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
+
+
 def leave_days(kind: str, start: datetime.date, end: datetime.date) -> Decimal:
     """Days a request counts for: a half day is 0.5, otherwise the working days."""
     if kind == LeaveKind.HALF:

@@ -8,27 +8,18 @@ import re
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from groupware.approval.leave import format_days
 from groupware.approval.marks import REPORTER, drafter_marks, reporter_step
 from groupware.approval.models import Document, RecipientKind, State, StepRole, StepStatus
 from groupware.org import profile_of
+from suite import dates
 from suite.pdf import render_pdf
 
 END_MARK = "끝."
 
 
-def korean_date(value) -> str:
-    """2026. 11. 25."""
-    return f"{value.year}. {value.month}. {value.day}." if value else ""
-
-
-def short_date(value) -> str:
-    """11. 25. (the approver's date in their box)"""
-    if value is None:
-        return ""
-    from django.utils import timezone
-
-    local = timezone.localtime(value) if hasattr(value, "tzinfo") else value
-    return f"{local.month}. {local.day}."
+korean_date = dates.kdate
+short_date = dates.kmonthday  # 11. 25. (the approver's date in their box)
 
 
 # the run of closing tags at the very end: "끝." goes right before it, after the last word
@@ -102,7 +93,6 @@ def leave_particulars(document: Document) -> str:
     from django.utils.html import escape
 
     from groupware.approval.models import Form, LeaveRequest
-    from groupware.approval.services.documents import _fmt_days
 
     if document.form != Form.LEAVE:
         return ""
@@ -114,7 +104,7 @@ def leave_particulars(document: Document) -> str:
         period = f"{period} ~ {korean_date(leave.end_date)}"
     items = [
         ("휴가 구분", leave.get_kind_display()),
-        ("기간", f"{period} ({_fmt_days(leave.days)}일)"),
+        ("기간", f"{period} ({format_days(leave.days)}일)"),
         ("사유", leave.reason),
     ]
     return "".join(

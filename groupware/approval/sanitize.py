@@ -1,19 +1,11 @@
-"""Document bodies are rich text from users: keep a small safe subset of HTML (nh3)."""
+"""Document bodies: plain text becomes paragraphs indented by their 공문서 item marker;
+the HTML is then cleaned by the one sanitiser policy (suite.richtext)."""
 
 import html
 import re
 
-import nh3
+from suite.richtext import ITEM_LEVEL_COUNT, clean_html, looks_like_html, plain_text
 
-TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "ol", "ul", "li", "table", "thead",
-    "tbody", "tr", "th", "td", "h3", "h4", "blockquote", "span", "div",
-}  # fmt: skip
-ATTRIBUTES = {
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-    "ol": {"start"},
-}  # "class" on <p>: only the item-N classes below (nh3 allowed_classes)
 # 공문서 item markers in their order; each level sits one Korean character (2타) further in
 _GA = "가나다라마바사아자차카타파하"
 ITEM_LEVELS = [
@@ -26,9 +18,7 @@ ITEM_LEVELS = [
     re.compile(r"^[\u2460-\u246e]\s?"),  # ①
     re.compile(r"^[\u326e-\u327b]\s?"),  # ㉮
 ]
-_TAG_NAMES = "|".join(sorted(TAGS, key=len, reverse=True))
-_HTML = re.compile(rf"</?\s*(?:{_TAG_NAMES})\b[^>]*>", re.I)
-ALLOWED_CLASSES = {"p": {f"item-{n}" for n in range(len(ITEM_LEVELS))}}
+assert len(ITEM_LEVELS) == ITEM_LEVEL_COUNT  # the item-N classes the sanitiser keeps
 
 
 def item_level(line: str) -> int | None:
@@ -52,17 +42,11 @@ def clean_body(text: str) -> str:
     text = (text or "").strip()
     if not text:
         return ""
-    if not _HTML.search(text):  # "금액 < 100" is still plain text
+    if not looks_like_html(text, known_tags_only=True):  # "금액 < 100" is still plain text
         text = "".join(_paragraph(line) for line in text.splitlines() if line.strip())
-    return nh3.clean(
-        text,
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        allowed_classes=ALLOWED_CLASSES,
-        link_rel=None,
-    ).strip()
+    return clean_html(text)
 
 
 def body_text(body: str) -> str:
     """The body as plain text (search, e-mail)."""
-    return nh3.clean(body or "", tags=set()).strip()
+    return plain_text(body)

@@ -1,8 +1,5 @@
 """The write path of boards: posts, attachments, comments, reads, public notices."""
 
-import re
-
-import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,19 +12,14 @@ from django.utils.translation import gettext_lazy
 from groupware.boards import access as board_access
 from groupware.boards.models import Attachment, Board, Comment, Post, PostRead
 from institution.audit import audit_record
-
-MAX_ATTACHMENTS = 10
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-BLOCKED_EXTENSIONS = {".exe", ".bat", ".cmd", ".com", ".js", ".msi", ".scr", ".vbs", ".ps1", ".sh"}
+from suite.richtext import clean_html, looks_like_html
+from suite.uploads import attachment_fields, check_attachments
 
 ERRORS = {
     "title_required": gettext_lazy("제목을 입력해 주세요."),
     "title_too_long": gettext_lazy("제목은 200자 이내로 입력해 주세요."),
     "comment_required": gettext_lazy("댓글 내용을 입력해 주세요."),
     "comments_closed": gettext_lazy("이 게시판은 댓글을 받지 않습니다."),
-    "too_many_files": gettext_lazy("첨부파일은 최대 10개까지 올릴 수 있습니다."),
-    "file_too_big": gettext_lazy("첨부파일은 한 개당 20MB 이하여야 합니다."),
-    "file_type": gettext_lazy("실행 파일은 첨부할 수 없습니다."),
     "pin_past": gettext_lazy("상단 고정 종료 시각은 지금보다 뒤여야 합니다."),
     "public_notice_only": gettext_lazy("외부 공개는 공지사항 게시판의 글만 할 수 있습니다."),
     "name_required": gettext_lazy("게시판 이름을 입력해 주세요."),
@@ -35,31 +27,13 @@ ERRORS = {
     "department_required": gettext_lazy("부서 권한을 쓰려면 부서를 선택해 주세요."),
 }
 
-ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "blockquote", "ul", "ol", "li",
-    "h2", "h3", "h4", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "pre", "code", "span",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-}
-
-_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
-
 
 def sanitize_body(body: str) -> str:
-    """Rich text from the editor, or plain text (line breaks kept), made safe with nh3."""
+    """Rich text from the editor, or plain text (line breaks kept), made safe (suite.richtext)."""
     body = (body or "").strip()
-    if not _TAG.search(body):
+    if not looks_like_html(body):
         body = linebreaks(body)  # escapes the text, wraps paragraphs
-    return nh3.clean(
-        body,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return clean_html(body)
 
 
 def summary_of(post: Post, length: int = 120) -> str:
@@ -73,18 +47,6 @@ def _check_title(title) -> str:
     if len(title) > 200:
         raise ValidationError({"title": ERRORS["title_too_long"]})
     return title
-
-
-def _check_files(files, existing: int = 0) -> None:
-    files = list(files or [])
-    if existing + len(files) > MAX_ATTACHMENTS:
-        raise ValidationError({"attachments": ERRORS["too_many_files"]})
-    for f in files:
-        if f.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError({"attachments": ERRORS["file_too_big"]})
-        name = (f.name or "").lower()
-        if any(name.endswith(ext) for ext in BLOCKED_EXTENSIONS):
-            raise ValidationError({"attachments": ERRORS["file_type"]})
 
 
 def _flags(*, actor, institution, board, is_important, is_public, pinned_until):
@@ -123,13 +85,7 @@ def _sync_portal(institution, post: Post) -> None:
 
 def _save_files(post: Post, files) -> None:
     for f in files or []:
-        Attachment.objects.create(
-            post=post,
-            file=f,
-            name=(f.name or "file")[-200:],
-            size=f.size or 0,
-            content_type=(getattr(f, "content_type", "") or "")[:120],
-        )
+        Attachment.objects.create(post=post, file=f, **attachment_fields(f))
 
 
 @transaction.atomic
@@ -157,7 +113,7 @@ def post_create(
         is_public=is_public,
         pinned_until=pinned_until,
     )
-    _check_files(files)
+    files = check_attachments(files)
     post = Post.objects.create(
         board=board,
         title=title,
@@ -213,7 +169,7 @@ def post_update(
             pinned_until=changed_flags.get("pinned_until"),
         )
     remaining = post.attachments.exclude(pk__in=list(remove_attachments or [])).count()
-    _check_files(files, existing=remaining)
+    files = check_attachments(files, existing=remaining)
     post.title = title
     if "body" in changes:
         post.body = sanitize_body(changes["body"])

@@ -144,6 +144,8 @@ LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Seoul"
+# 2026. 11. 25. / 15:20 — Korean public-body formats (suite/formats/ko, suite/dates.py)
+FORMAT_MODULE_PATH = ["suite.formats"]
 USE_I18N = True
 USE_TZ = True
 

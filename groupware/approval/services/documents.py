@@ -53,9 +53,7 @@ from groupware.approval.services.notices import notify
 from groupware.approval.workflow import ensure_can_start, transition
 from groupware.org import profile_of
 from institution.audit import audit_record
-
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-MAX_ATTACHMENTS = 10
+from suite.uploads import attachment_fields, check_attachments
 
 
 def lock_document(document_or_pk) -> Document:
@@ -201,12 +199,12 @@ def _check_leave_balance(
     balance = leave_rules.leave_balance(user, start.year, exclude_document_id=document_id)
     limit = balance["remaining"] if approved_only else balance["available"]
     if Decimal(days) > limit:
-        raise invalid("leave_balance", "leave", remaining=_fmt_days(limit), days=_fmt_days(days))
-
-
-def _fmt_days(value) -> str:
-    value = Decimal(value)
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else str(int(value))
+        raise invalid(
+            "leave_balance",
+            "leave",
+            remaining=leave_rules.format_days(limit),
+            days=leave_rules.format_days(days),
+        )
 
 
 def _clean_cc(institution, cc) -> list:
@@ -269,19 +267,10 @@ def _add_attachments(document, actor, files) -> None:
     files = [f for f in (files or []) if f]
     if not files:
         return
-    if document.attachments.count() + len(files) > MAX_ATTACHMENTS:
-        raise invalid("attachment_too_many", "attachments")
-    for upload in files:
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise invalid("attachment_too_large", "attachments")
+    files = check_attachments(files, existing=document.attachments.count())
     for upload in files:
         Attachment.objects.create(
-            document=document,
-            file=upload,
-            name=(getattr(upload, "name", "") or "file")[-200:],
-            size=upload.size,
-            content_type=(getattr(upload, "content_type", "") or "")[:100],
-            uploaded_by=actor,
+            document=document, file=upload, uploaded_by=actor, **attachment_fields(upload)
         )
 
 

@@ -6,7 +6,9 @@ selectors.inbox_counts); anywhere else the counts are empty.
 
 from django import template
 
+from groupware.approval.leave import format_days
 from groupware.approval.models import Step, StepStatus
+from suite import dates
 
 register = template.Library()
 
@@ -46,31 +48,10 @@ def step_status_class(step: Step) -> str:
     }.get(step.status, "")
 
 
-@register.filter
-def korean_date(value) -> str:
-    """2026. 11. 25."""
-    if not value:
-        return ""
-    from django.utils import timezone
-
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return f"{value.year}. {value.month}. {value.day}."
-
-
-@register.filter
-def korean_datetime(value) -> str:
-    """2026. 11. 25. 15:20"""
-    if not value:
-        return ""
-    from django.utils import timezone
-
-    value = timezone.localtime(value)
-    return f"{value.year}. {value.month}. {value.day}. {value:%H:%M}"
+register.filter("korean_date", dates.kdate)
+register.filter("korean_datetime", dates.kdatetime)
 
 
 @register.filter
 def days(value) -> str:
-    from groupware.approval.services.documents import _fmt_days
-
-    return _fmt_days(value or 0)
+    return format_days(value or 0)
