@@ -53,6 +53,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     # person declares in their profile; staff still check the proof.
     birth_date = models.DateField(_("생년월일"), null=True, blank=True)
     address = models.CharField(_("거주지 주소"), max_length=200, blank=True)
+    # Raised to end every session of the person at once ("sign out everywhere").
+    session_version = models.PositiveIntegerField(default=0)
+    # 휴면 notice sent (30 days before destruction); cleared by the next sign-in.
+    dormant_notified_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person left (회원탈퇴): the row stays as a pseudonymous reference.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -78,6 +84,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_platform_operator(self) -> bool:
         return self.is_active and self.is_superuser
+
+    def _get_session_auth_hash(self, secret=None):
+        # Sessions carry this hash; raising session_version ends all of them, as a
+        # password change does. Unchanged (0) it is Django's own hash.
+        from django.utils.crypto import salted_hmac
+
+        value = (
+            self.password if not self.session_version else f"{self.password}:{self.session_version}"
+        )
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Role(models.TextChoices):
@@ -111,3 +132,57 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.institution.slug} ({self.role})"
+
+
+class TOTPDevice(models.Model):
+    """A person's authenticator app (TOTP, RFC 6238). Confirmed once a first code matched."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last time step accepted: a code is never accepted twice.
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """One-time codes for when the authenticator is lost. Only a hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser: listed in 내 정보 → 로그인 기기, ended one by one or all at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="browser_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    host = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} on {self.host}"
