@@ -34,6 +34,7 @@ SHARED_APPS = [
     "accounts",
     "portal",
     "api",
+    "privacy",  # also a tenant app: each institution's policy, access records, retention
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -55,6 +56,7 @@ TENANT_APPS = [
     "groupware.boards",  # 게시판
     "groupware.schedule",  # 일정 (shared calendar)
     "facility_booking",
+    "privacy",  # 개인정보: the institution's 처리방침, 접속기록, retention, destruction records
 ]
 INSTALLED_APPS = SHARED_APPS + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
