@@ -34,6 +34,7 @@ SHARED_APPS = [
     "accounts",
     "portal",
     "api",
+    "notifications",  # one outbox, channel choices, verified phones (people are platform-wide)
     "privacy",  # also a tenant app: each institution's policy, access records, retention
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -44,10 +45,12 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # suite before django_tasks_db: its db_worker (reconnects after an outage, requeues
+    # tasks a dead worker left running) overrides the package's — the first app listed wins.
+    "suite",
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
-    "suite",
 ]
 TENANT_APPS = [
     "institution",
@@ -71,7 +74,10 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "suite.outage.DatabaseFailureMiddleware",  # database down → 503, deadlock → 409, never 500
     "api.middleware.ApiExceptionMiddleware",  # error shape on /api/, whatever answers
+    "suite.files.FileOffloadMiddleware",  # X-Accel-Redirect / X-Sendfile when configured
+    "suite.input.RequestContractMiddleware",  # 413/414 limits, the text contract (suite/text.py)
     "suite.middleware.InstitutionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "api.idempotency.IdempotencyMiddleware",  # Idempotency-Key on API writes (last: wraps the view)
 ]
 
 TEMPLATES = [
@@ -161,6 +168,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# The only folders /media/<schema or public>/… serves to anyone (suite/files.py): logos and
+# facility photos. Everything else — private/ above all — goes through views that check
+# permission. An app adding public uploads adds its upload folder here.
+SUITE_PUBLIC_MEDIA_FOLDERS = ("logo", "facilities")
+# Let the web server send media files once the app allowed them: "x-accel-redirect" (nginx,
+# with an internal location at SUITE_FILE_OFFLOAD_PREFIX aliasing MEDIA_ROOT) or
+# "x-sendfile" (Apache mod_xsendfile, lighttpd); empty: Python streams them.
+SUITE_FILE_OFFLOAD = os.environ.get("FILE_OFFLOAD", "")
+SUITE_FILE_OFFLOAD_PREFIX = os.environ.get("FILE_OFFLOAD_PREFIX", "/_protected/")
+
+# Request limits (suite/input.py, api/parsers.py): a body other than a file upload (JSON,
+# forms) up to DATA_UPLOAD_MAX_MEMORY_SIZE, uploads up to SUITE_MAX_UPLOAD_BYTES (ten 20 MB
+# attachments and the form), query strings up to SUITE_MAX_QUERY_STRING bytes, JSON nested
+# up to API_JSON_MAX_DEPTH levels. Beyond: 413 / 414 / 400 in the error shape.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))
+SUITE_MAX_UPLOAD_BYTES = int(os.environ.get("SUITE_MAX_UPLOAD_BYTES", 210 * 1024 * 1024))
+SUITE_MAX_QUERY_STRING = int(os.environ.get("SUITE_MAX_QUERY_STRING", 4096))
+API_JSON_MAX_DEPTH = 32
+# Seconds a client is told to wait (Retry-After) when the database is unreachable (503).
+SUITE_OUTAGE_RETRY_AFTER = int(os.environ.get("SUITE_OUTAGE_RETRY_AFTER", 5))
+# How long an Idempotency-Key's first answer is kept (api/idempotency.py).
+API_IDEMPOTENCY_TTL = 24 * 60 * 60
 FONT_DIR = BASE_DIR / "suite" / "fonts"
 
 CACHES = {
@@ -238,6 +267,20 @@ SPECTACULAR_SETTINGS = {
     ],
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True},
 }
+
+# Notifications (notifications/): a provider per channel. "local" keeps every message in
+# the outbox only (readable at /dev/outbox/); real ones: e-mail "django" (EMAIL_BACKEND),
+# SMS and 카카오 알림톡 "nhn" (NHN Cloud Notification). Text messages that can wait are held
+# during quiet hours (21:00–08:00, local time).
+NOTIFY_EMAIL_PROVIDER = os.environ.get("NOTIFY_EMAIL_PROVIDER", "django")
+NOTIFY_SMS_PROVIDER = os.environ.get("NOTIFY_SMS_PROVIDER", "local")
+NOTIFY_ALIMTALK_PROVIDER = os.environ.get("NOTIFY_ALIMTALK_PROVIDER", "local")
+NOTIFY_NHN_SECRET_KEY = os.environ.get("NOTIFY_NHN_SECRET_KEY", "")
+NOTIFY_NHN_SMS_APP_KEY = os.environ.get("NOTIFY_NHN_SMS_APP_KEY", "")
+NOTIFY_NHN_SENDER_NO = os.environ.get("NOTIFY_NHN_SENDER_NO", "")
+NOTIFY_NHN_ALIMTALK_APP_KEY = os.environ.get("NOTIFY_NHN_ALIMTALK_APP_KEY", "")
+NOTIFY_NHN_SENDER_KEY = os.environ.get("NOTIFY_NHN_SENDER_KEY", "")
+NOTIFY_QUIET_HOURS = (21, 8)
 
 # Log-in attempts allowed per e-mail+IP within LOGIN_RATE_WINDOW seconds.
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "10"))

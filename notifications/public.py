@@ -1,0 +1,45 @@
+"""What other apps use: ``notify(...)`` and ``register_event(...)``.
+
+    from notifications.public import notify
+
+    notify(
+        event="document_to_approve",          # a code from notifications/events.py
+        recipient=user,                       # a User (or email=/name= without one)
+        context={"title": doc.title, "drafter": doc.drafter_name, "path": "/staff/approval/12/"},
+        institution=request.institution,      # which institution's staff may see it
+        ref=f"approval.document:{doc.pk}",    # what it is about (staff pages list by ref)
+        dedupe_key=f"approve:{schema}:{doc.pk}:{step.pk}",  # optional: once only
+    )
+
+The call joins the caller's transaction (nothing is sent if it rolls back) and
+sends on commit by the person's chosen channels — e-mail, 카카오 알림톡 with SMS
+fallback, SMS — text messages only to a verified number and, for reminders,
+never between 21:00 and 08:00 (held until 08:00). ``path`` becomes a link on the
+institution's host, ``portal_path`` a link on the portal, built when sent.
+"""
+
+from notifications.events import EventSpec
+from notifications.events import register as register_event
+from notifications.models import Channel, Delivery, DeliveryStatus, Notification
+from notifications.services import notify, preference_of
+
+
+def messages_about(ref: str, *, institution=None):
+    """Notifications about one object (newest first), with their deliveries."""
+    qs = Notification.objects.filter(ref=ref).prefetch_related("deliveries")
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    return qs.order_by("-created_at", "-id")
+
+
+__all__ = [
+    "Channel",
+    "Delivery",
+    "DeliveryStatus",
+    "EventSpec",
+    "Notification",
+    "messages_about",
+    "notify",
+    "preference_of",
+    "register_event",
+]

@@ -1,0 +1,24 @@
+"""Background sending. Notifications live in the public schema: no schema to carry."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from notifications import services
+
+
+@task()
+def send_deliveries(*, ids: list[int]) -> int:
+    """Send these deliveries (each at most once; not yet due or taken ones are skipped),
+    then recover a few claims left by dead workers."""
+    sent = 0
+    for pk in ids:
+        if services.send_delivery(pk) == "sent":
+            sent += 1
+    return sent
+
+
+@task()
+def sweep() -> int:
+    """Everything due: held for quiet hours, retries, dead workers' claims."""
+    return services.sweep()
