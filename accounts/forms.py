@@ -4,8 +4,9 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts import ratelimit
+from accounts import throttle
 from accounts.models import User
+from privacy.public import ConsentFormMixin, consent_set
 from suite.net import client_ip
 
 
@@ -22,12 +23,12 @@ class LoginForm(forms.Form):
 
     error_messages = {
         "invalid_login": _("이메일 또는 비밀번호가 올바르지 않습니다."),
-        "rate_limited": _("로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user_cache = None
+        self.locked_seconds = 0
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -35,20 +36,65 @@ class LoginForm(forms.Form):
         password = self.cleaned_data.get("password")
         if not email or not password:
             return self.cleaned_data
-        bucket = f"login:{email}:{client_ip(self.request) or 'unknown'}"
-        if not ratelimit.hit(bucket, settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW):
-            raise forms.ValidationError(self.error_messages["rate_limited"], code="rate_limited")
-        self.user_cache = authenticate(self.request, email=email, password=password)
-        if self.user_cache is None or not self.user_cache.is_active:
+        ip = client_ip(self.request) if self.request is not None else None
+        wait = throttle.wait_seconds(account=email, ip=ip)
+        if wait:
+            self.locked_seconds = wait
+            raise forms.ValidationError(throttle.wait_message(wait), code="locked")
+        user = authenticate(self.request, email=email, password=password)
+        if user is None or not user.is_active or user.deleted_at is not None:
+            locked = throttle.register_failure(account=email, ip=ip)
+            if locked:
+                self.locked_seconds = locked
+                raise forms.ValidationError(throttle.wait_message(locked), code="locked")
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
-        ratelimit.reset(bucket)
+        throttle.register_success(account=email)
+        self.user_cache = user
         return self.cleaned_data
 
     def get_user(self):
         return self.user_cache
 
 
-class SignupForm(forms.Form):
+class TwoFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("인증 코드"),
+        max_length=20,
+        help_text=_("인증 앱의 6자리 숫자, 또는 복구 코드(예: 1a2b3-4c5d6)"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("현재 비밀번호"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("비밀번호가 올바르지 않습니다."), code="wrong_password")
+        return password
+
+
+class AccountDeleteForm(PasswordConfirmForm):
+    confirm = forms.BooleanField(
+        label=_("위 내용을 확인했으며 탈퇴합니다."),
+        error_messages={"required": _("탈퇴하려면 안내 내용을 확인했다고 표시해 주세요.")},
+    )
+
+
+class SignupForm(ConsentFormMixin, forms.Form):
+    consent_set = "signup"
+
     name = forms.CharField(label=_("이름"), max_length=60)
     email = forms.EmailField(label=_("이메일"))
     phone = forms.CharField(
@@ -76,6 +122,14 @@ class SignupForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        phone_consent = consent_set("signup").optional_items[0].field_name
+        if data.get("phone") and not data.get(phone_consent):
+            self.add_error(
+                phone_consent,
+                _(
+                    "연락처를 입력하려면 [선택] 연락처 수집·이용에 동의해 주세요. 동의하지 않으면 연락처를 비워 두세요."
+                ),
+            )
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("비밀번호가 일치하지 않습니다."))

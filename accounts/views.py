@@ -1,5 +1,7 @@
 """Sign-up, log-in, log-out, password reset, profile, invitations and the sign-in hop."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -14,8 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import mfa
 from accounts.forms import AcceptInviteForm, LoginForm, ProfileForm, SignupForm
 from accounts.services import user_signup
+from privacy.public import record_consents
 from tenants.models import Domain, apex_url
 
 SSO_SALT = "accounts.sso"
@@ -48,14 +52,24 @@ def login_view(request):
         return redirect(next_url)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.get_user(), backend=BACKEND)
+        user = form.get_user()
+        if mfa.has_two_factor(user):
+            # Password is right; the session starts only once the code is right too.
+            request.session[mfa.PENDING_KEY] = {
+                "uid": user.pk,
+                "next": next_url,
+                "at": int(time.time()),
+            }
+            return redirect(f"{reverse('accounts:mfa_verify')}?{urlencode({'next': next_url})}")
+        login(request, user, backend=BACKEND)
         return redirect(next_url)
-    return render(
-        request,
-        "accounts/login.html",
-        {"form": form, "next": next_url},
-        status=200 if request.method == "GET" or form.is_valid() else 400,
+    status = 200 if request.method == "GET" else (429 if form.locked_seconds else 400)
+    response = render(
+        request, "accounts/login.html", {"form": form, "next": next_url}, status=status
     )
+    if form.locked_seconds:
+        response["Retry-After"] = str(form.locked_seconds)
+    return response
 
 
 def _host_is_ours(host: str) -> bool:
@@ -79,7 +93,10 @@ def sso_begin(request):
     if not request.user.is_authenticated:
         here = request.get_full_path()
         return HttpResponseRedirect(reverse("accounts:login") + "?" + urlencode({"next": here}))
-    ticket = signing.dumps({"uid": request.user.pk, "host": parsed.netloc.lower()}, salt=SSO_SALT)
+    ticket = signing.dumps(
+        {"uid": request.user.pk, "host": parsed.netloc.lower(), "mfa": mfa.is_verified(request)},
+        salt=SSO_SALT,
+    )
     return HttpResponseRedirect(f"{return_url}?{urlencode({'ticket': ticket, 'next': next_url})}")
 
 
@@ -101,6 +118,8 @@ def sso_accept(request):
         return redirect("home")
     if not (request.user.is_authenticated and request.user.pk == user.pk):
         login(request, user, backend=BACKEND)
+    if data.get("mfa"):
+        mfa.mark_verified(request)
     return redirect(next_url)
 
 
@@ -134,6 +153,7 @@ def signup_view(request):
             password=form.cleaned_data["password1"],
             phone=form.cleaned_data["phone"],
         )
+        record_consents(user=user, form=form, request=request, context="signup")
         login(request, user, backend=BACKEND)
         messages.success(
             request, _("가입을 환영합니다. 이제 모든 기관의 시설을 예약할 수 있습니다.")

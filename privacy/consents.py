@@ -130,6 +130,10 @@ class ConsentFormMixin:
             "optional": [(i, self[i.field_name]) for i in chosen.optional_items],
         }
 
+    def non_consent_fields(self):
+        names = set(self.consent_field_names())
+        return [f for f in self.visible_fields() if f.name not in names]
+
     def consent_field_names(self) -> list[str]:
         return [i.field_name for i in consent_set(self.consent_set).items]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("portal/", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
+    path("privacy/", include("privacy.urls")),
+    path("console/privacy/", include("privacy.urls_admin")),
     path("console/", include("tenants.console_urls")),
     path("api/", include("api.urls_public")),
     path("healthz", views.healthz, name="healthz"),

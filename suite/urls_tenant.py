@@ -9,6 +9,8 @@ from suite import views
 urlpatterns = [
     path("", institution_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("privacy/", include("privacy.urls")),
+    path("manage/privacy/", include("privacy.urls_admin")),
     path("manage/", include("institution.urls")),
     path("staff/", include("groupware.urls")),
     path("staff/approval/", include("groupware.approval.urls")),

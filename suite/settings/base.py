@@ -74,6 +74,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.security.SecurityHeadersMiddleware",  # CSP (no inline script), Permissions-Policy
     "suite.outage.DatabaseFailureMiddleware",  # database down → 503, deadlock → 409, never 500
     "api.middleware.ApiExceptionMiddleware",  # error shape on /api/, whatever answers
     "suite.files.FileOffloadMiddleware",  # X-Accel-Redirect / X-Sendfile when configured
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "suite.locale.KoreanFirstLocaleMiddleware",
     "suite.middleware.InstitutionStatusMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionSecurityMiddleware",  # idle/absolute session limits, 2FA
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "api.idempotency.IdempotencyMiddleware",  # Idempotency-Key on API writes (last: wraps the view)
@@ -129,6 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.CommonPasswordPatternValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -282,9 +285,27 @@ NOTIFY_NHN_ALIMTALK_APP_KEY = os.environ.get("NOTIFY_NHN_ALIMTALK_APP_KEY", "")
 NOTIFY_NHN_SENDER_KEY = os.environ.get("NOTIFY_NHN_SENDER_KEY", "")
 NOTIFY_QUIET_HOURS = (21, 8)
 
-# Log-in attempts allowed per e-mail+IP within LOGIN_RATE_WINDOW seconds.
+# Failed log-ins (accounts/throttle.py): LOGIN_RATE_LIMIT per account and LOGIN_IP_RATE_LIMIT
+# per client IP within LOGIN_RATE_WINDOW seconds lock that account / IP for
+# LOGIN_LOCKOUT_SECONDS. Counted in the "security" cache, shared by all processes and hosts.
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "10"))
-LOGIN_RATE_WINDOW = int(os.environ.get("LOGIN_RATE_WINDOW", "300"))
+LOGIN_IP_RATE_LIMIT = int(os.environ.get("LOGIN_IP_RATE_LIMIT", "50"))
+LOGIN_RATE_WINDOW = int(os.environ.get("LOGIN_RATE_WINDOW", "900"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+_SECURITY_CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES["security"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _SECURITY_CACHE_URL}
+    if _SECURITY_CACHE_URL.startswith(("redis://", "rediss://"))
+    # PostgreSQL (accounts/migrations/0005 creates the table): shared without another service.
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "suite_security_cache"}
+)
+CACHES["security"]["KEY_PREFIX"] = "security"
+# Sessions (accounts/middleware.py): staff and operators are signed out after
+# SESSION_IDLE_SECONDS without a request; everyone after SESSION_ABSOLUTE_SECONDS.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
+# 접속기록: an export or search touching this many rows or more is flagged for review.
+PRIVACY_LARGE_EXPORT_ROWS = int(os.environ.get("PRIVACY_LARGE_EXPORT_ROWS", "1000"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,135 @@
+"""Session limits and the second factor, checked on every request of a signed-in person.
+
+- Absolute lifetime (``SESSION_ABSOLUTE_SECONDS``, default 12 h) for everyone.
+- Idle timeout (``SESSION_IDLE_SECONDS``, default 30 min) for staff and operators.
+  Activity is written to the session at most once a minute, so a page view does not
+  cost a session write.
+- Two-factor: institution admins on their institution's staff pages (and its API by
+  session) and platform operators on the console (and the platform API by session) are
+  sent to enter a code, or to set up an authenticator first.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import access, mfa
+from accounts.models import Membership, UserSession
+from accounts.sessions import AUTH_AT, SEEN_AT
+
+PRIVILEGED = "privileged"
+STAFF_PREFIXES = ("/staff/", "/manage/", "/facilities/manage/", "/api/")
+CONSOLE_PREFIXES = ("/console/", "/api/")
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/privacy/", "/media/")
+TOUCH_EVERY = 60
+
+
+def _privileged(user) -> bool:
+    return bool(
+        user.is_superuser or Membership.objects.filter(user_id=user.pk, is_active=True).exists()
+    )
+
+
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+class SessionSecurityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            response = self._limits(request, user) or self._second_factor(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _end(self, request, message: str):
+        path = request.get_full_path()
+        logout(request)
+        if _is_api(request.path):
+            from suite.middleware import error_response
+
+            return error_response(request, 401, "session_expired", message, "errors/403.html")
+        messages.info(request, message)
+        return redirect(f"{reverse('accounts:login')}?next={quote(path)}")
+
+    def _limits(self, request, user):
+        session = request.session
+        now = int(time.time())
+        auth_at = session.get(AUTH_AT)
+        if auth_at is None:  # signed in before these limits existed
+            session[AUTH_AT] = auth_at = now
+        absolute = int(getattr(settings, "SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+        if now - auth_at > absolute:
+            return self._end(
+                request,
+                _("로그인한 지 오래되어 안전을 위해 로그아웃했습니다. 다시 로그인해 주세요."),
+            )
+        seen = session.get(SEEN_AT) or now
+        if PRIVILEGED not in session:
+            session[PRIVILEGED] = _privileged(user)
+        idle = int(getattr(settings, "SESSION_IDLE_SECONDS", 30 * 60))
+        if session[PRIVILEGED] and now - seen > idle:
+            minutes = max(1, idle // 60)
+            return self._end(
+                request,
+                _(
+                    "%(minutes)d분 동안 사용하지 않아 안전을 위해 로그아웃했습니다. 다시 로그인해 주세요."
+                )
+                % {"minutes": minutes},
+            )
+        if now - seen >= TOUCH_EVERY or SEEN_AT not in session:
+            session[SEEN_AT] = now
+            session[PRIVILEGED] = _privileged(user)
+            if session.session_key:
+                UserSession.objects.filter(session_key=session.session_key).update(
+                    last_seen_at=_aware(now)
+                )
+        return None
+
+    def _second_factor(self, request, user):
+        if mfa.is_verified(request):
+            return None
+        path = request.path
+        if path.startswith(OPEN_PREFIXES):
+            return None
+        institution = getattr(request, "institution", None)
+        if institution is None:
+            needed = user.is_superuser and path.startswith(CONSOLE_PREFIXES)
+        else:
+            needed = path.startswith(STAFF_PREFIXES) and access.is_institution_admin(
+                user, institution
+            )
+        if not needed:
+            return None
+        if _is_api(path):
+            from suite.middleware import error_response
+
+            return error_response(
+                request,
+                403,
+                "two_factor_required",
+                _(
+                    "2단계 인증을 마친 뒤에 이용할 수 있습니다. 브라우저에서 인증 코드를 입력해 주세요."
+                ),
+                "errors/403.html",
+            )
+        target = "accounts:mfa_verify" if mfa.has_two_factor(user) else "accounts:mfa_setup"
+        return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
+
+
+def _aware(epoch: int):
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
