@@ -22,13 +22,13 @@ tkfkd tkfkdgo tkfkdgo1 saranghae saranghe sarang sarang해 gjdrlf gjsdlf wkdtn r
 love1004 1004 a1004 k1004 angel1004 cjsfl dkfmqkdlxm alsrb rkskek korea korea123 seoul
 seoul123 daehanminguk hangul hangeul samsung naver kakao password1! admin1234 admin123!
 abcd1234 abcd1234! aa123456 a123456789 a12345678 asd123 zxc123 qwe123 qwe123! qweasd
-qweasdzxc iloveyou woaini agency suite suite1234 hanbit hanbitsi
+qweasdzxc iloveyou woaini agency suite suite1234
 """
 
 LEET = str.maketrans(
     {"@": "a", "4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "$": "s", "5": "s", "7": "t"}
 )
-SITE_WORDS = ("agency", "suite", "cloud", "hanbit", "portal")
+SITE_WORDS = ("agency", "suite", "cloud", "portal")
 
 
 @lru_cache(maxsize=1)
