@@ -7,3 +7,4 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from api import schema  # noqa: F401 - registers the OpenAPI token scheme
+        from api import personal_data  # noqa: F401 - privacy registry (deletion, retention)

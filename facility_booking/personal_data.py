@@ -1,0 +1,136 @@
+"""Personal data of facility booking, declared to privacy (account deletion, retention).
+
+Bookings with money on them are accounting records: on deletion they stay, with the
+applicant's details replaced by the pseudonym, so reports still add up. After the
+retention period (default 3 years after use) the applicant's details are destroyed.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from privacy.public import (
+    PersonalData,
+    RetentionKind,
+    Subject,
+    register_blocker,
+    register_personal_data,
+    register_retention,
+)
+
+DESTROYED = "(파기)"
+TERMINAL = ("completed", "no_show", "rejected", "cancelled", "expired")
+
+
+def _bookings_of(s: Subject) -> Q:
+    q = Q(applicant_id=s.user_id)
+    if s.email:
+        q |= Q(applicant_email__iexact=s.email)
+    return q
+
+
+def _events_of(s: Subject) -> Q:
+    q = Q(actor_id=s.user_id) | Q(reservation__applicant_id=s.user_id)
+    if s.email:
+        q |= Q(reservation__applicant_email__iexact=s.email)
+    return q
+
+
+register_personal_data(
+    # Events first: they find the bookings through the applicant's e-mail, which the
+    # booking rule below clears.
+    PersonalData(
+        model="facility_booking.ReservationEvent",
+        match=_events_of,
+        scrub_fields=("actor_label", "reason", "data"),
+        description=_lazy("대관 처리 이력"),
+    ),
+    PersonalData(
+        model="facility_booking.Reservation",
+        match=_bookings_of,
+        pseudonym_fields=("applicant_name",),
+        clear_fields=("applicant_email", "contact_phone", "organisation"),
+        scrub_fields=("purpose", "staff_note", "status_reason", "claimed_discounts"),
+        description=_lazy("대관 신청 기록(이용료·결제·환불 금액은 회계 기록으로 가명 보관)"),
+    ),
+    PersonalData(
+        model="facility_booking.CalendarFeed",
+        match=lambda s: Q(user_id=s.user_id),
+        delete=True,
+        description=_lazy("내 예약 캘린더 구독 주소"),
+    ),
+    PersonalData(
+        model="facility_booking.Facility",
+        match=lambda s: Q(contact_email__iexact=s.email) if s.email else Q(pk__in=[]),
+        clear_fields=("contact_name", "contact_phone", "contact_email"),
+        description=_lazy("시설 담당자 연락처"),
+    ),
+)
+
+
+def _upcoming_bookings(s: Subject) -> list[str]:
+    from facility_booking.models import Kind, Reservation, Status
+
+    upcoming = Reservation.objects.filter(
+        _bookings_of(s),
+        kind=Kind.BOOKING,
+        status__in=[Status.REQUESTED, Status.APPROVED, Status.PAID],
+        end__gt=timezone.now(),
+    ).order_by("start")
+    name = getattr(connection.tenant, "name", "")
+    return [
+        _(
+            "%(institution)s: 진행 중인 예약 %(number)s (%(status)s)이 있습니다. 예약을 취소하거나 이용이 끝난 뒤 탈퇴할 수 있습니다."
+        )
+        % {"institution": name, "number": r.number, "status": r.get_status_display()}
+        for r in upcoming[:10]
+    ]
+
+
+register_blocker(_upcoming_bookings, tenant=True)
+
+
+def _destroy_applicant_data(*, cutoff, now) -> int:
+    """Applicant details of bookings that ended before ``cutoff`` and are settled."""
+    from facility_booking.models import Kind, Reservation, ReservationEvent
+
+    due = Reservation.objects.filter(
+        kind=Kind.BOOKING, end__lt=cutoff, status__in=TERMINAL
+    ).exclude(applicant_name=DESTROYED)
+    ids = list(due.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    ReservationEvent.objects.filter(reservation_id__in=ids).exclude(actor_label="").filter(
+        actor_id__in=Reservation.objects.filter(pk__in=ids).values("applicant_id")
+    ).update(actor_label="", actor_id=None)
+    return Reservation.objects.filter(pk__in=ids).update(
+        applicant_id=None,
+        applicant_name=DESTROYED,
+        applicant_email="",
+        contact_phone="",
+        organisation="",
+        purpose="",
+        staff_note="",
+        status_reason="",
+        claimed_discounts=[],
+    )
+
+
+register_retention(
+    RetentionKind(
+        key="booking_applicant",
+        label=_lazy("대관 신청자 정보"),
+        default_days=365 * 3,
+        min_days=30,
+        destroy=_destroy_applicant_data,
+        description=_lazy(
+            "신청자 이름·이메일·연락처·단체명·사용 목적. 이용(또는 취소·반려)이 끝난 뒤 이 기간이 지나면 파기하고, 금액 기록만 남깁니다."
+        ),
+        basis=_lazy("이용일로부터"),
+        method="pseudonymise",
+    )
+)
