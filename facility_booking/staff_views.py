@@ -39,6 +39,7 @@ from facility_booking.forms import (
 )
 from facility_booking.models import ClosedDate, Facility, FacilityPhoto, Kind, Reservation, Status
 from facility_booking.views import apply_errors
+from privacy.public import record_access
 
 
 def manager_required(view):
@@ -87,11 +88,21 @@ def queue(request):
                 condition |= Q(pk=int(digits))
             bookings = bookings.filter(condition)
     page = Paginator(bookings.order_by("-start", "-id"), 30).get_page(request.GET.get("page"))
+    pending = list(selectors.queue()[:100])
+    # Lists show applicants masked (홍*동); a search by name or number is still recorded.
+    if form.is_valid() and form.cleaned_data.get("q"):
+        record_access(
+            request,
+            action="search",
+            target="facility_booking.reservation:list",
+            purpose=_("대관 신청 검색"),
+            row_count=len(page.object_list),
+        )
     return render(
         request,
         "facility_booking/manage/queue.html",
         {
-            "pending": selectors.queue()[:100],
+            "pending": pending,
             "awaiting_payment": Reservation.objects.filter(
                 kind=Kind.BOOKING, status=Status.APPROVED, total_amount__gt=0
             )
@@ -106,6 +117,14 @@ def queue(request):
 @manager_required
 def booking_detail(request, pk: int):
     r = _booking(pk)
+    # Opening a booking shows the applicant unmasked: recorded in the 접속기록.
+    record_access(
+        request,
+        action="view",
+        target=f"facility_booking.reservation:{r.pk}",
+        purpose=_("대관 신청 확인·처리"),
+        subject_id=r.applicant_id,
+    )
     return render(request, "facility_booking/manage/booking.html", _detail_context(r))
 
 

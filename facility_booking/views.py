@@ -23,6 +23,7 @@ from facility_booking.models import (
     Reservation,
     Status,
 )
+from privacy.public import record_access
 from suite.forms import apply_errors as shared_apply_errors
 
 
@@ -272,6 +273,7 @@ def permit_pdf(request, pk: int):
     reservation = _document_reservation(request, pk)
     if reservation.status not in (Status.APPROVED, Status.PAID, Status.COMPLETED):
         raise Http404
+    _record_staff_download(request, reservation, "permit")
     return _pdf_response(documents.permit_pdf(reservation), f"permit-{reservation.number}.pdf")
 
 
@@ -281,7 +283,20 @@ def receipt_pdf(request, pk: int):
     reservation = _document_reservation(request, pk)
     if not reservation.paid_at:
         raise Http404
+    _record_staff_download(request, reservation, "receipt")
     return _pdf_response(documents.receipt_pdf(reservation), f"receipt-{reservation.number}.pdf")
+
+
+def _record_staff_download(request, reservation, kind: str) -> None:
+    """Staff downloading a resident's document is a 접속기록 (the resident's own is not)."""
+    if reservation.applicant_id != request.user.pk:
+        record_access(
+            request,
+            action="download",
+            target=f"facility_booking.reservation:{reservation.pk}:{kind}",
+            purpose=_("대관 서류 발급"),
+            subject_id=reservation.applicant_id,
+        )
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
