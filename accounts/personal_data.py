@@ -50,7 +50,7 @@ register_personal_data(
     # E-mails queued for (or already sent to) the person: their address and name are in
     # the task's arguments.
     PersonalData(
-        model="django_tasks_db.DBTaskResult",
+        model="django_tasks_database.DBTaskResult",
         match=lambda s: Q(args_kwargs__icontains=s.email) if s.email else Q(pk__in=[]),
         delete=True,
         description=_("발송 대기·발송 완료된 안내 메일"),

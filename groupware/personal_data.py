@@ -41,7 +41,7 @@ register_personal_data(
     ),
     PersonalData(
         model="approval.FavouriteLine",
-        match=_user,
+        match=lambda s: Q(owner_id=s.user_id),
         delete=True,
         description=_("자주 쓰는 결재선"),
     ),

@@ -11,3 +11,4 @@ class NotificationsConfig(AppConfig):
         # The events this suite knows; other apps may add theirs with
         # notifications.public.register_event(...) in their own AppConfig.ready.
         from notifications import events  # noqa: F401
+        from notifications import personal_data  # noqa: F401 - privacy registry (deletion, retention)
