@@ -1,9 +1,11 @@
-"""Thin bridge to the portal index (portal/index.py): imported lazily so this app
-keeps working if the portal is absent. Both calls join the caller's transaction."""
+"""Thin bridge to the portal index (portal/index.py). Both calls join the caller's
+transaction."""
 
 from __future__ import annotations
 
 from django.db import connection
+
+from portal import index
 
 
 def current_institution():
@@ -16,18 +18,10 @@ def current_institution():
     return Institution.objects.filter(schema_name=connection.schema_name).first()
 
 
-def _index():
-    try:
-        from portal import index
-    except ImportError:  # pragma: no cover - portal not installed
-        return None
-    return index
-
-
 def publish_facility(facility) -> None:
     """List a public, active facility on the portal; withdraw anything else."""
-    index, institution = _index(), current_institution()
-    if index is None or institution is None:
+    institution = current_institution()
+    if institution is None:
         return
     if not (facility.is_public and facility.is_active):
         index.withdraw(institution=institution, kind="facility", key=facility.pk)
@@ -54,8 +48,8 @@ def publish_facility(facility) -> None:
 
 def publish_booking(reservation) -> None:
     """Show the booking in the applicant's portal list (walk-ins without an account: none)."""
-    index, institution = _index(), current_institution()
-    if index is None or institution is None or reservation.applicant_id is None:
+    institution = current_institution()
+    if institution is None or reservation.applicant_id is None:
         return
     from facility_booking.rules import local
     from suite.dates import kdate, ktime

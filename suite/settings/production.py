@@ -1,9 +1,35 @@
-"""Production: refuses to start with DEBUG on or the development secret."""
+"""Production: refuses to start with DEBUG on, the development secret, the embedded
+database or a per-process cache."""
+
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from suite.settings.base import *  # noqa: F403
-from suite.settings.base import DEBUG, DEVELOPMENT_SECRET_KEY, SECRET_KEY
+# Checked before the base settings load: without DATABASE_URL they would start the
+# embedded PostgreSQL (pgserver under var/), which is for development only.
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "Set DATABASE_URL to your PostgreSQL server: production never runs on the embedded "
+        "database (docs/deployment.md)."
+    )
+
+from suite.settings.base import *  # noqa: E402,F403
+from suite.settings.base import CACHES, DEBUG, DEVELOPMENT_SECRET_KEY, SECRET_KEY  # noqa: E402
+
+# Rate limits, log-in lockouts and sign-in tickets must be shared by every web process
+# and host: a cache that lives inside one process would give each worker its own budget.
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+)
+for _alias, _cache in CACHES.items():
+    if _cache.get("BACKEND") in PER_PROCESS_CACHES:
+        raise ImproperlyConfigured(
+            f"CACHES[{_alias!r}] is per process ({_cache['BACKEND'].rsplit('.', 1)[-1]}): set "
+            "CACHE_URL to a shared cache (redis://…, memcached://…, or db://<table> for "
+            "PostgreSQL) — docs/configuration.md."
+        )
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG).")

@@ -26,6 +26,7 @@ def test_signup_creates_a_resident_and_logs_in(world, apex):
             "email": "New@Resident.kr",
             "password1": "hanbit-2026!",
             "password2": "hanbit-2026!",
+            "consent_signup_required": "on",
         },
     )
     assert response.status_code == 302
@@ -50,6 +51,7 @@ def test_signup_errors_show_next_to_the_field_and_store_nothing(world, apex, dat
         "email": "x@y.kr",
         "password1": "hanbit-2026!",
         "password2": "hanbit-2026!",
+        "consent_signup_required": "on",
         **data,
     }
     response = apex().post("/accounts/signup/", payload)
@@ -84,13 +86,16 @@ def test_login_refuses_external_next(world, apex):
 
 
 def test_login_is_rate_limited(world, apex, settings):
+    """After the limit of failures the account is locked — even the right password —
+    with the time to wait (tests/accounts/test_throttle.py covers hosts and IPs)."""
     settings.LOGIN_RATE_LIMIT = 3
     client = apex()
     for _ in range(3):
         client.post("/accounts/login/", {"email": "resident@test.kr", "password": "wrong"})
     response = client.post("/accounts/login/", {"email": "resident@test.kr", "password": PASSWORD})
-    assert response.status_code == 400
-    assert "로그인 시도가 너무 많습니다" in response.content.decode()
+    assert response.status_code == 429
+    assert "로그인 시도가 너무 많아" in response.content.decode()
+    assert int(response["Retry-After"]) > 0
     assert "_auth_user_id" not in client.session
 
 

@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 BASE_ENV = {
     "DJANGO_SETTINGS_MODULE": "suite.settings.production",
     "DATABASE_URL": "postgres://suite@127.0.0.1:1/suite",  # never connected to
+    "CACHE_URL": "db://suite_cache",  # production refuses a per-process cache
     "PATH": os.environ.get("PATH", ""),
 }
 CHECK = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_COOKIE_SECURE)"
