@@ -6,8 +6,14 @@ themselves. Memberships are cached on the user object per request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from rest_framework.permissions import BasePermission
 
 from accounts.models import Membership, Role
 
@@ -91,3 +97,63 @@ def refuse_outsider(user, institution) -> None:
     if Membership.objects.filter(user=user, is_active=True).exists():
         raise Http404
     raise PermissionDenied
+
+
+# --- the one way views ask ------------------------------------------------------------
+
+Capability = Callable[[Any, Any], bool]
+
+
+def require_member(user, institution) -> None:
+    """Staff areas: raise unless ``user`` is an active member of ``institution``.
+
+    Anyone who is not staff here — another institution's staff or a resident —
+    gets 404: an institution's staff area does not exist for outsiders.
+    """
+    if institution is None or not is_member(user, institution):
+        raise Http404
+
+
+def require(capability: Capability | None, user, institution) -> None:
+    """Members only (404 for others), then ``capability`` (403 for a member without it)."""
+    require_member(user, institution)
+    if capability is not None and not capability(user, institution):
+        raise PermissionDenied
+
+
+def staff_page(capability: Capability | None = None):
+    """Decorator for staff pages: anonymous → log-in, outsiders → 404, a member without
+    ``capability(user, institution)`` → 403. Checks that depend on the object (someone's
+    profile, a board) stay in the view, through the app's permissions module."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(capability, request.user, getattr(request, "institution", None))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class StaffPermission(BasePermission):
+    """DRF permission for the staff API: anonymous → 401, outsiders → 404, a member
+    without the class's ``capability`` → 403. ``StaffPermission.requiring(cap)`` gives
+    the class for one capability."""
+
+    capability: Capability | None = None
+
+    @classmethod
+    def requiring(cls, capability: Capability) -> type[StaffPermission]:
+        return type(
+            f"Requires_{capability.__name__}", (cls,), {"capability": staticmethod(capability)}
+        )
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        require(type(self).capability, request.user, getattr(request, "institution", None))
+        return True

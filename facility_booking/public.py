@@ -1,9 +1,24 @@
-"""The block this app contributes to the institution's public home page."""
+"""facility_booking's public face: the block on the institution's public home page, and what
+the staff workspace (groupware.rooms) uses to list and book internal rooms and vehicles."""
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from facility_booking import selectors
+from facility_booking.errors import BookingError, InvalidTransition, SlotTaken
+from facility_booking.models import (
+    ACTIVE_BOOKING_STATES,
+    Facility,
+    Kind,
+    Reservation,
+    Visibility,
+)
+from facility_booking.selectors import (
+    facilities_visible,
+    queue,
+    reservation_for_user,
+)
+from facility_booking.services import reservation_cancel, reservation_request
 
 
 def home_section(request):
@@ -16,3 +31,55 @@ def home_section(request):
             "facility_booking/_home_section.html", {"facilities": facilities}, request=request
         ),
     }
+
+
+# --- for the staff workspace (groupware.rooms): internal rooms and vehicles -------------
+# The workspace books through the same engine as residents; these are the only names it
+# imports from this app.
+
+__all__ = [
+    "BookingError",
+    "Facility",
+    "InvalidTransition",
+    "Reservation",
+    "SlotTaken",
+    "bookings_between",
+    "home_section",
+    "internal_bookings_of",
+    "internal_facilities",
+    "queue",
+    "reservation_cancel",
+    "reservation_for_user",
+    "reservation_request",
+]
+
+
+def internal_facilities(user, institution):
+    """Active internal facilities (meeting rooms, vehicles) the member may book."""
+    return facilities_visible(user, institution).filter(visibility=Visibility.INTERNAL)
+
+
+def bookings_between(start, end, *, internal_only: bool = False, facility=None):
+    """Slot-holding bookings overlapping [start, end), with their facility, in time order."""
+    rows = Reservation.objects.filter(
+        kind=Kind.BOOKING, status__in=ACTIVE_BOOKING_STATES, start__lt=end, end__gt=start
+    ).select_related("facility")
+    if internal_only:
+        rows = rows.filter(facility__visibility=Visibility.INTERNAL)
+    if facility is not None:
+        rows = rows.filter(facility=facility)
+    return rows.order_by("start", "id")
+
+
+def internal_bookings_of(user, since):
+    """The person's bookings of internal facilities ending after ``since``."""
+    return (
+        Reservation.objects.filter(
+            applicant=user,
+            kind=Kind.BOOKING,
+            facility__visibility=Visibility.INTERNAL,
+            end__gt=since,
+        )
+        .select_related("facility")
+        .order_by("start")
+    )

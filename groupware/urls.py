@@ -1,11 +1,13 @@
 from django.urls import path
 
-from groupware import views
+from groupware.dashboard import views as dashboard
+from groupware.org import views
+from groupware.rooms import views as rooms
 
 app_name = "groupware"
 
 urlpatterns = [
-    path("", views.home, name="dashboard"),
+    path("", dashboard.home, name="dashboard"),
     path("directory/", views.directory, name="directory"),
     path("directory/<int:user_id>/", views.person, name="person"),
     path("directory/<int:user_id>/vcard.vcf", views.person_vcard, name="person_vcard"),
@@ -19,6 +21,6 @@ urlpatterns = [
     path("org/positions/", views.positions, name="positions"),
     path("absences/", views.absences, name="absences"),
     path("absences/<int:pk>/delete/", views.absence_delete, name="absence_delete"),
-    path("resources/", views.resources, name="resources"),
-    path("resources/<int:reservation_id>/cancel/", views.resource_cancel, name="resource_cancel"),
+    path("resources/", rooms.resources, name="resources"),
+    path("resources/<int:reservation_id>/cancel/", rooms.resource_cancel, name="resource_cancel"),
 ]

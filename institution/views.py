@@ -31,13 +31,11 @@ def home(request):
 def _public_sections(request):
     """Blocks other apps contribute to the public home (facilities, notices)."""
     sections = []
-    for loader in ("facility_booking.public:home_section", "groupware.public:home_section"):
-        module_name, func_name = loader.split(":")
-        try:
-            module = __import__(module_name, fromlist=[func_name])
-        except ImportError:
-            continue
-        section = getattr(module, func_name)(request)
+    from facility_booking.public import home_section as facilities_section
+    from groupware.boards.public import home_section as notices_section
+
+    for home_section in (facilities_section, notices_section):
+        section = home_section(request)
         if section:
             sections.append(section)
     return sections

@@ -1,7 +1,8 @@
 """인계인수 of facility booking: a leaver's staff-side items go to their successor.
 
-Called by the staff workspace (``groupware.services.handover``) inside its
-transaction, with the keywords this function accepts, or on its own.
+Takes part in the org chart's handover (registered in ``accounts.handover
+.handover_participants`` by FacilityBookingConfig.ready), inside its transaction, or
+runs on its own.
 
 What moves — only rows still to come (not yet over) that hold their slot:
 
@@ -22,12 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access
+from accounts.handover import Handover, handover_check
 from facility_booking.models import (
     ACTIVE_BOOKING_STATES,
     Kind,
@@ -42,22 +42,6 @@ from institution.audit import audit_record
 
 def _label(user) -> str:
     return getattr(user, "name", "") or user.get_full_name() or user.email
-
-
-def _check(*, actor, institution, from_user, to_user) -> None:
-    if not access.is_institution_admin(actor, institution):
-        raise PermissionDenied
-    errors = {}
-    if from_user is None:
-        errors["from_user"] = _("인계자를 선택해 주세요.")
-    if to_user is None:
-        errors["to_user"] = _("인수자를 선택해 주세요.")
-    elif from_user is not None and from_user.pk == to_user.pk:
-        errors["to_user"] = _("인계자와 인수자가 같을 수 없습니다.")
-    elif not access.is_member(to_user, institution):
-        errors["to_user"] = _("인수자는 이 기관의 재직 구성원이어야 합니다.")
-    if errors:
-        raise ValidationError(errors)
 
 
 def handover_candidates(*, from_user, now: dt.datetime | None = None) -> dict:
@@ -92,7 +76,7 @@ def handover(
     active member here (Korean ValidationError, nothing changed). Residents' own
     bookings are never touched (see the module docstring for what moves).
     """
-    _check(actor=actor, institution=institution, from_user=from_user, to_user=to_user)
+    handover_check(actor=actor, institution=institution, from_user=from_user, to_user=to_user)
     reason = (reason or "").strip()
     note = _("인계인수: %(from)s → %(to)s") % {"from": _label(from_user), "to": _label(to_user)}
     if reason:
@@ -142,3 +126,14 @@ def handover(
             data={"from_user": from_user.pk, "to_user": to_user.pk, "moved": moved},
         )
     return total
+
+
+def handover_participant(request: Handover) -> int:
+    """accounts.handover participant: the checked request, inside the caller's transaction."""
+    return handover(
+        actor=request.actor,
+        institution=request.institution,
+        from_user=request.from_user,
+        to_user=request.to_user,
+        reason=request.reason,
+    )

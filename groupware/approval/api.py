@@ -14,11 +14,11 @@ from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts import access
+from accounts.access import StaffPermission
 from api.errors import Conflict
 from api.filters import Ordering
 from api.serializers import ErrorSerializer
-from groupware.approval import selectors, services
+from groupware.approval import permissions, selectors, services
 from groupware.approval import serializers as s
 from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
 from groupware.approval.models import State
@@ -32,15 +32,10 @@ OUTSIDER = OpenApiResponse(ErrorSerializer, description="이 기관의 직원이
 
 
 class ApprovalAPIView(GenericAPIView):
-    """Members of this institution only: other institutions' staff 404, residents 403."""
+    """Members of this institution only: anonymous 401, anyone not staff here 404."""
 
     pagination_class = None
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if getattr(request, "institution", None) is None:
-            raise Http404
-        access.refuse_outsider(request.user, request.institution)
+    permission_classes = [StaffPermission.requiring(permissions.can_use_approval)]
 
     def document(self, pk):
         if int(pk) > s.MAX_ID:

@@ -5,3 +5,13 @@ class ApprovalConfig(AppConfig):
     name = "groupware.approval"
     label = "approval"
     verbose_name = "전자결재"
+
+    def ready(self) -> None:
+        from accounts.handover import handover_participants
+        from groupware.approval import sections
+        from groupware.approval.services.handover import handover_participant
+        from groupware.dashboard.sections import dashboard_sections
+
+        handover_participants.register("approval", handover_participant)
+        dashboard_sections.register("waiting", sections.waiting)
+        dashboard_sections.register("en_route", sections.en_route)

@@ -47,10 +47,6 @@ MESSAGES = {
     "choice_invalid": _("선택값이 올바르지 않습니다."),
     "favourite_name_required": _("결재선 이름을 입력해 주세요."),
     "delegation_position_required": _("전결권자 직위를 선택해 주세요."),
-    "handover_from_required": _("인계자를 선택해 주세요."),
-    "handover_to_required": _("인수자를 선택해 주세요."),
-    "handover_same_person": _("인계자와 인수자가 같을 수 없습니다."),
-    "handover_successor_outsider": _("인수자는 이 기관의 재직 구성원이어야 합니다."),
     # not allowed (403)
     "not_your_turn": _("지금 결재할 차례가 아닙니다."),
     "not_drafter": _("기안자만 할 수 있습니다."),

@@ -2,15 +2,13 @@
 
 For the shared calendar (groupware.schedule): ``approved_leaves(start, end)``
 returns the approved leave overlapping [start, end] in the current schema.
-When a leave request is approved, ``on_leave_approved`` calls
-``groupware.schedule.hooks.leave_approved(leave=...)`` if that hook exists.
+When a leave request is approved, ``on_leave_approved`` tells the receivers registered
+in ``groupware.approval.public.leave_approved`` (the calendar records an absence).
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
-import logging
 from decimal import Decimal
 
 import holidays
@@ -18,8 +16,6 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from groupware.approval.models import LeaveKind, LeaveRequest, State
-
-logger = logging.getLogger(__name__)
 
 HALF_DAY = Decimal("0.5")
 OPEN = (State.IN_APPROVAL, State.ON_HOLD)
@@ -66,7 +62,7 @@ def _annual(user, year: int):
 
 
 def granted_days(user) -> Decimal:
-    from groupware.org import profile_of
+    from groupware.public import profile_of
 
     profile = profile_of(user)
     return profile.annual_leave_days if profile is not None else Decimal("0")
@@ -107,15 +103,16 @@ def approved_leaves(start: datetime.date, end: datetime.date, *, user=None):
 
 
 def on_leave_approved(leave: LeaveRequest) -> None:
-    """Tell the shared calendar, if it offers a hook (it is built separately). Never fails the approval."""
-    try:
-        hooks = importlib.import_module("groupware.schedule.hooks")
-    except ModuleNotFoundError:
-        return
-    hook = getattr(hooks, "leave_approved", None)
-    if hook is None:
-        return
-    try:
-        hook(leave=leave)
-    except Exception:  # the calendar is a convenience; the approval stands  # noqa: BLE001
-        logger.exception("calendar hook failed for leave %s", leave.pk)
+    """Tell the apps that react to an approved leave (called after the approval commits)."""
+    from groupware.approval.public import LeaveApproved, leave_approved
+
+    leave_approved.send(
+        LeaveApproved(
+            leave_id=leave.pk,
+            user_id=leave.user_id,
+            kind=leave.kind,
+            kind_label=str(leave.get_kind_display()),
+            start_date=leave.start_date,
+            end_date=leave.end_date,
+        )
+    )

@@ -11,7 +11,7 @@ from django.db import connection
 from groupware.approval.leave import format_days
 from groupware.approval.marks import REPORTER, drafter_marks, reporter_step
 from groupware.approval.models import Document, RecipientKind, State, StepRole, StepStatus
-from groupware.org import profile_of
+from groupware.public import profile_of
 from suite import dates
 from suite.pdf import render_pdf
 

@@ -154,7 +154,7 @@ def skippable_steps(user, document: Document, steps=None) -> list[tuple[Step, Ab
     """Pending 검토·협조 steps of absent people that the drafter may skip, with the absence."""
     if not is_drafter(user, document) or document.state != State.IN_APPROVAL:
         return []
-    from groupware.org import absence_at
+    from groupware.public import absence_at
 
     out = []
     for step in current_stage(document, steps):

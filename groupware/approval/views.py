@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -17,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access
+from accounts.access import staff_page
 from accounts.models import User
 from groupware.approval import leave as leave_rules
 from groupware.approval import permissions, selectors, services
@@ -37,19 +35,6 @@ from groupware.approval.models import (
 from groupware.models import Department, Position, StaffProfile
 
 LINE_ROWS = 8
-
-
-def staff_view(view):
-    """Log-in, then members of this institution only (others: 404, residents: 403)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        access.refuse_outsider(request.user, request.institution)
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _people(institution):
@@ -117,7 +102,7 @@ def _date(value):
 # --- inboxes ----------------------------------------------------------------
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 def inbox(request, box: str = "waiting"):
     """결재대기 / 진행중 / 완료 / 반려 / 참조·공람 / 사후보고 / 임시저장, with search."""
     if box not in selectors.BOXES:
@@ -225,7 +210,7 @@ def _save_favourite(request, line, cc):
             messages.warning(request, _error_text(error))
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 @require_http_methods(["GET", "POST"])
 def create(request):
     """New document (기안): form, line, cc, attachments; save as draft or submit at once."""
@@ -273,7 +258,7 @@ def create(request):
     )
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     """Edit a draft, or a returned/recalled document before resubmitting."""
@@ -341,7 +326,7 @@ def edit(request, pk: int):
 # --- the document -------------------------------------------------------------
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 def detail(request, pk: int):
     """The document with its line (every round), versions, history and the actions open to the viewer."""
     user = request.user
@@ -442,7 +427,7 @@ DONE = {
 }
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 @require_POST
 def act(request, pk: int, action: str):
     """One action on the document. Not allowed → 403; moved on → message; bad input → message."""
@@ -468,7 +453,7 @@ def act(request, pk: int, action: str):
     return redirect("approval:detail", pk=document.pk)
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 def pdf(request, pk: int):
     """The stored official-document PDF (rendered now if the background task has not run yet)."""
     from groupware.approval.pdf import ensure_pdf
@@ -487,7 +472,7 @@ def pdf(request, pk: int):
     )
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 def attachment(request, pk: int, attachment_id: int):
     """붙임 download, for those who may see the document only."""
     document = selectors.document_for(request.user, pk)
@@ -500,7 +485,7 @@ def attachment(request, pk: int, attachment_id: int):
 # --- notices, post-reports, leave, favourites, delegation ---------------------
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 def notifications(request):
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(
         request.GET.get("page")
@@ -512,7 +497,7 @@ def notifications(request):
     )
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 def notification_open(request, pk: int):
     """Mark the notice read and go where it points (only paths inside this site)."""
     from groupware.approval.models import Notification
@@ -525,14 +510,14 @@ def notification_open(request, pk: int):
     return redirect(target)
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 @require_POST
 def notifications_read(request):
     services.notification_mark_read(user=request.user)
     return redirect("approval:notifications")
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 @require_POST
 def post_report_ack(request, pk: int):
     report = selectors.post_report_for(request.user, pk)
@@ -549,7 +534,7 @@ def post_report_ack(request, pk: int):
     return redirect(target)
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 def leave_overview(request):
     """My annual leave: granted, used, pending, remaining; my requests."""
     from groupware.approval.models import LeaveRequest
@@ -575,7 +560,7 @@ def timezone_year() -> int:
     return timezone.localdate().year
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 def favourite_lines(request):
     return render(
         request,
@@ -589,7 +574,7 @@ def favourite_lines(request):
     )
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 @require_POST
 def favourite_line_delete(request, pk: int):
     favourite = FavouriteLine.objects.filter(owner=request.user, pk=pk).first()
@@ -600,7 +585,7 @@ def favourite_line_delete(request, pk: int):
     return redirect("approval:lines")
 
 
-@staff_view
+@staff_page(permissions.can_use_approval)
 @require_http_methods(["GET", "POST"])
 def delegation(request):
     """위임전결 규정: everyone reads it; institution admins change it."""

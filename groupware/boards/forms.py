@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groupware.boards.models import Board
-from groupware.forms import DATETIME_INPUTS, DateTimeLocalInput
 from groupware.models import Department
+from groupware.org.forms import DATETIME_INPUTS, DateTimeLocalInput
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,13 +1,13 @@
-"""What the workspace contributes to the institution's public home: public notices."""
+"""boards' public face: the institution's public home shows the latest public notices."""
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from groupware.boards.models import Board, Post
+
 
 def home_section(request):
     """{"title", "html"} with the latest public notices, or None when there are none."""
-    from groupware.boards.models import Board, Post
-
     posts = list(
         Post.objects.live()
         .filter(is_public=True, board__kind=Board.Kind.NOTICE, board__is_active=True)

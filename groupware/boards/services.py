@@ -9,9 +9,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from groupware.boards import access as board_access
+from groupware.boards import permissions as board_access
 from groupware.boards.models import Attachment, Board, Comment, Post, PostRead
 from institution.audit import audit_record
+from portal import index
 from suite.richtext import clean_html, looks_like_html
 from suite.uploads import attachment_fields, check_attachments
 
@@ -65,10 +66,6 @@ def public_url(institution, post: Post) -> str:
 
 def _sync_portal(institution, post: Post) -> None:
     """Public notices are in the portal index; others are not. Joins the caller's transaction."""
-    try:
-        from portal import index
-    except ImportError:  # the portal index is optional for the workspace
-        return
     if post.is_public and not post.is_deleted and post.board.kind == Board.Kind.NOTICE:
         index.publish(
             institution=institution,

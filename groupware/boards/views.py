@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from groupware.access import workspace_view
-from groupware.boards import access as board_access
+from accounts.access import staff_page
+from groupware.boards import permissions as board_access
+from groupware.boards import selectors as board_selectors
 from groupware.boards import services
 from groupware.boards.forms import BoardForm, CommentForm, PostForm
 from groupware.boards.models import Board, Comment, Post, PostRead
@@ -25,11 +26,11 @@ def _search(posts, q: str):
     return search_posts(posts, q)
 
 
-@workspace_view
+@staff_page()
 def index(request):
     """All boards I may read with their newest posts; search across them."""
     boards = list(
-        board_access.readable_boards(request.user, request.institution).annotate(
+        board_selectors.readable_boards(request.user, request.institution).annotate(
             post_total=Count("posts", filter=Q(posts__is_deleted=False))
         )
     )
@@ -62,9 +63,9 @@ def index(request):
     )
 
 
-@workspace_view
+@staff_page()
 def board(request, pk: int):
-    board = board_access.board_for(request.user, request.institution, pk)
+    board = board_selectors.board_for(request.user, request.institution, pk)
     now = timezone.now()
     q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     posts = Post.objects.live().filter(board=board).select_related("author")
@@ -95,9 +96,9 @@ def board(request, pk: int):
     )
 
 
-@workspace_view
+@staff_page()
 def post(request, pk: int):
-    post = board_access.post_for(request.user, request.institution, pk)
+    post = board_selectors.post_for(request.user, request.institution, pk)
     return _post_page(request, post)
 
 
@@ -134,7 +135,7 @@ def _not_yet_read(institution, post):
     """Members who may read the post and have not opened it yet (for important notices)."""
     from accounts.models import User
     from groupware.models import StaffProfile
-    from groupware.org import member_user_ids, subtree_ids
+    from groupware.public import member_user_ids, subtree_ids
 
     people = User.objects.filter(pk__in=member_user_ids(institution)).exclude(
         pk__in=PostRead.objects.filter(post=post).values("user_id")
@@ -206,37 +207,37 @@ def _post_form_view(request, board, post=None):
     )
 
 
-@workspace_view
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def post_create(request, pk: int):
-    board = board_access.board_for(request.user, request.institution, pk)
+    board = board_selectors.board_for(request.user, request.institution, pk)
     if not board_access.can_post(request.user, request.institution, board):
         raise PermissionDenied
     return _post_form_view(request, board)
 
 
-@workspace_view
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def post_edit(request, pk: int):
-    post = board_access.post_for(request.user, request.institution, pk)
+    post = board_selectors.post_for(request.user, request.institution, pk)
     if not board_access.can_edit_post(request.user, request.institution, post):
         raise PermissionDenied
     return _post_form_view(request, post.board, post)
 
 
-@workspace_view
+@staff_page()
 @require_POST
 def post_delete(request, pk: int):
-    post = board_access.post_for(request.user, request.institution, pk)
+    post = board_selectors.post_for(request.user, request.institution, pk)
     services.post_delete(actor=request.user, institution=request.institution, post=post)
     messages.success(request, _("글을 삭제했습니다."))
     return redirect("boards:board", pk=post.board_id)
 
 
-@workspace_view
+@staff_page()
 @require_POST
 def comment_create(request, pk: int):
-    post = board_access.post_for(request.user, request.institution, pk)
+    post = board_selectors.post_for(request.user, request.institution, pk)
     form = CommentForm(request.POST)
     form.is_valid()
     try:
@@ -255,11 +256,11 @@ def comment_create(request, pk: int):
     return redirect("boards:post", pk=post.pk)
 
 
-@workspace_view
+@staff_page()
 @require_POST
 def comment_delete(request, pk: int):
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk, is_deleted=False)
-    board_access.post_for(request.user, request.institution, comment.post_id)
+    board_selectors.post_for(request.user, request.institution, comment.post_id)
     services.comment_delete(actor=request.user, institution=request.institution, comment=comment)
     return redirect("boards:post", pk=comment.post_id)
 
@@ -268,7 +269,7 @@ def attachment(request, pk: int):
     """Private files, served only to people who may read the post (or anyone: public notice)."""
     if not request.user.is_authenticated:
         item = (
-            board_access.attachment_for(request.user, request.institution, pk)
+            board_selectors.attachment_for(request.user, request.institution, pk)
             if _is_public(pk)
             else None
         )
@@ -277,7 +278,7 @@ def attachment(request, pk: int):
 
             return redirect_to_login(request.get_full_path())
     else:
-        item = board_access.attachment_for(request.user, request.institution, pk)
+        item = board_selectors.attachment_for(request.user, request.institution, pk)
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as error:
@@ -303,17 +304,15 @@ def _is_public(pk: int) -> bool:
 
 def public_post(request, pk: int):
     """A public notice for residents and anonymous visitors."""
-    post = board_access.public_notice(pk)
+    post = board_selectors.public_notice(pk)
     return render(
         request, "boards/public_post.html", {"post": post, "attachments": post.attachments.all()}
     )
 
 
-@workspace_view
+@staff_page(board_access.can_manage_boards)
 @require_http_methods(["GET", "POST"])
 def board_create(request):
-    if not board_access.can_manage_boards(request.user, request.institution):
-        raise PermissionDenied
     form = BoardForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -332,11 +331,11 @@ def board_create(request):
     return render(request, "boards/board_form.html", {"form": form, "active": "boards"})
 
 
-@workspace_view
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def board_edit(request, pk: int):
     """Board settings: who may read, who may post (admins)."""
-    board = board_access.board_for(request.user, request.institution, pk)
+    board = board_selectors.board_for(request.user, request.institution, pk)
     if not board_access.can_manage_boards(request.user, request.institution):
         raise PermissionDenied
     initial = {

@@ -30,7 +30,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 def members_queryset(institution):
-    from groupware.org import member_user_ids
+    from groupware.org.selectors import member_user_ids
 
     return User.objects.filter(pk__in=member_user_ids(institution)).order_by("name")
 

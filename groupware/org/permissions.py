@@ -1,16 +1,21 @@
-"""Who may do what in the staff workspace: named capabilities, one place.
+"""Who may do what in the org chart: named capabilities, one place.
 
-Views, DRF permissions and services call these. Reads that depend on who asks
-answer the same 404 for "does not exist" and "not in this institution";
-members who lack a right get 403 (``PermissionDenied``).
+Views and the API ask through ``accounts.access.staff_page`` / ``StaffPermission``
+(members only: outsiders 404) and then these (403 for a member without the right).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-
 from accounts import access
+from accounts.handover import can_handover
+
+__all__ = [
+    "can_edit_profile",
+    "can_handover",
+    "can_manage_absence",
+    "can_manage_org",
+    "can_use_workspace",
+]
 
 
 def can_use_workspace(user, institution) -> bool:
@@ -34,35 +39,3 @@ def can_manage_absence(user, institution, absence_user_id: int) -> bool:
     if can_manage_org(user, institution):
         return True
     return access.is_member(user, institution) and absence_user_id == user.pk
-
-
-def can_handover(user, institution) -> bool:
-    return access.is_institution_admin(user, institution)
-
-
-def can_see_facility_requests(user, institution) -> bool:
-    return access.can_manage_facilities(user, institution)
-
-
-def require_workspace(request) -> None:
-    """Outsiders: other institutions' staff → 404, residents → 403 (see refuse_outsider)."""
-    access.refuse_outsider(request.user, request.institution)
-
-
-def workspace_view(view):
-    """Decorator: log-in, then members of this institution only."""
-    from functools import wraps
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        require_workspace(request)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def refuse_unless(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied

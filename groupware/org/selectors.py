@@ -1,8 +1,8 @@
-"""Read helpers over the org chart that other parts (approval, dashboard) share."""
+"""Reads over the org chart (other apps use them through groupware.public)."""
 
 from django.utils import timezone
 
-from groupware.models import Absence, StaffProfile
+from groupware.org.models import Absence, Department, StaffProfile
 
 
 def profile_of(user) -> StaffProfile | None:
@@ -30,13 +30,23 @@ def acting_deputy(user, when=None):
     return absence.deputy if absence and absence.deputy_id else None
 
 
+def department_chain_of(user) -> list[int]:
+    """The person's department and every department above it (cached on the user for the
+    request: boards and calendars ask for every object they check)."""
+    cache = user.__dict__.setdefault("_gw_dept_chain", {})
+    if "chain" not in cache:
+        profile = profile_of(user)
+        cache["chain"] = (
+            chain_up(profile.department_id) if profile and profile.department_id else []
+        )
+    return cache["chain"]
+
+
 # --- tree and directory reads (the departments table is small: read it whole) ---
 
 
 def department_parents() -> dict[int, int | None]:
     """{department id: parent id} for every department (one query)."""
-    from groupware.models import Department
-
     return dict(Department.objects.values_list("id", "parent_id"))
 
 
@@ -83,8 +93,6 @@ def directory_profiles(institution):
 
 def department_tree():
     """Roots with ``tree_children`` and ``tree_members`` filled in (two queries)."""
-    from groupware.models import Department
-
     departments = list(Department.objects.filter(is_active=True))
     by_id = {d.pk: d for d in departments}
     for d in departments:

@@ -1,6 +1,5 @@
-"""The staff workspace: dashboard, directory and org chart, absences, handover, rooms."""
-
-from datetime import datetime, time, timedelta
+"""Org chart pages: directory and people, the chart, departments and positions (admins),
+absences, handover (admins)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,37 +11,35 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import staff_page
 from accounts.models import User
-from groupware import access as gw_access
-from groupware import booking, dashboard, services
-from groupware.access import workspace_view
-from groupware.forms import (
+from groupware.org import permissions as gw_access
+from groupware.org import services
+from groupware.org.forms import (
     AbsenceForm,
     DepartmentEditForm,
     DepartmentForm,
     DepartmentMoveForm,
     HandoverForm,
+    PositionForm,
     ProfileAdminForm,
     ProfileSelfForm,
+    RankForm,
 )
-from groupware.models import Absence, Department, StaffProfile
-from groupware.org import department_tree, directory_profiles, member_user_ids
-from groupware.vcard import vcard_for
+from groupware.org.models import Absence, Department, Position, Rank, StaffProfile
+from groupware.org.selectors import (
+    department_tree,
+    directory_profiles,
+    member_user_ids,
+    subtree_ids,
+)
+from groupware.org.vcard import vcard_for
 from suite.forms import apply_errors
-
-
-@workspace_view
-def home(request):
-    """The dashboard: what is waiting, what is on today, who is away."""
-    context = dashboard.build(request)
-    context["active"] = "home"
-    return render(request, "groupware/dashboard.html", context)
-
 
 # --- directory -----------------------------------------------------------------
 
 
-@workspace_view
+@staff_page()
 def directory(request):
     """Search people by name, department or duty."""
     q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
@@ -59,8 +56,6 @@ def directory(request):
         )
     selected = None
     if department_id.isascii() and department_id.isdigit() and len(department_id) < 19:
-        from groupware.org import subtree_ids
-
         selected = Department.objects.filter(pk=int(department_id)).first()
         if selected:
             profiles = profiles.filter(department_id__in=subtree_ids(selected.pk))
@@ -101,7 +96,7 @@ def _person(request, user_id: int):
     return user, profile
 
 
-@workspace_view
+@staff_page()
 def person(request, user_id: int):
     person_user, profile = _person(request, user_id)
     now = timezone.now()
@@ -127,7 +122,7 @@ def person(request, user_id: int):
     )
 
 
-@workspace_view
+@staff_page()
 def person_vcard(request, user_id: int):
     """vCard 3.0 of a colleague, for phones and mail clients."""
     person_user, profile = _person(request, user_id)
@@ -139,7 +134,7 @@ def person_vcard(request, user_id: int):
     return response
 
 
-@workspace_view
+@staff_page()
 def person_photo(request, user_id: int):
     """A colleague's photo, for members of this institution only (stored under private/)."""
     from django.http import FileResponse
@@ -157,7 +152,7 @@ def person_photo(request, user_id: int):
     return response
 
 
-@workspace_view
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def person_edit(request, user_id: int):
     """Admins edit a member's place in the chart; a member edits their own contact fields."""
@@ -200,7 +195,7 @@ def person_edit(request, user_id: int):
     )
 
 
-@workspace_view
+@staff_page()
 def org_chart(request):
     """The whole tree with its people: readable on screen, printable on A4."""
     roots, by_id = department_tree()
@@ -220,11 +215,9 @@ def org_chart(request):
 # --- departments (admins) ------------------------------------------------------
 
 
-@workspace_view
+@staff_page(gw_access.can_manage_org)
 @require_http_methods(["GET", "POST"])
 def departments(request):
-    if not gw_access.can_manage_org(request.user, request.institution):
-        raise PermissionDenied
     form = DepartmentForm(request.POST or None, prefix="new")
     status = 200
     if request.method == "POST":
@@ -256,11 +249,9 @@ def departments(request):
     )
 
 
-@workspace_view
+@staff_page(gw_access.can_manage_org)
 @require_http_methods(["GET", "POST"])
 def department_move(request, pk: int):
-    if not gw_access.can_manage_org(request.user, request.institution):
-        raise PermissionDenied
     department = get_object_or_404(Department, pk=pk)
     form = DepartmentMoveForm(request.POST or None, initial={"parent": department.parent_id})
     if request.method == "POST":
@@ -290,12 +281,10 @@ def department_move(request, pk: int):
     )
 
 
-@workspace_view
+@staff_page(gw_access.can_manage_org)
 @require_http_methods(["GET", "POST"])
 def department_edit(request, pk: int):
     """Rename, reorder or stop using a department (admins)."""
-    if not gw_access.can_manage_org(request.user, request.institution):
-        raise PermissionDenied
     department = get_object_or_404(Department, pk=pk)
     fields = ("name", "short_name", "kind", "order", "phone", "is_active")
     form = DepartmentEditForm(
@@ -323,15 +312,10 @@ def department_edit(request, pk: int):
     return render(request, "groupware/department_edit.html", context)
 
 
-@workspace_view
+@staff_page(gw_access.can_manage_org)
 @require_http_methods(["GET", "POST"])
 def positions(request):
     """직위 and 직급 tables (admins)."""
-    from groupware.forms import PositionForm, RankForm
-    from groupware.models import Position, Rank
-
-    if not gw_access.can_manage_org(request.user, request.institution):
-        raise PermissionDenied
     which = request.POST.get("which", "")
     position_form = PositionForm(request.POST if which == "position" else None, prefix="pos")
     rank_form = RankForm(request.POST if which == "rank" else None, prefix="rank")
@@ -371,7 +355,7 @@ def positions(request):
 # --- absences ------------------------------------------------------------------
 
 
-@workspace_view
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def absences(request):
     """Current and upcoming absences; record one (your own, or anyone's for admins)."""
@@ -413,7 +397,7 @@ def absences(request):
     )
 
 
-@workspace_view
+@staff_page()
 @require_POST
 def absence_delete(request, pk: int):
     absence = get_object_or_404(Absence, pk=pk)
@@ -435,12 +419,10 @@ HANDOVER_LABELS = {
 }
 
 
-@workspace_view
+@staff_page(gw_access.can_handover)
 @require_http_methods(["GET", "POST"])
 def handover(request):
     institution = request.institution
-    if not gw_access.can_handover(request.user, institution):
-        raise PermissionDenied
     form = HandoverForm(request.POST or None, institution=institution)
     result = None
     status = 200
@@ -473,97 +455,3 @@ def handover(request):
         {"form": form, "result": result, "active": "admin"},
         status=status,
     )
-
-
-# --- internal rooms and vehicles -------------------------------------------------
-
-
-def _parse_day(value: str):
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date
-    except (TypeError, ValueError):
-        return timezone.localdate()
-    return day if 1900 <= day.year <= 2200 else timezone.localdate()
-
-
-@workspace_view
-@require_http_methods(["GET", "POST"])
-def resources(request):
-    """회의실·차량 예약: internal facilities, the day's bookings, book through the engine."""
-    from groupware.forms_booking import InternalBookingForm
-
-    day = _parse_day(request.GET.get("date", ""))
-    facilities = list(booking.internal_facilities(request))
-    form = InternalBookingForm(request.POST or None, facilities=facilities, initial={"date": day})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                reservation = booking.request_booking(
-                    request,
-                    facility=data["facility"],
-                    start=data["start"],
-                    end=data["end"],
-                    purpose=data["purpose"],
-                    headcount=data["headcount"] or 1,
-                )
-            except ValidationError as error:
-                # the engine names its fields start/end; the form splits them into time inputs
-                apply_errors(form, booking.form_error(error))
-                status = 409 if booking.is_conflict(error) else 400
-            except RuntimeError:
-                form.add_error(
-                    None, _("예약 기능을 준비하고 있습니다. 잠시 후 다시 시도해 주세요.")
-                )
-                status = 503
-            else:
-                label = getattr(reservation, "get_status_display", lambda: "")()
-                messages.success(
-                    request,
-                    _("%(facility)s 예약을 신청했습니다. (%(status)s)")
-                    % {"facility": data["facility"].name, "status": label},
-                )
-                return redirect(f"{request.path}?date={data['start']:%Y-%m-%d}")
-        else:
-            status = 400
-        # a refused booking shows the day it asked for, so another free time can be picked
-        asked = form.cleaned_data.get("date") if hasattr(form, "cleaned_data") else None
-        if asked and 1900 <= asked.year <= 2200:
-            day = asked
-    day_start = timezone.make_aware(datetime.combine(day, time.min))
-    rows = booking.bookings_between(
-        request, day_start, day_start + timedelta(days=1), internal_only=True
-    )
-    by_facility: dict = {f.pk: [] for f in facilities}
-    for row in rows or []:
-        by_facility.setdefault(row.facility_id, []).append(row)
-    return render(
-        request,
-        "groupware/resources.html",
-        {
-            "facilities": [(f, by_facility.get(f.pk, [])) for f in facilities],
-            "day": day,
-            "prev_day": day - timedelta(days=1),
-            "next_day": day + timedelta(days=1),
-            "form": form,
-            "engine_ready": booking.available(),
-            "mine": booking.my_bookings(request, timezone.now()),
-            "active": "resources",
-        },
-        status=status,
-    )
-
-
-@workspace_view
-@require_POST
-def resource_cancel(request, reservation_id: int):
-    try:
-        booking.cancel_booking(request, reservation_id, reason=_("직원 본인 취소"))
-    except RuntimeError:
-        messages.error(request, _("예약 취소 기능을 준비하고 있습니다."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("예약을 취소했습니다."))
-    return redirect("groupware:resources")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groupware.forms import DateInput
+from groupware.org.forms import DateInput
 
 
 class TimeInput(forms.TimeInput):

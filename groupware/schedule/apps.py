@@ -5,3 +5,11 @@ class ScheduleConfig(AppConfig):
     name = "groupware.schedule"
     label = "schedule"
     verbose_name = "일정"
+
+    def ready(self) -> None:
+        from accounts.handover import handover_participants
+        from groupware.approval.public import leave_approved
+        from groupware.schedule import receivers, services
+
+        leave_approved.register("schedule.absence", receivers.leave_approved)
+        handover_participants.register("calendar", services.handover)

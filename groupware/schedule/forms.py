@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from groupware.forms import (
+from groupware.org.forms import (
     DATETIME_INPUTS,
     DateInput,
     DateTimeLocalInput,

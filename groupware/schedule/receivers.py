@@ -1,18 +1,18 @@
-"""Hooks other apps call (lazily) into the calendar.
+"""How the calendar reacts to other apps' events (registered in ScheduleConfig.ready).
 
-``groupware.approval.leave.on_leave_approved`` calls ``leave_approved`` when a
-휴가신청서 is approved. The calendar itself reads approved leave on every view
-(``sources.leave_items``); here the leave also becomes an Absence so the
-dashboard's "away today" and the directory show it.
+An approved 휴가신청서 (``groupware.approval.public.leave_approved``) becomes an Absence
+so the dashboard's "away today" and the directory show it; the calendar itself reads
+approved leave on every view (``sources.leave_items``).
 """
 
 from datetime import timedelta
 
-from groupware.models import Absence
+from groupware.approval.public import LeaveApproved
+from groupware.org.models import Absence
 from groupware.schedule.occurrences import local_midnight
 
 
-def leave_approved(*, leave) -> Absence | None:
+def leave_approved(leave: LeaveApproved) -> Absence | None:
     """Record the approved leave as an absence unless one already covers that period."""
     starts_at = local_midnight(leave.start_date)
     ends_at = local_midnight(leave.end_date + timedelta(days=1))
@@ -20,12 +20,11 @@ def leave_approved(*, leave) -> Absence | None:
         user_id=leave.user_id, starts_at__lt=ends_at, ends_at__gt=starts_at
     ).exists():
         return None
-    kind = Absence.Kind.SICK if getattr(leave, "kind", "") == "sick" else Absence.Kind.LEAVE
-    label = leave.get_kind_display() if hasattr(leave, "get_kind_display") else ""
+    kind = Absence.Kind.SICK if leave.kind == "sick" else Absence.Kind.LEAVE
     return Absence.objects.create(
         user_id=leave.user_id,
         kind=kind,
         starts_at=starts_at,
         ends_at=ends_at,
-        reason=f"휴가신청 승인 ({label})".strip()[:200],
+        reason=f"휴가신청 승인 ({leave.kind_label})".strip()[:200],
     )

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import access
-from groupware.schedule import access as cal_access
+from accounts.handover import Handover
+from groupware.schedule import permissions as cal_access
 from groupware.schedule.models import Attendee, Calendar, Event, EventException, new_feed_token
 from groupware.schedule.occurrences import is_occurrence, local_midnight, occurrence_key
 
@@ -390,3 +391,41 @@ def calendar_reset_feed(*, actor, institution, calendar: Calendar) -> Calendar:
     calendar.feed_token = new_feed_token()
     calendar.save(update_fields=["feed_token"])
     return calendar
+
+
+# --- 인계인수 (a participant of accounts.handover) -----------------------------------
+
+
+def handover(request: Handover) -> dict[str, int]:
+    """The leaver's calendar work still to come goes to the successor: pending invitations
+    (unless already invited), events they organise in shared calendars, and the events of
+    their personal calendar. Precondition: the caller checked the request and is atomic."""
+    from groupware.schedule.occurrences import still_running
+
+    now = timezone.now()
+    from_user, to_user = request.from_user, request.to_user
+    # a weekly meeting that began weeks ago still has meetings to come
+    pending = Attendee.objects.select_for_update().filter(
+        still_running(now, "event__"), user=from_user, status=Attendee.Status.PENDING
+    )
+    already = set(
+        Attendee.objects.filter(user=to_user, event_id__in=pending.values("event_id")).values_list(
+            "event_id", flat=True
+        )
+    )
+    moved = {"invitations": pending.exclude(event_id__in=already).update(user=to_user)}
+    pending.filter(event_id__in=already).delete()
+    moved["events"] = (
+        Event.objects.filter(still_running(now), created_by=from_user)
+        .exclude(calendar__kind=Calendar.Kind.PERSONAL)
+        .update(created_by=to_user)
+    )
+    personal = Calendar.objects.filter(kind=Calendar.Kind.PERSONAL, owner=from_user).first()
+    moved["personal_events"] = (
+        personal.events.filter(still_running(now)).update(
+            calendar=personal_calendar(to_user), created_by=to_user
+        )
+        if personal is not None
+        else 0
+    )
+    return moved

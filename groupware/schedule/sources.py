@@ -1,45 +1,26 @@
 """Everything that appears on a calendar view: events, absences, approved leave, bookings."""
 
-import importlib
-import logging
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from accounts.models import User
+from groupware.approval.public import approved_leaves
+from groupware.org.models import Absence
+from groupware.public import away_on
+from groupware.rooms.selectors import bookings_between
 from groupware.schedule.occurrences import Item, events_overlapping, expand, local_midnight
-
-logger = logging.getLogger(__name__)
 
 
 def _approved_leaves(start, end):
-    """Leave approved in electronic approval (groupware.approval.leave), if that exists.
-
-    ``approved_leaves(start_date, end_date)`` takes local dates, both inclusive, and
-    returns rows with ``user_id``, ``kind``, ``start_date`` and ``end_date``.
-    """
-    try:
-        module = importlib.import_module("groupware.approval.leave")
-    except ImportError:
-        return []
-    func = getattr(module, "approved_leaves", None)
-    if func is None:
-        return []
+    """Leave approved in 전자결재 overlapping the window [start, end) (aware datetimes)."""
     first = timezone.localtime(start).date()
     last = (timezone.localtime(end) - timedelta(microseconds=1)).date()
-    try:
-        return list(func(first, last))
-    except Exception:  # a parallel app's failure must not take the calendar down  # noqa: BLE001
-        logger.exception("approved_leaves failed")
-        return []
+    return list(approved_leaves(first, last))
 
 
 def leave_items(start, end, user_ids=None) -> list[Item]:
     """Approved leave (from approval) and recorded absences, one item per person and period."""
-    from accounts.models import User
-    from groupware.models import Absence
-    from groupware.org import away_on
-
     leaves = [
         leave
         for leave in _approved_leaves(start, end)
@@ -59,7 +40,7 @@ def leave_items(start, end, user_ids=None) -> list[Item]:
         leave_start = local_midnight(leave.start_date)
         leave_end = local_midnight(leave.end_date + timedelta(days=1))
         covered.setdefault(leave.user_id, []).append((leave_start, leave_end))
-        label = leave.get_kind_display() if hasattr(leave, "get_kind_display") else _("휴가")
+        label = leave.get_kind_display()
         items.append(
             Item(
                 title=f"{names.get(leave.user_id, '')} {label}".strip(),
@@ -92,26 +73,20 @@ def leave_items(start, end, user_ids=None) -> list[Item]:
 
 def booking_items(request, start, end, user_ids=None) -> list[Item]:
     """Internal rooms and vehicles booked in the window (facility_booking), by ``user_ids``."""
-    from groupware import booking
-
-    try:
-        rows = booking.bookings_between(request, start, end, internal_only=True)
-        if rows is not None and user_ids is not None:
-            rows = rows.filter(applicant_id__in=user_ids)
-        return [
-            Item(
-                title=f"{row.facility.name} · {row.purpose or row.applicant_name}",
-                start=row.start,
-                end=row.end,
-                kind="booking",
-                url="/staff/resources/?date=" + row.start.strftime("%Y-%m-%d"),
-                place=row.facility.name,
-            )
-            for row in rows or []
-        ]
-    except Exception:  # the booking engine is optional here  # noqa: BLE001
-        logger.exception("booking items failed")
-        return []
+    rows = bookings_between(start, end, internal_only=True)
+    if user_ids is not None:
+        rows = rows.filter(applicant_id__in=user_ids)
+    return [
+        Item(
+            title=f"{row.facility.name} · {row.purpose or row.applicant_name}",
+            start=row.start,
+            end=row.end,
+            kind="booking",
+            url="/staff/resources/?date=" + row.start.strftime("%Y-%m-%d"),
+            place=row.facility.name,
+        )
+        for row in rows
+    ]
 
 
 def gather(request, events_qs, start, end, *, overlays: bool = True, user_ids=None) -> list[Item]:

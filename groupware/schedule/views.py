@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from groupware.access import workspace_view
-from groupware.dashboard import my_calendar_events
-from groupware.org import chain_up, profile_of
-from groupware.schedule import access as cal_access
+from accounts.access import staff_page
+from groupware.public import chain_up, profile_of
+from groupware.schedule import permissions as cal_access
+from groupware.schedule import selectors as cal_selectors
 from groupware.schedule import services
 from groupware.schedule.forms import EventForm, OccurrenceForm, RespondForm
 from groupware.schedule.ics import build_feed
@@ -28,6 +28,7 @@ from groupware.schedule.occurrences import (
     occurrence_key,
     parse_occurrence_key,
 )
+from groupware.schedule.selectors import my_calendar_events
 from groupware.schedule.sources import gather
 from suite.forms import apply_errors
 
@@ -71,12 +72,12 @@ def _scope(request):
     that department's; personal and institution calendars show their events only.
     """
     from groupware.models import StaffProfile
-    from groupware.org import subtree_ids
+    from groupware.public import subtree_ids
 
     cal_id = request.GET.get("cal", "")
     user = request.user
     if cal_id.isascii() and cal_id.isdigit() and len(cal_id) < 19:
-        calendar = cal_access.calendar_for(user, request.institution, int(cal_id))
+        calendar = cal_selectors.calendar_for(user, request.institution, int(cal_id))
         events = Event.objects.filter(calendar=calendar)
         if calendar.kind == Calendar.Kind.DEPARTMENT:
             people = set(
@@ -108,7 +109,7 @@ def _context(request, view: str, start, end, day: date, **extra):
         "today": timezone.localdate(),
         "items": items,
         "selected": selected,
-        "calendars": cal_access.readable_calendars(request.user, request.institution),
+        "calendars": cal_selectors.readable_calendars(request.user, request.institution),
         "query": query,
         "weekdays": WEEKDAYS,
         "active": "calendar",
@@ -125,7 +126,7 @@ def _bucket(items, days):
     return per_day
 
 
-@workspace_view
+@staff_page()
 def month(request):
     day = _day(request)
     first = day.replace(day=1)
@@ -143,7 +144,7 @@ def month(request):
     return render(request, "schedule/month.html", context)
 
 
-@workspace_view
+@staff_page()
 def week(request):
     day = _day(request)
     start_day = day - timedelta(days=(day.weekday() + 1) % 7)
@@ -164,7 +165,7 @@ def week(request):
     return render(request, "schedule/week.html", context)
 
 
-@workspace_view
+@staff_page()
 def day_view(request):
     day = _day(request)
     context = _context(
@@ -182,9 +183,9 @@ def _occurrence(event, key: str):
     return original, event.exceptions.filter(original_start=original).first()
 
 
-@workspace_view
+@staff_page()
 def event(request, pk: int):
-    event = cal_access.event_for(request.user, request.institution, pk)
+    event = cal_selectors.event_for(request.user, request.institution, pk)
     attendees = list(event.attendees.select_related("user"))
     mine = next((a for a in attendees if a.user_id == request.user.pk), None)
     occurrence = None
@@ -238,7 +239,7 @@ def _form_data(form):
     return data
 
 
-@workspace_view
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def event_create(request):
     calendars = _writable(request)
@@ -274,10 +275,10 @@ def event_create(request):
     return render(request, "schedule/event_form.html", {"form": form, "active": "calendar"})
 
 
-@workspace_view
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk: int):
-    event = cal_access.event_for(request.user, request.institution, pk, write=True)
+    event = cal_selectors.event_for(request.user, request.institution, pk, write=True)
     calendars = _writable(request) | Calendar.objects.filter(pk=event.calendar_id)
     local_end_date = (timezone.localtime(event.ends_at) - timedelta(days=1)).date()
     initial = {
@@ -323,20 +324,20 @@ def event_edit(request, pk: int):
     )
 
 
-@workspace_view
+@staff_page()
 @require_POST
 def event_delete(request, pk: int):
-    event = cal_access.event_for(request.user, request.institution, pk, write=True)
+    event = cal_selectors.event_for(request.user, request.institution, pk, write=True)
     services.event_delete(actor=request.user, institution=request.institution, event=event)
     messages.success(request, _("일정을 삭제했습니다."))
     return redirect("schedule:month")
 
 
-@workspace_view
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def occurrence_edit(request, pk: int, key: str):
     """Change only this occurrence of a repeating event."""
-    event = cal_access.event_for(request.user, request.institution, pk, write=True)
+    event = cal_selectors.event_for(request.user, request.institution, pk, write=True)
     original, exc = _occurrence(event, key)
     start = exc.starts_at if exc and not exc.cancelled else original
     end = exc.ends_at if exc and not exc.cancelled else original + (event.ends_at - event.starts_at)
@@ -372,11 +373,11 @@ def occurrence_edit(request, pk: int, key: str):
     return render(request, "schedule/occurrence_form.html", context)
 
 
-@workspace_view
+@staff_page()
 @require_POST
 def occurrence_delete(request, pk: int, key: str):
     """Delete only this occurrence of a repeating event; the rest of the series stays."""
-    event = cal_access.event_for(request.user, request.institution, pk, write=True)
+    event = cal_selectors.event_for(request.user, request.institution, pk, write=True)
     original, _exc = _occurrence(event, key)
     services.occurrence_cancel(
         actor=request.user, institution=request.institution, event=event, original_start=original
@@ -385,10 +386,10 @@ def occurrence_delete(request, pk: int, key: str):
     return redirect(f"{reverse('schedule:month')}?date={timezone.localtime(original):%Y-%m-%d}")
 
 
-@workspace_view
+@staff_page()
 @require_POST
 def event_respond(request, pk: int):
-    event = cal_access.event_for(request.user, request.institution, pk)
+    event = cal_selectors.event_for(request.user, request.institution, pk)
     form = RespondForm(request.POST)
     answer = form.cleaned_data["answer"] if form.is_valid() else ""
     try:
@@ -407,12 +408,12 @@ def event_respond(request, pk: int):
     return redirect("schedule:event", pk=event.pk)
 
 
-@workspace_view
+@staff_page()
 def calendars(request):
     """My calendars and the shared ones, with their secret subscription URLs."""
     ensure_calendars(request)
     rows = []
-    for calendar in cal_access.readable_calendars(request.user, request.institution):
+    for calendar in cal_selectors.readable_calendars(request.user, request.institution):
         rows.append(
             {
                 "calendar": calendar,
@@ -427,10 +428,10 @@ def calendars(request):
     return render(request, "schedule/calendars.html", {"rows": rows, "active": "calendar"})
 
 
-@workspace_view
+@staff_page()
 @require_POST
 def calendar_reset_feed(request, pk: int):
-    calendar = cal_access.calendar_for(request.user, request.institution, pk)
+    calendar = cal_selectors.calendar_for(request.user, request.institution, pk)
     if not cal_access.can_write_calendar(request.user, request.institution, calendar):
         raise PermissionDenied
     services.calendar_reset_feed(

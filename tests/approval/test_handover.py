@@ -247,7 +247,7 @@ def test_through_the_workspace_handover_page(org, world, successor, on_host):
 
 def test_the_workspace_service_refusal_rolls_everything_back(org, world, successor):
     """A refused workspace handover leaves approval untouched too."""
-    from groupware import services as workspace
+    from groupware.org import services as workspace
 
     doc = submitted(org)
     before = _snapshot()

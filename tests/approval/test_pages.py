@@ -27,7 +27,7 @@ def doc(org):
 def test_inbox_needs_a_member(org, on_host, world):
     assert on_host(org.inst).get("/staff/approval/").status_code == 302
     assert on_host(org.inst, world.staff_b).get("/staff/approval/").status_code == 404
-    assert on_host(org.inst, world.resident).get("/staff/approval/").status_code == 403
+    assert on_host(org.inst, world.resident).get("/staff/approval/").status_code == 404
     page = on_host(org.inst, org.drafter).get("/staff/approval/")
     assert page.status_code == 200
     assert "결재대기" in page.content.decode()

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from groupware import services
 from groupware.models import Department, Position, StaffProfile
+from groupware.org import services
 
 
 @dataclass

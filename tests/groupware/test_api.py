@@ -18,7 +18,7 @@ def test_lists_refuse_anonymous_resident_and_outsiders(world, org, on_host, path
     anonymous = on_host(world.inst_a).get(url)
     assert anonymous.status_code == 401
     assert anonymous.json()["error"]["code"] == "not_authenticated"
-    assert on_host(world.inst_a, world.resident).get(url).status_code == 403
+    assert on_host(world.inst_a, world.resident).get(url).status_code == 404
     outsider = on_host(world.inst_a, world.staff_b).get(url)
     assert outsider.status_code == 404
     assert outsider.json()["error"]["code"] == "not_found"

@@ -243,28 +243,26 @@ def test_month_view_shows_occurrences_leave_and_absences(world, cals, on_host, i
     assert "팀 주간회의" in day and "출장" not in day
 
 
-def test_approved_leave_appears_when_approval_offers_it(world, cals, on_host, in_schema):
-    """Leave approved in 전자결재 shows on the calendar (read through approval.leave)."""
-    leave_module = pytest.importorskip("groupware.approval.leave")
-    if not hasattr(leave_module, "approved_leaves"):
-        pytest.skip("approval does not expose approved_leaves yet")
-    from groupware.schedule.hooks import leave_approved
+def test_approved_leave_becomes_an_absence_on_the_calendar(world, cals, on_host, in_schema):
+    """The calendar's receiver of approval's ``leave_approved`` records the absence once."""
+    from groupware.approval.public import LeaveApproved, leave_approved
+    from groupware.schedule.receivers import leave_approved as receiver
 
-    class Leave:  # the shape approval's LeaveRequest has
-        user_id = world.admin_a.pk
-        kind = "annual"
-        start_date = date(2026, 11, 24)
-        end_date = date(2026, 11, 25)
-
-        def get_kind_display(self):
-            return "연차"
-
+    assert "schedule.absence" in leave_approved
+    leave = LeaveApproved(
+        leave_id=1,
+        user_id=world.admin_a.pk,
+        kind="annual",
+        kind_label="연차",
+        start_date=date(2026, 11, 24),
+        end_date=date(2026, 11, 25),
+    )
     with in_schema(world.inst_a):
-        absence = leave_approved(leave=Leave())
+        absence = receiver(leave)
         assert absence.kind == "leave" and timezone.localtime(absence.ends_at).date() == date(
             2026, 11, 26
         )
-        assert leave_approved(leave=Leave()) is None  # idempotent
+        assert receiver(leave) is None  # idempotent
     body = (
         on_host(world.inst_a, world.staff_a)
         .get("/staff/calendar/day/", {"date": "2026-11-25"})

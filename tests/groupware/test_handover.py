@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from groupware import services
 from groupware.boards.models import Board, Post
 from groupware.models import Absence, StaffProfile
+from groupware.org import services
 from groupware.schedule import services as cal_services
 from groupware.schedule.models import Attendee, Event
 from institution.models import AuditEvent
@@ -125,18 +125,21 @@ def test_handover_page(world, org, on_host, in_schema):
         assert AuditEvent.objects.filter(action="handover").count() == 1
 
 
-def test_handover_calls_the_approval_hook_with_its_keywords(world, org, in_schema, monkeypatch):
-    """Contract with groupware/approval (built in parallel): when it offers
-    ``services.handover``, the leaver's steps go through it, inside our transaction."""
-    import groupware.approval.services as approval_services
+def test_handover_sends_the_checked_request_to_every_participant(
+    world, org, in_schema, monkeypatch
+):
+    """Contract ``accounts.handover``: each registered participant gets the request inside
+    the handover's transaction and reports what it moved."""
+    from accounts.handover import Handover, handover_participants
 
+    assert handover_participants.keys() == ["approval", "calendar", "facility_bookings"]
     calls = []
 
-    def handover(*, from_user, to_user, actor):
-        calls.append((from_user, to_user, actor))
+    def approval(request: Handover):
+        calls.append((request.from_user, request.to_user, request.actor))
         return 2
 
-    monkeypatch.setattr(approval_services, "handover", handover, raising=False)
+    monkeypatch.setitem(handover_participants._receivers, "approval", approval)
     with in_schema(world.inst_a):
         moved = services.handover(
             actor=world.admin_a,

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from groupware import services
 from groupware.models import Absence, Department, StaffProfile
+from groupware.org import services
 from institution.models import AuditEvent
 
 
@@ -145,7 +145,7 @@ def test_absence_rejects_end_before_start_and_self_deputy(world, org, in_schema,
 
 
 def test_absence_with_deputy_feeds_acting_deputy(world, org, in_schema, now):
-    from groupware.org import acting_deputy
+    from groupware.public import acting_deputy
 
     with in_schema(world.inst_a):
         services.absence_create(
@@ -206,7 +206,7 @@ def test_absence_page_error_next_to_field(world, org, on_host, in_schema):
 
 def test_absences_page_other_institution_404(world, org, on_host):
     assert on_host(world.inst_a, world.staff_b).get("/staff/absences/").status_code == 404
-    assert on_host(world.inst_a, world.resident).get("/staff/absences/").status_code == 403
+    assert on_host(world.inst_a, world.resident).get("/staff/absences/").status_code == 404
 
 
 def test_seed_is_idempotent_and_three_levels(world, in_schema):
@@ -274,14 +274,19 @@ def test_approved_leave_shows_as_dates_not_midnights(world, org, on_host, in_sch
     """Leave recorded midnight to midnight reads "2026. 12. 2. ~ 2026. 12. 3. (종일)"."""
     from datetime import date
 
-    from groupware.schedule.hooks import leave_approved
+    from groupware.approval.public import LeaveApproved
+    from groupware.schedule.receivers import leave_approved
 
-    class Leave:
-        user_id = world.staff_a.pk
-        start_date, end_date, kind = date(2026, 12, 2), date(2026, 12, 3), "annual"
-
+    leave = LeaveApproved(
+        leave_id=1,
+        user_id=world.staff_a.pk,
+        kind="annual",
+        kind_label="연차",
+        start_date=date(2026, 12, 2),
+        end_date=date(2026, 12, 3),
+    )
     with in_schema(world.inst_a):
-        absence = leave_approved(leave=Leave())
+        absence = leave_approved(leave)
         assert absence.whole_days and absence.last_day == date(2026, 12, 3)
     body = on_host(world.inst_a, world.admin_a).get("/staff/absences/").content.decode()
     assert "2026. 12. 2. ~ 2026. 12. 3. (종일)" in body and "00:00" not in body

@@ -51,7 +51,7 @@ from groupware.approval.services import numbering
 from groupware.approval.services.lines import line_of_steps, validate_line
 from groupware.approval.services.notices import notify
 from groupware.approval.workflow import ensure_can_start, transition
-from groupware.org import profile_of
+from groupware.public import profile_of
 from institution.audit import audit_record
 from suite.uploads import attachment_fields, check_attachments
 
@@ -429,7 +429,7 @@ def document_submit(*, actor, institution, document: Document) -> Document:
 
 
 def _deputies(steps) -> list:
-    from groupware.org import acting_deputy
+    from groupware.public import acting_deputy
 
     out = []
     for step in steps:

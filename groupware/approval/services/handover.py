@@ -1,7 +1,7 @@
 """인계인수 of 전자결재: a leaver's pending approval steps go to their successor.
 
-Called by the staff workspace (``groupware.services.handover``) inside its
-transaction, or on its own. What moves: the leaver's steps not yet acted on in
+Takes part in the org chart's handover (``accounts.handover.handover_participants``),
+inside its transaction, or runs on its own. What moves: the leaver's steps not yet acted on in
 the current round of documents in approval or on hold (waiting, pending, held),
 and their steps on editable lines (임시저장·반려·회수). What never moves: acted
 steps, earlier rounds, approved documents (frozen, triggers forbid it anyway),
@@ -16,13 +16,11 @@ replaced), and other people's favourite lines name the successor instead.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import access
-from groupware.approval.errors import message
+from accounts.handover import Handover, handover_check
 from groupware.approval.models import (
     Action,
     DelegationRule,
@@ -43,7 +41,7 @@ from groupware.approval.services.documents import (
 )
 from groupware.approval.services.notices import notify
 from groupware.models import Position
-from groupware.org import profile_of
+from groupware.public import profile_of
 from institution.audit import audit_record
 
 OPEN = (State.IN_APPROVAL, State.ON_HOLD)
@@ -58,22 +56,6 @@ LEFT_DELEGATION = "successor_below_delegation"  # 위임전결 규정 forbids th
 
 def _label(user) -> str:
     return user.name or user.email
-
-
-def _check(*, actor, institution, from_user, to_user) -> None:
-    if not access.is_institution_admin(actor, institution):
-        raise PermissionDenied
-    errors = {}
-    if from_user is None:
-        errors["from_user"] = message("handover_from_required")
-    if to_user is None:
-        errors["to_user"] = message("handover_to_required")
-    elif from_user is not None and from_user.pk == to_user.pk:
-        errors["to_user"] = message("handover_same_person")
-    elif not access.is_member(to_user, institution):
-        errors["to_user"] = message("handover_successor_outsider")
-    if errors:
-        raise ValidationError(errors)
 
 
 def _delegated_for(document, user) -> bool | None:
@@ -125,7 +107,7 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
     drafted the document, or would become a final approver the line or the
     delegation table does not allow) stays and is listed in the audit row.
     """
-    _check(actor=actor, institution=institution, from_user=from_user, to_user=to_user)
+    handover_check(actor=actor, institution=institution, from_user=from_user, to_user=to_user)
     name, position, department = _person(to_user)
     text = f"인계인수: {_label(from_user)} → {_label(to_user)}"
     if (reason or "").strip():
@@ -371,3 +353,14 @@ def _hand_over_favourites(*, from_user, to_user) -> list[int]:
         favourite.save(update_fields=["steps", "cc"])
         out.append(favourite.pk)
     return out
+
+
+def handover_participant(request: Handover) -> int:
+    """accounts.handover participant: the checked request, inside the caller's transaction."""
+    return handover(
+        actor=request.actor,
+        institution=request.institution,
+        from_user=request.from_user,
+        to_user=request.to_user,
+        reason=request.reason,
+    )

@@ -12,7 +12,7 @@ from accounts.models import User
 from groupware.approval.errors import invalid
 from groupware.approval.models import DelegationRule, FavouriteLine, Form, StepRole
 from groupware.models import Position
-from groupware.org import profile_of
+from groupware.public import profile_of
 from institution.audit import audit_record
 
 MAX_STEPS = 12

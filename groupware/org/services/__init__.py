@@ -1,7 +1,7 @@
 """The write path of the org chart: departments, profiles, absences, handover."""
 
-from groupware.services.handover import handover
-from groupware.services.org import (
+from groupware.org.services.handover import handover
+from groupware.org.services.structure import (
     absence_create,
     absence_delete,
     department_create,

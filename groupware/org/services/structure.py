@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import access
-from groupware import access as gw_access
-from groupware.models import Absence, Department, Position, Rank, StaffProfile
+from groupware.org import permissions as gw_access
+from groupware.org.models import Absence, Department, Position, Rank, StaffProfile
 from institution.audit import audit_record
 
 ERRORS = {
@@ -33,7 +33,7 @@ def _lock_departments() -> None:
 
 
 def _ensure_no_cycle(department: Department, parent: Department | None) -> None:
-    from groupware.org import chain_up
+    from groupware.org.selectors import chain_up
 
     if parent is None:
         return

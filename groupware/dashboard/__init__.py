@@ -1,0 +1,1 @@
+"""The staff dashboard: a fixed number of queries, sections contributed by each app."""

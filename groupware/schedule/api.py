@@ -1,0 +1,174 @@
+"""The calendar API on an institution host: events, single occurrences, invitations."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from api.filters import Ordering
+from groupware.api_common import MAX_ID, WorkspaceAPIView, errors, member_or_error, valid
+from groupware.org.selectors import department_chain_of
+from groupware.schedule import serializers as s
+from groupware.schedule import services as cal_services
+from groupware.schedule.models import Event
+from groupware.schedule.occurrences import events_overlapping, expand, local_midnight
+from groupware.schedule.selectors import calendar_for, event_for, my_calendar_events
+
+
+class EventFilter(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="시작일 (기본: 오늘)")
+    end = serializers.DateField(
+        required=False, help_text="종료일, 이 날 포함 (기본: 시작일부터 31일, 최대 366일)"
+    )
+    calendar = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def validate(self, data):
+        start = data.get("start") or timezone.localdate()
+        end = data.get("end") or start + timedelta(days=30)
+        if not (1900 <= start.year <= 2200) or not (1900 <= end.year <= 2200):
+            raise serializers.ValidationError(
+                {"start": _("1900년부터 2200년 사이의 날짜를 입력해 주세요.")}
+            )
+        if end < start:
+            raise serializers.ValidationError({"end": _("종료일은 시작일과 같거나 늦어야 합니다.")})
+        if (end - start).days > 366:
+            raise serializers.ValidationError({"end": _("최대 366일까지 조회할 수 있습니다.")})
+        data["start"], data["end"] = start, end
+        return data
+
+
+def _events_for(request, calendar_id=None):
+    if calendar_id:
+        calendar = calendar_for(request.user, request.institution, calendar_id)
+        return Event.objects.filter(calendar=calendar)
+    return my_calendar_events(request.user, department_chain_of(request.user))
+
+
+EVENT_ORDERING = Ordering(
+    {"starts_at": "starts_at", "ends_at": "ends_at", "title": "title"}, default="starts_at"
+)
+
+
+class EventList(WorkspaceAPIView):
+    serializer_class = s.EventSerializer
+
+    @extend_schema(
+        tags=["groupware"],
+        summary="일정 목록 (내 캘린더들 또는 한 캘린더, 기간과 겹치는 일정)",
+        parameters=[EventFilter, EVENT_ORDERING.parameter()],
+        responses={200: s.EventSerializer(many=True), **errors(400, 401, 403, 404)},
+    )
+    def get(self, request):
+        params = valid(EventFilter, request, query=True)
+        window_start = local_midnight(params["start"])
+        window_end = local_midnight(params["end"] + timedelta(days=1))
+        events = events_overlapping(
+            _events_for(request, params.get("calendar")), window_start, window_end
+        )
+        events = events.select_related("calendar").prefetch_related("attendees__user", "exceptions")
+        events = list(
+            EVENT_ORDERING.apply(events.order_by("starts_at", "id"), request.query_params)
+        )
+        shown = {item.event.pk for item in expand(events, window_start, window_end)}
+        events = [e for e in events if e.pk in shown]
+        return self.paginated(events, s.EventSerializer)
+
+    @extend_schema(
+        tags=["groupware"],
+        summary="일정 등록 (종일이면 start_date·end_date, 아니면 starts_at·ends_at)",
+        request=s.EventCreateSerializer,
+        responses={201: s.EventSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request):
+        data = dict(valid(s.EventCreateSerializer, request))
+        calendar_id = data.pop("calendar", None)
+        if calendar_id:
+            calendar = calendar_for(request.user, request.institution, calendar_id)
+        else:
+            calendar = cal_services.personal_calendar(request.user)
+        attendees = [
+            member_or_error(request.institution, pk, "attendees")
+            for pk in dict.fromkeys(data.pop("attendees"))
+        ]
+        event = cal_services.event_create(
+            actor=request.user,
+            institution=request.institution,
+            calendar=calendar,
+            attendees=attendees,
+            **data,
+        )
+        return Response(s.EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class EventDetail(WorkspaceAPIView):
+    serializer_class = s.EventSerializer
+
+    @extend_schema(
+        tags=["groupware"],
+        summary="일정",
+        responses={200: s.EventSerializer, **errors(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        event = event_for(request.user, request.institution, pk)
+        return Response(s.EventSerializer(event).data)
+
+    @extend_schema(
+        tags=["groupware"], summary="일정 삭제", responses={204: None, **errors(401, 403, 404)}
+    )
+    def delete(self, request, pk: int):
+        event = event_for(request.user, request.institution, pk, write=True)
+        cal_services.event_delete(actor=request.user, institution=request.institution, event=event)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EventOccurrence(WorkspaceAPIView):
+    serializer_class = s.OccurrenceChangeSerializer
+
+    @extend_schema(
+        tags=["groupware"],
+        summary="반복 일정 중 한 날짜만 변경하거나 삭제 (나머지 반복은 그대로)",
+        request=s.OccurrenceChangeSerializer,
+        responses={200: s.EventSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        event = event_for(request.user, request.institution, pk, write=True)
+        data = dict(valid(s.OccurrenceChangeSerializer, request))
+        original = data.pop("original_start").replace(microsecond=0)
+        if data.pop("cancelled"):
+            cal_services.occurrence_cancel(
+                actor=request.user,
+                institution=request.institution,
+                event=event,
+                original_start=original,
+            )
+        else:
+            cal_services.occurrence_update(
+                actor=request.user,
+                institution=request.institution,
+                event=event,
+                original_start=original,
+                **data,
+            )
+        event = event_for(request.user, request.institution, pk)
+        return Response(s.EventSerializer(event).data)
+
+
+class EventRespond(WorkspaceAPIView):
+    serializer_class = s.RespondSerializer
+
+    @extend_schema(
+        tags=["groupware"],
+        summary="초대에 참석/불참 응답",
+        request=s.RespondSerializer,
+        responses={200: s.EventSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        event = event_for(request.user, request.institution, pk)
+        data = valid(s.RespondSerializer, request)
+        cal_services.invitation_respond(
+            actor=request.user, institution=request.institution, event=event, answer=data["answer"]
+        )
+        return Response(s.EventSerializer(event).data)
