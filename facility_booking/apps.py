@@ -4,11 +4,9 @@ from django.apps import AppConfig
 class FacilityBookingConfig(AppConfig):
     name = "facility_booking"
 
-    def ready(self):
-        from facility_booking import personal_data  # noqa: F401 - privacy registry (deletion, retention)
-
     def ready(self) -> None:
         from accounts.handover import handover_participants
         from facility_booking.services.handover import handover_participant
 
         handover_participants.register("facility_bookings", handover_participant)
+        from facility_booking import personal_data  # noqa: F401 - privacy registry (deletion, retention)
