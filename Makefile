@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint format bench fuzz worker clean-db shell
+.PHONY: run test lint format bench fuzz worker clean-db shell browser-deps serve-prod
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -17,10 +17,24 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## set up, start the embedded database, migrate, seed, serve on 127.0.0.1:8000
 	$(PY) manage.py serve
 
-test: $(STAMP)  ## lint, format check, whole test suite
+test: $(STAMP) browser-deps  ## lint, format check, whole test suite (browser journeys included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest
+	SUITE_BROWSER_REQUIRED=1 $(VENV)/bin/pytest
+
+# Debian's chromium (driven by Playwright through executable_path: Playwright's own
+# browser download cannot work here) and fonts-nanum so Korean renders. Installed with
+# apt-get when missing (as root, as CI runs); fails loudly otherwise.
+browser-deps:  ## Debian's chromium and fonts-nanum for the browser tests
+	@if command -v chromium >/dev/null 2>&1 && test -e /usr/share/fonts/truetype/nanum/NanumGothic.ttf; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "· installing Debian's chromium and fonts-nanum (browser tests)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; \
+	else \
+		echo "Browser tests need Debian's chromium and fonts-nanum: run 'apt-get install chromium fonts-nanum' as root." >&2; \
+		exit 1; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
