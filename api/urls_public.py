@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import views as api_views
+from portal.api import SearchView
 
 v1 = [
     path("me/", api_views.MeView.as_view(), name="me"),
@@ -11,6 +12,7 @@ v1 = [
     path("tokens/<int:id>/", api_views.TokenDetailView.as_view(), name="token-detail"),
     path("tokens/<int:id>/revoke/", api_views.TokenRevokeView.as_view(), name="token-revoke"),
     path("institutions/", include("tenants.api")),
+    path("search/", SearchView.as_view(), name="search"),
 ]
 
 urlpatterns = [

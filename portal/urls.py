@@ -6,6 +6,15 @@ app_name = "portal"
 
 urlpatterns = [
     path("institutions/", views.institution_list, name="institutions"),
-    path("search/", views.search, name="search"),
+    path("search/", views.search_page, name="search"),
+    path("calendar/", views.calendar_view, name="calendar"),
+    path("go/<slug:slug>/<slug:kind>/<str:key>/", views.go, name="go"),
+    path("cite/<slug:slug>/<slug:kind>/<str:key>/", views.cite, name="cite"),
     path("my/bookings/", views.my_bookings, name="my_bookings"),
+    path("my/applications/", views.my_applications, name="my_applications"),
+    path(
+        "my/applications/<slug:slug>/<int:pk>/cancel/",
+        views.my_application_cancel,
+        name="my_application_cancel",
+    ),
 ]

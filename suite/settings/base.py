@@ -60,6 +60,8 @@ TENANT_APPS = [
     "groupware.schedule",  # 일정 (shared calendar)
     "facility_booking",
     "privacy",  # 개인정보: the institution's 처리방침, 접속기록, retention, destruction records
+    "website",  # the institution's public site: pages, jobs, disclosures, open documents
+    "programs",  # 강좌·프로그램·행사 and residents' applications
 ]
 INSTALLED_APPS = SHARED_APPS + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

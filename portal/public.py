@@ -1,0 +1,345 @@
+"""The portal's contract with the apps that publish to it.
+
+Two ways in:
+
+- ``changed(kind=…, key=…)`` — the normal way. Call it inside the transaction
+  that changed something public; after commit a background task
+  (``portal.tasks.refresh_entries``) runs in the institution's schema, asks the
+  kind's registered *source* what the item looks like now and writes (or
+  removes) its entry. Idempotent: the source of truth is re-read every time,
+  so out-of-order or repeated tasks converge on the current state.
+- ``publish(…)`` / ``withdraw(…)`` — write an entry with the given content
+  right now, joining the caller's transaction (the older contract; personal
+  summaries such as bookings and applications use it so the resident sees the
+  change at once). For public kinds a ``changed()`` follows, so the source's
+  complete entry (facets, venue hours and busy periods) replaces it after commit.
+
+Sources register in their app's ``AppConfig.ready`` with ``register_source``.
+Hidden institutions (suspended, archived) are filtered when reading, so a
+status change needs no re-indexing and takes effect at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import QuerySet
+
+from portal import korean
+from portal.models import PortalEntry, VenueBusy, VenueHours
+from tenants.models import Institution
+
+logger = logging.getLogger(__name__)
+
+PERSONAL_KINDS = ("booking", "application")
+
+
+@dataclass
+class Venue:
+    """What the "free on a date and time" filter needs to know about a facility."""
+
+    hours: dict[int, tuple[dt.time, dt.time]]
+    busy: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    closed: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
+    closes_on_holidays: bool = False
+    book_ahead_days: int | None = None
+
+
+@dataclass
+class Doc:
+    """One public item as a source describes it. ``keywords`` are searchable, never shown."""
+
+    title: str
+    summary: str = ""
+    body: str = ""
+    keywords: str = ""
+    subtitle: str = ""  # searchable with weight B (a facility's place, a program's instructor)
+    route: str = ""
+    route_args: list = field(default_factory=list)
+    published_at: dt.datetime | None = None
+    facility_kind: str = ""
+    capacity: int | None = None
+    fee: int | None = None
+    district: str = ""
+    audience: str = ""
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    data: dict = field(default_factory=dict)
+    venue: Venue | None = None
+
+
+@dataclass
+class Source:
+    kind: str
+    label: str
+    # keys → {key: Doc or None (not public: withdraw)}; runs in the institution's schema
+    load: Callable[[list[str]], dict[str, Doc | None]]
+    # every key that is public now (for rebuilds); runs in the institution's schema
+    all_keys: Callable[[], Iterable[str]]
+    order: int = 50
+
+
+_SOURCES: dict[str, Source] = {}
+
+
+def register_source(
+    kind: str, *, label, load, keys, order: int = 50
+) -> None:  # called from AppConfig.ready
+    _SOURCES[kind] = Source(kind=kind, label=label, load=load, all_keys=keys, order=order)
+
+
+_DISTRICT_RESOLVER: list[Callable] = []
+
+
+def register_district_resolver(resolver: Callable) -> None:
+    """``resolver(institution) -> str``: the institution's district (구/군), read in its schema."""
+    _DISTRICT_RESOLVER[:] = [resolver]
+
+
+def district_resolver() -> Callable | None:
+    return _DISTRICT_RESOLVER[0] if _DISTRICT_RESOLVER else None
+
+
+def sources() -> list[Source]:
+    return sorted(_SOURCES.values(), key=lambda s: (s.order, s.kind))
+
+
+def public_kinds() -> list[str]:
+    return [s.kind for s in sources()]
+
+
+def kind_label(kind: str) -> str:
+    source = _SOURCES.get(kind)
+    return str(source.label) if source else kind
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def _vector(doc: Doc) -> str:
+    return korean.tsvector_literal(
+        [
+            (doc.title, "A"),
+            (doc.subtitle, "B"),
+            (doc.summary, "C"),
+            (doc.body, "C"),
+            (doc.keywords, "D"),
+        ]
+    )
+
+
+def _write(institution: Institution, kind: str, key: str, doc: Doc) -> PortalEntry:
+    values = {
+        "title": doc.title[:200],
+        "summary": doc.summary,
+        "url": "",
+        "route": doc.route,
+        "route_args": list(doc.route_args),
+        "owner": None,
+        "data": doc.data,
+        "search": _vector(doc),
+        "title_key": korean.compact(doc.title)[:200],
+        "published_at": doc.published_at,
+        "facility_kind": doc.facility_kind,
+        "capacity": doc.capacity,
+        "fee": doc.fee,
+        "district": doc.district[:30],
+        "audience": doc.audience,
+        "starts_at": doc.starts_at,
+        "ends_at": doc.ends_at,
+        "closes_at": doc.closes_at,
+        "closes_on_holidays": bool(doc.venue and doc.venue.closes_on_holidays),
+        "book_ahead_days": doc.venue.book_ahead_days if doc.venue else None,
+    }
+    entry, _ = PortalEntry.objects.update_or_create(
+        institution=institution, kind=kind, key=key, defaults=values
+    )
+    _write_venue(entry, doc.venue)
+    return entry
+
+
+def _write_venue(entry: PortalEntry, venue: Venue | None) -> None:
+    VenueHours.objects.filter(entry=entry).delete()
+    VenueBusy.objects.filter(entry=entry).delete()
+    if venue is None:
+        return
+    VenueHours.objects.bulk_create(
+        VenueHours(entry=entry, weekday=day, opens=span[0], closes=span[1])
+        for day, span in sorted(venue.hours.items())
+    )
+    VenueBusy.objects.bulk_create(
+        [
+            VenueBusy(entry=entry, period=DateTimeTZRange(s, e, "[)"), reason=VenueBusy.Reason.HELD)
+            for s, e in venue.busy
+        ]
+        + [
+            VenueBusy(
+                entry=entry, period=DateTimeTZRange(s, e, "[)"), reason=VenueBusy.Reason.CLOSED
+            )
+            for s, e in venue.closed
+        ]
+    )
+
+
+def publish(
+    *,
+    institution,
+    kind: str,
+    key,
+    title: str,
+    summary: str = "",
+    url: str = "",
+    owner=None,
+    data=None,
+    route: str = "",
+    route_args=(),
+) -> None:
+    """Create or update the entry (institution, kind, key) now, in the caller's transaction.
+
+    ``url`` may be a path or (older callers) an absolute URL: only its path is kept.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "") if url else ""
+    doc = Doc(title=title, summary=summary)
+    PortalEntry.objects.update_or_create(
+        institution=institution,
+        kind=kind,
+        key=str(key),
+        defaults={
+            "title": title[:200],
+            "summary": summary,
+            "url": path,
+            "route": route,
+            "route_args": list(route_args),
+            "owner": owner,
+            "data": data or {},
+            "search": None if owner is not None else _vector(doc),
+            "title_key": korean.compact(title)[:200],
+        },
+    )
+    if owner is None and kind in _SOURCES:
+        changed(kind=kind, key=key, institution=institution)
+
+
+def withdraw(*, institution, kind: str, key) -> None:
+    """Remove the entry if present (in the caller's transaction)."""
+    PortalEntry.objects.filter(institution=institution, kind=kind, key=str(key)).delete()
+    if kind in _SOURCES:
+        changed(kind=kind, key=key, institution=institution)
+
+
+# -- after commit: the background refresh --------------------------------------------
+
+
+def _schema_of(institution) -> str:
+    if institution is not None:
+        return institution.schema_name
+    return connection.schema_name
+
+
+def changed(*, kind: str, key, institution=None) -> None:
+    """Refresh this item's entry from its source after the current transaction commits."""
+    schema = _schema_of(institution)
+    if not schema or schema == "public" and kind != "institution":
+        return
+    pending = connection.__dict__.setdefault("_portal_pending", {})
+    pending.setdefault(schema, set()).add((kind, str(key)))
+    transaction.on_commit(_flush, robust=True)
+
+
+def _flush() -> None:
+    pending = connection.__dict__.pop("_portal_pending", {})
+    from portal.tasks import refresh_entries
+
+    for schema, items in pending.items():
+        refresh_entries.enqueue(schema_name=schema, items=sorted([list(i) for i in items]))
+
+
+def refresh(schema_name: str, items: Iterable[tuple[str, str]]) -> dict:
+    """Bring the entries of (kind, key) items up to date with their sources. Returns counts."""
+    from django_tenants.utils import schema_context, schema_exists
+
+    institution = Institution.objects.filter(schema_name=schema_name).first()
+    counts = {"written": 0, "withdrawn": 0}
+    if institution is None or not schema_exists(schema_name):
+        return counts
+    by_kind: dict[str, list[str]] = {}
+    for kind, key in items:
+        by_kind.setdefault(kind, []).append(str(key))
+    for kind, keys in by_kind.items():
+        source = _SOURCES.get(kind)
+        if source is None:
+            continue
+        with schema_context(schema_name):
+            docs = source.load(keys) if institution.status != Institution.Status.ARCHIVED else {}
+            with transaction.atomic():
+                for key in keys:
+                    doc = docs.get(key)
+                    if doc is None:
+                        deleted, _ = PortalEntry.objects.filter(
+                            institution=institution, kind=kind, key=key, owner__isnull=True
+                        ).delete()
+                        counts["withdrawn"] += bool(deleted)
+                    else:
+                        _write(institution, kind, key, doc)
+                        counts["written"] += 1
+    return counts
+
+
+def rebuild(institution: Institution) -> dict:
+    """Re-create every public entry of one institution from its sources; drop the rest.
+
+    Personal summaries (bookings, applications) are left alone.
+    """
+    from django_tenants.utils import schema_context
+
+    counts = {"written": 0, "withdrawn": 0}
+    with schema_context(institution.schema_name), transaction.atomic():
+        seen: set[tuple[str, str]] = set()
+        if institution.status != Institution.Status.ARCHIVED:
+            for source in sources():
+                keys = [str(k) for k in source.all_keys()]
+                for start in range(0, len(keys), 500):
+                    chunk = keys[start : start + 500]
+                    docs = source.load(chunk)
+                    for key in chunk:
+                        doc = docs.get(key)
+                        if doc is not None:
+                            _write(institution, source.kind, key, doc)
+                            seen.add((source.kind, key))
+                            counts["written"] += 1
+        stale = [
+            pk
+            for pk, kind, key in PortalEntry.objects.filter(
+                institution=institution, owner__isnull=True
+            ).values_list("pk", "kind", "key")
+            if (kind, key) not in seen
+        ]
+        PortalEntry.objects.filter(pk__in=stale).delete()
+        counts["withdrawn"] = len(stale)
+    return counts
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def visible() -> QuerySet:
+    """Entries of active institutions only (suspended and archived ones vanish at once)."""
+    return PortalEntry.objects.filter(institution__status=Institution.Status.ACTIVE).select_related(
+        "institution"
+    )
+
+
+def personal(user, *, kind: str = "booking") -> QuerySet:
+    """A person's own entries of one kind across every active institution."""
+    if not getattr(user, "is_authenticated", False):
+        return PortalEntry.objects.none()
+    return visible().filter(owner=user, kind=kind)

@@ -1,0 +1,607 @@
+"""One ranked search over everything every active institution publishes.
+
+- Text: bigram lexemes (portal/korean.py) in a GIN-indexed tsvector, ranked
+  with ``ts_rank_cd`` (title A > place B > body C > keywords D), then boosted:
+  a title equal to / containing the query (spaces ignored) ×3 / ×2, recent
+  notices above old ones, closed postings and finished programs lower.
+- Filters: type, institution, facility kind, district, audience, capacity, fee,
+  and "free from … to …" — answered from the venue summary (VenueHours,
+  VenueBusy) in the same one query, whatever the number of institutions.
+- Facets: counts per type, institution, facility kind and district in one
+  more query (GROUPING SETS over the matching rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal import korean, public
+from portal.interpret import DEFAULT_SPAN, interpret
+from portal.models import VenueBusy, VenueHours
+from tenants.models import Institution
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_QUERY = 100
+MAX_AHEAD_DAYS = 730
+
+FACILITY_KINDS = {
+    "hall": gettext_lazy("공연장·강당"),
+    "gym": gettext_lazy("체육관"),
+    "meeting_room": gettext_lazy("회의실"),
+    "field": gettext_lazy("운동장"),
+    "studio": gettext_lazy("연습실·스튜디오"),
+    "classroom": gettext_lazy("강의실"),
+    "other": gettext_lazy("기타"),
+}
+AUDIENCES = {
+    "all": gettext_lazy("누구나"),
+    "child": gettext_lazy("어린이"),
+    "youth": gettext_lazy("청소년"),
+    "adult": gettext_lazy("성인"),
+    "senior": gettext_lazy("어르신"),
+    "family": gettext_lazy("가족"),
+    "disabled": gettext_lazy("장애인"),
+}
+KIND_PRIOR = {"institution": 1.3, "facility": 1.2, "program": 1.2, "page": 1.05, "job": 1.0}
+DATED_KINDS = ("notice", "document", "disclosure", "job")
+
+ERRORS = {
+    "free_pair": gettext_lazy("시작과 종료 시각을 함께 입력해 주세요."),
+    "free_format": gettext_lazy("날짜와 시각은 2026-12-05T14:00 형식으로 입력해 주세요."),
+    "free_order": gettext_lazy("종료 시각은 시작 시각보다 뒤여야 합니다."),
+    "free_same_day": gettext_lazy("하루 안의 시간대만 찾을 수 있습니다."),
+    "free_past": gettext_lazy("지나간 시간은 찾을 수 없습니다."),
+    "free_far": gettext_lazy("2년 안의 날짜만 찾을 수 있습니다."),
+    "number": gettext_lazy("0 이상의 정수를 입력해 주세요."),
+    "type": gettext_lazy("알 수 없는 종류입니다."),
+    "kind": gettext_lazy("알 수 없는 시설 종류입니다."),
+    "audience": gettext_lazy("알 수 없는 대상입니다."),
+    "page": gettext_lazy("페이지 번호가 올바르지 않습니다."),
+    "date": gettext_lazy("날짜는 2026-12-05 형식으로 입력해 주세요."),
+    "time": gettext_lazy("시각은 14:00 형식으로 입력해 주세요."),
+}
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    types: list[str] = field(default_factory=list)
+    institutions: list[str] = field(default_factory=list)
+    facility_kinds: list[str] = field(default_factory=list)
+    districts: list[str] = field(default_factory=list)
+    audience: str = ""
+    capacity: int | None = None
+    fee_max: int | None = None
+    free_from: dt.datetime | None = None
+    free_to: dt.datetime | None = None
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    interpret: bool = True
+    # filled by prepare(): what the box said besides words
+    chips: list[dict] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def is_venue_search(self) -> bool:
+        return self.free_from is not None or self.capacity is not None
+
+
+# -- reading request parameters -----------------------------------------------------
+
+
+def _int(value, errors, name, *, minimum=0, maximum=10**7):
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        errors[name] = [str(ERRORS["number"])]
+        return None
+    if number < minimum or number > maximum:
+        errors[name] = [str(ERRORS["number"])]
+        return None
+    return number
+
+
+def _datetime(value: str) -> dt.datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _list(data, name) -> list[str]:
+    getter = getattr(data, "getlist", None)
+    values = getter(name) if getter else ([data[name]] if data.get(name) else [])
+    out = []
+    for value in values:
+        out.extend(v.strip() for v in str(value).split(",") if v.strip())
+    return list(dict.fromkeys(out))[:20]
+
+
+def parse(data, *, now=None, strict: bool = True) -> tuple[SearchParams, dict[str, list[str]]]:
+    """SearchParams from a query dict (page or API) and the errors per field, in Korean.
+
+    Accepts ``free_from``/``free_to`` as ISO date-times, or the page's
+    ``date`` + ``time_from`` + ``time_to``. Not ``strict`` (the page): unknown choices
+    and page numbers from an edited address are dropped instead of refused.
+    """
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    params = SearchParams(q=(data.get("q") or "").strip()[:MAX_QUERY])
+    kinds = public.public_kinds()
+    params.types = [t for t in _list(data, "type") + _list(data, "kind_of") if t]
+    if any(t not in kinds for t in params.types):
+        errors["type"] = [str(ERRORS["type"])]
+        params.types = [t for t in params.types if t in kinds]
+    params.institutions = _list(data, "institution")
+    params.facility_kinds = _list(data, "kind")
+    if any(k not in FACILITY_KINDS for k in params.facility_kinds):
+        errors["kind"] = [str(ERRORS["kind"])]
+        params.facility_kinds = [k for k in params.facility_kinds if k in FACILITY_KINDS]
+    params.districts = _list(data, "district")
+    audience = (data.get("audience") or "").strip()
+    if audience and audience not in AUDIENCES:
+        errors["audience"] = [str(ERRORS["audience"])]
+    else:
+        params.audience = audience
+    params.capacity = _int(data.get("capacity"), errors, "capacity", maximum=100000)
+    params.fee_max = _int(data.get("fee_max"), errors, "fee_max")
+    page = _int(data.get("page"), errors, "page", minimum=1, maximum=10000)
+    params.page = page or 1
+    size = _int(data.get("page_size"), errors, "page_size", minimum=1, maximum=10**6)
+    params.page_size = min(size or PAGE_SIZE, MAX_PAGE_SIZE)
+    params.interpret = (data.get("interpret") or "1") not in ("0", "false", "no")
+
+    free_from, free_to = data.get("free_from") or "", data.get("free_to") or ""
+    day = (data.get("date") or "").strip()
+    if day and not (free_from or free_to):
+        try:
+            day_value = dt.date.fromisoformat(day)
+        except ValueError:
+            errors["date"] = [str(ERRORS["date"])]
+            day_value = None
+        spans = []
+        for name, default in (("time_from", DEFAULT_SPAN[0]), ("time_to", DEFAULT_SPAN[1])):
+            raw = (data.get(name) or "").strip()
+            try:
+                spans.append(dt.time.fromisoformat(raw) if raw else default)
+            except ValueError:
+                errors[name] = [str(ERRORS["time"])]
+                spans.append(default)
+        if day_value is not None and "time_from" not in errors and "time_to" not in errors:
+            free_from = dt.datetime.combine(day_value, spans[0]).isoformat()
+            free_to = (
+                dt.datetime.combine(day_value + dt.timedelta(days=1), dt.time(0))
+                if spans[1] == dt.time(0)
+                else dt.datetime.combine(day_value, spans[1])
+            ).isoformat()
+    if free_from or free_to:
+        start, end = _datetime(free_from), _datetime(free_to)
+        field_name = "free_from" if "date" not in data else "date"
+        if not (free_from and free_to):
+            errors["free_to" if free_from else field_name] = [str(ERRORS["free_pair"])]
+        elif start is None or end is None:
+            errors["free_from" if start is None else "free_to"] = [str(ERRORS["free_format"])]
+        elif end <= start:
+            errors["free_to" if "date" not in data else "time_to"] = [str(ERRORS["free_order"])]
+        elif not _same_day(start, end):
+            errors["free_to"] = [str(ERRORS["free_same_day"])]
+        elif end <= now:
+            errors[field_name] = [str(ERRORS["free_past"])]
+        elif start > now + dt.timedelta(days=MAX_AHEAD_DAYS):
+            errors[field_name] = [str(ERRORS["free_far"])]
+        else:
+            params.free_from, params.free_to = start, end
+    if not strict:
+        for name in ("type", "kind", "audience", "page", "page_size"):
+            errors.pop(name, None)
+    return params, errors
+
+
+def _same_day(start: dt.datetime, end: dt.datetime) -> bool:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    if start.date() == end.date():
+        return True
+    return end.date() == start.date() + dt.timedelta(days=1) and end.time() == dt.time(0)
+
+
+# -- interpreting the box -------------------------------------------------------------
+
+
+def _weekday_label(day: dt.date) -> str:
+    return "월화수목금토일"[day.weekday()]
+
+
+def korean_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.year}. {value.month}. {value.day}."
+
+
+def prepare(params: SearchParams, *, now=None) -> SearchParams:
+    """Read filter phrases out of the query text (once) and describe every filter as a chip."""
+    now = now or timezone.now()
+    params.text = params.q
+    if params.interpret and params.q:
+        reading = interpret(params.q, today=timezone.localtime(now).date())
+        if reading.phrases:
+            params.text = reading.text
+            if reading.capacity is not None and params.capacity is None:
+                params.capacity = reading.capacity
+            window = reading.window()
+            if (
+                window
+                and params.free_from is None
+                and window[1] > now
+                and window[0] <= now + dt.timedelta(days=MAX_AHEAD_DAYS)
+            ):
+                params.free_from, params.free_to = window
+            if reading.free_only and params.fee_max is None:
+                params.fee_max = 0
+    if params.capacity is not None:
+        params.chips.append(
+            {"name": "capacity", "label": _("%(n)s명 이상") % {"n": f"{params.capacity:,}"}}
+        )
+    if params.free_from is not None:
+        start, end = timezone.localtime(params.free_from), timezone.localtime(params.free_to)
+        end_label = "24:00" if end.time() == dt.time(0) else f"{end:%H:%M}"
+        params.chips.append(
+            {
+                "name": "free",
+                "label": _("%(date)s (%(weekday)s) %(start)s–%(end)s 비어 있음")
+                % {
+                    "date": korean_date(start.date()),
+                    "weekday": _weekday_label(start.date()),
+                    "start": f"{start:%H:%M}",
+                    "end": end_label,
+                },
+            }
+        )
+    if params.fee_max is not None:
+        params.chips.append(
+            {
+                "name": "fee_max",
+                "label": _("무료")
+                if params.fee_max == 0
+                else _("%(n)s원 이하") % {"n": f"{params.fee_max:,}"},
+            }
+        )
+    return params
+
+
+# -- the query ----------------------------------------------------------------------
+
+
+def _base() -> QuerySet:
+    return public.visible().filter(owner__isnull=True, kind__in=public.public_kinds())
+
+
+def _filtered(params: SearchParams, *, facets: bool = False) -> QuerySet:
+    """Entries passing every filter; with ``facets`` the faceted dimensions are left open."""
+    qs = _base()
+    if not facets:
+        if params.types:
+            qs = qs.filter(kind__in=params.types)
+        if params.institutions:
+            qs = qs.filter(institution__slug__in=params.institutions)
+        if params.facility_kinds:
+            qs = qs.filter(facility_kind__in=params.facility_kinds)
+        if params.districts:
+            qs = qs.filter(district__in=params.districts)
+    if params.audience:
+        qs = qs.filter(audience__in=[params.audience, "all"])
+    if params.fee_max is not None:
+        qs = qs.filter(fee__lte=params.fee_max)
+    if params.capacity is not None:
+        qs = qs.filter(kind="facility", capacity__gte=params.capacity)
+    if params.free_from is not None:
+        qs = free_between(qs, params.free_from, params.free_to)
+    return qs
+
+
+def free_between(qs: QuerySet, start: dt.datetime, end: dt.datetime) -> QuerySet:
+    """Venues open for all of [start, end) (same day), not held, not closed, bookable that far ahead."""
+    from facility_booking.rules import holiday_name
+
+    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
+    day = local_start.date()
+    closes = dt.time(23, 59, 59) if local_end.time() == dt.time(0) else local_end.time()
+    hours = VenueHours.objects.filter(
+        entry=OuterRef("pk"),
+        weekday=day.weekday(),
+        opens__lte=local_start.time(),
+        closes__gte=closes,
+    )
+    busy = VenueBusy.objects.filter(
+        entry=OuterRef("pk"), period__overlap=DateTimeTZRange(start, end, "[)")
+    )
+    days_ahead = (day - timezone.localdate()).days
+    qs = (
+        qs.filter(kind="facility")
+        .filter(Exists(hours))
+        .exclude(Exists(busy))
+        .filter(Q(book_ahead_days__isnull=True) | Q(book_ahead_days__gte=days_ahead))
+    )
+    if holiday_name(day):
+        qs = qs.filter(closes_on_holidays=False)
+    return qs
+
+
+def _query(text: str, mode: str) -> tuple[SearchQuery | None, list[korean.QueryWord]]:
+    words = korean.query_words(text)
+    if not words:
+        return None, []
+    return SearchQuery(korean.tsquery(words, mode=mode), search_type="raw", config="simple"), words
+
+
+def _ranked(qs: QuerySet, query: SearchQuery, text: str, now) -> QuerySet:
+    key = korean.compact(text)
+    rank = SearchRank(
+        F("search"), query, weights=[0.1, 0.2, 0.4, 1.0], cover_density=True, normalization=32
+    )
+    title = Case(
+        When(title_key=key, then=Value(3.0)),
+        When(title_key__contains=key, then=Value(2.0)),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    prior = Case(
+        *[When(kind=k, then=Value(v)) for k, v in KIND_PRIOR.items()],
+        default=Value(0.9),
+        output_field=FloatField(),
+    )
+    # Recent dated items first: ×2 today, ×1.5 a month ago, about ×1 after a year.
+    recency = RawSQL(
+        "CASE WHEN portal_portalentry.kind = ANY(%s) AND portal_portalentry.published_at IS NOT NULL"
+        " THEN 1.0 + 1.0 / (1.0 + GREATEST(EXTRACT(EPOCH FROM (%s - portal_portalentry.published_at)), 0) / 2592000.0)"
+        " ELSE 1.0 END",
+        (list(DATED_KINDS), now),
+        output_field=FloatField(),
+    )
+    finished = Case(
+        When(closes_at__lt=now, kind="job", then=Value(0.5)),
+        When(ends_at__lt=now, then=Value(0.5)),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    return qs.filter(search=query).annotate(score=rank * title * prior * recency * finished)
+
+
+def matching(params: SearchParams, *, now=None) -> QuerySet:
+    """Entries matching the text and filters, best first (a QuerySet; no facets)."""
+    now = now or timezone.now()
+    qs = _filtered(params)
+    text = params.text if params.chips or params.text else params.q
+    query, _words = _query(text, "all")
+    if query is None:
+        return qs.order_by(F("published_at").desc(nulls_last=True), "title", "id")
+    return _ranked(qs, query, text, now).order_by("-score", "-published_at", "id")
+
+
+@dataclass
+class Hit:
+    entry: object
+    type_label: str
+    title_html: str
+    snippet_html: str
+    link: str
+    permalink: str
+    citation: str
+
+
+@dataclass
+class Result:
+    params: SearchParams
+    hits: list[Hit]
+    count: int
+    facets: dict[str, list[dict]]
+    relaxed: bool = False  # no entry had every word: entries with any word are shown
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.params.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.params.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.params.page > 1
+
+
+def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
+    """The page of hits, the total, and facets. Two queries (three when relaxing to any word)."""
+    now = now or timezone.now()
+    prepare(params, now=now)
+    text = params.text
+    relaxed = False
+    query, words = _query(text, "all")
+    base = _filtered(params)
+    if query is None:
+        qs = base.order_by(F("published_at").desc(nulls_last=True), "title", "id")
+        facet_qs = _filtered(params, facets=True)
+    else:
+        qs = _ranked(base, query, text, now).order_by("-score", "-published_at", "id")
+        facet_qs = _filtered(params, facets=True).filter(search=query)
+    offset = (params.page - 1) * params.page_size
+    rows = list(qs.annotate(total=Window(Count("id")))[offset : offset + params.page_size])
+    count = rows[0].total if rows else (qs.count() if offset else 0)
+    if query is not None and count == 0 and len(words) > 1:
+        any_query, _w = _query(text, "any")
+        qs = _ranked(base, any_query, text, now).order_by("-score", "-published_at", "id")
+        rows = list(qs.annotate(total=Window(Count("id")))[offset : offset + params.page_size])
+        count = rows[0].total if rows else 0
+        facet_qs = _filtered(params, facets=True).filter(search=any_query)
+        relaxed = True
+    facets = _facets(facet_qs) if with_facets else {}
+    hits = [make_hit(entry, words, now=now) for entry in rows]
+    return Result(params=params, hits=hits, count=count, facets=facets, relaxed=relaxed)
+
+
+def _facets(qs: QuerySet) -> dict[str, list[dict]]:
+    """Counts per type, institution, facility kind, district — one GROUPING SETS query."""
+    inner = qs.order_by().values("kind", "institution_id", "facility_kind", "district")
+    sql, sql_params = inner.query.sql_with_params()
+    # ``sql`` is the ORM's own compiled query; every value stays in sql_params
+    head = (
+        "SELECT GROUPING(kind), GROUPING(institution_id), GROUPING(facility_kind),"
+        " GROUPING(district), kind, institution_id, facility_kind, district, COUNT(*) FROM ("
+    )
+    tail = (
+        ") AS matched"
+        " GROUP BY GROUPING SETS ((kind), (institution_id), (facility_kind), (district))"
+    )
+    statement = head + sql + tail
+    with connection.cursor() as cursor:
+        cursor.execute(statement, sql_params)
+        rows = cursor.fetchall()
+    out: dict[str, list[dict]] = {"type": [], "institution": [], "kind": [], "district": []}
+    institution_ids = []
+    for g_kind, g_inst, g_fac, g_dist, kind, inst, fac, dist, count in rows:
+        if not g_kind:
+            out["type"].append({"value": kind, "label": public.kind_label(kind), "count": count})
+        elif not g_inst:
+            institution_ids.append((inst, count))
+        elif not g_fac and fac:
+            out["kind"].append(
+                {"value": fac, "label": str(FACILITY_KINDS.get(fac, fac)), "count": count}
+            )
+        elif not g_dist and dist:
+            out["district"].append({"value": dist, "label": dist, "count": count})
+    names = dict(
+        Institution.objects.filter(pk__in=[i for i, _c in institution_ids]).values_list(
+            "pk", "slug"
+        )
+    )
+    labels = dict(
+        Institution.objects.filter(pk__in=[i for i, _c in institution_ids]).values_list(
+            "pk", "name"
+        )
+    )
+    out["institution"] = [
+        {"value": names[i], "label": labels[i], "count": c}
+        for i, c in institution_ids
+        if i in names
+    ]
+    order = {k: n for n, k in enumerate(public.public_kinds())}
+    out["type"].sort(key=lambda f: order.get(f["value"], 99))
+    for key in ("institution", "kind", "district"):
+        out[key].sort(key=lambda f: (-f["count"], f["label"]))
+    return out
+
+
+# -- showing a hit --------------------------------------------------------------------
+
+
+def highlight(text: str, words: list[korean.QueryWord], *, limit: int | None = None) -> str:
+    """HTML-escaped ``text`` with the query words in <mark> (spaces between letters optional).
+
+    With ``limit``, a window of about that many characters around the first match.
+    """
+    text = text or ""
+    spans = []
+    for pattern in korean.highlight_patterns(words):
+        for match in pattern.finditer(text):
+            if match.end() > match.start():
+                spans.append((match.start(), match.end()))
+    spans.sort()
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    lo, hi = 0, len(text)
+    if limit and len(text) > limit:
+        first = merged[0][0] if merged else 0
+        lo = max(0, first - limit // 3)
+        hi = min(len(text), lo + limit)
+    out, cursor = [], lo
+    for start, end in merged:
+        if end <= lo or start >= hi:
+            continue
+        start, end = max(start, lo), min(end, hi)
+        out.append(html.escape(text[cursor:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(text[cursor:hi]))
+    prefix = "… " if lo > 0 else ""
+    suffix = " …" if hi < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def permalink_path(entry) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "portal:go",
+        args=[entry.institution.slug, entry.kind, entry.key],
+        urlconf="suite.urls_public",
+    )
+
+
+def citation(entry, *, now=None) -> str:
+    """A ready reference: 기관, 「제목」, 번호, 날짜 (and the link for web pages)."""
+    now = now or timezone.now()
+    institution = entry.institution.name
+    data = entry.data or {}
+    date = korean_date(entry.published_at) or korean_date(entry.updated_at)
+    if entry.kind == "document":
+        parts = [institution, f"「{entry.title}」", data.get("number", ""), date]
+        return ", ".join(p for p in parts if p)
+    from tenants.models import apex_url
+
+    link = apex_url(permalink_path(entry))
+    parts = [institution, f"「{entry.title}」", date, link]
+    return ", ".join(p for p in parts if p) + _(" (검색일: %(date)s)") % {
+        "date": korean_date(timezone.localtime(now).date())
+    }
+
+
+def make_hit(entry, words, *, now=None) -> Hit:
+    from tenants.models import apex_url
+
+    snippet_source = entry.summary or ""
+    return Hit(
+        entry=entry,
+        type_label=public.kind_label(entry.kind),
+        title_html=highlight(entry.title, words),
+        snippet_html=highlight(snippet_source, words, limit=160),
+        link=entry.link,
+        permalink=apex_url(permalink_path(entry)),
+        citation=citation(entry, now=now),
+    )

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ProgramsConfig(AppConfig):
+    name = "programs"
+    verbose_name = "강좌·프로그램·행사"
+
+    def ready(self):
+        from programs import sources
+
+        sources.register()

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class WebsiteConfig(AppConfig):
+    name = "website"
+    verbose_name = "기관 홈페이지"
+
+    def ready(self):
+        from website import sources
+
+        sources.register()

@@ -1,0 +1,52 @@
+"""Who may do what on an institution's public site: named capabilities, one place."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from accounts import access
+
+
+def can_edit_site(user, institution) -> bool:
+    """Pages, settings, job postings and disclosures: institution admins."""
+    return access.is_institution_admin(user, institution)
+
+
+def can_open_documents(user, institution) -> bool:
+    """The 원문정보공개 desk: any member (each publishes their own department's documents)."""
+    return access.is_member(user, institution)
+
+
+def can_publish_document(user, institution, document) -> bool:
+    """A member of the document's department (처리과), or an institution admin."""
+    if access.is_institution_admin(user, institution):
+        return True
+    if not access.is_member(user, institution) or document.department_id is None:
+        return False
+    from groupware.models import StaffProfile
+
+    return StaffProfile.objects.filter(
+        user_id=user.pk, department_id=document.department_id, is_active=True
+    ).exists()
+
+
+def staff_view(capability):
+    """Anonymous → log-in; another institution's staff → 404; residents and members
+    without the capability → 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            access.refuse_outsider(request.user, request.institution)
+            if not capability(request.user, request.institution):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
