@@ -57,7 +57,7 @@ def policy_view(request, version: int | None = None):
 def admin_required(view):
     """Institution admins on their host; the platform operator on the apex.
 
-    Anonymous → log-in; other institution's staff → 404; residents and staff → 403.
+    Anonymous → log-in; residents and other institutions' staff → 404; staff → 403.
     """
 
     @login_required
@@ -68,9 +68,8 @@ def admin_required(view):
             if not request.user.is_platform_operator:
                 raise PermissionDenied
         else:
-            access.refuse_outsider(request.user, institution)
-            if not access.is_institution_admin(request.user, institution):
-                raise PermissionDenied
+            # Outsiders (residents, other institutions' staff) 404; staff without the role 403.
+            access.require(access.is_institution_admin, request.user, institution)
         return view(request, *args, **kwargs)
 
     return wrapped

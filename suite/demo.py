@@ -120,6 +120,8 @@ def app_seed_hooks():
         "groupware.boards",
         "facility_booking",
         "groupware.approval",
+        "website",
+        "programs",
     ):
         try:
             module = importlib.import_module(f"{app}.seed")

@@ -118,10 +118,22 @@ ASGI_APPLICATION = "suite.asgi.application"
 
 DATABASES = {
     "default": {
-        **dj_database_url.parse(database_url(), conn_max_age=60),
+        **dj_database_url.parse(database_url(), conn_max_age=0),
         "ENGINE": "django_tenants.postgresql_backend",
     }
 }
+# Connections come from a psycopg pool per process (docs/deployment.md, "Database
+# connections"): at most DB_POOL_MAX_SIZE per process, handed back after each request, so a
+# burst on the threaded dev server or a gunicorn worker never holds more than that, and an
+# idle pool shrinks back to DB_POOL_MIN_SIZE. Waiting longer than DB_POOL_TIMEOUT seconds for
+# one answers 503. DB_POOL=0: no pool, a new connection per request (CONN_MAX_AGE=0).
+if os.environ.get("DB_POOL", "1").lower() not in ("0", "false", "no", "off"):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 1)),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", 10)),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 10)),
+        "max_idle": float(os.environ.get("DB_POOL_MAX_IDLE", 120)),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -169,7 +181,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Files uploaded inside an institution land under MEDIA_ROOT/<schema>/.
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    # TenantFileSystemStorage (MEDIA_ROOT/<schema>/) that names new private files unguessably.
+    "default": {"BACKEND": "suite.storage.PrivateNamingStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
@@ -197,17 +210,34 @@ SUITE_OUTAGE_RETRY_AFTER = int(os.environ.get("SUITE_OUTAGE_RETRY_AFTER", 5))
 API_IDEMPOTENCY_TTL = 24 * 60 * 60
 FONT_DIR = BASE_DIR / "suite" / "fonts"
 
+
+def cache_backend(url: str, *, alias: str) -> dict:
+    """``CACHE_URL`` → a CACHES entry. ``locmem://`` (per process, the default), ``db://<table>``
+    (PostgreSQL's DatabaseCache, no other service; ``setup_suite`` creates the table),
+    ``redis://…`` / ``rediss://…``, ``memcached://host:port``."""
+    scheme, _sep, rest = url.partition("://")
+    if scheme in ("", "locmem"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "memcached":
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": rest}
+    raise ValueError(f"CACHE_URL: unknown cache {scheme!r} (locmem, db, redis, memcached)")
+
+
+# One cache for the whole platform in production (CACHE_URL, docs/configuration.md): rate
+# limits, sign-in tickets and cached lookups must be shared by every web process.
+CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        **cache_backend(CACHE_URL, alias="default"),
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     },
     # API rate-limit counters: platform-wide keys (no schema), see api/throttling.py.
-    "throttle": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "throttle",
-    },
+    "throttle": {**cache_backend(CACHE_URL, alias="throttle"), "KEY_PREFIX": "throttle"},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
@@ -233,6 +263,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Size and depth limits, and the text contract (suite/text.py), for every body.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
