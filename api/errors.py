@@ -8,7 +8,14 @@ nested fields are joined with dots, errors not tied to one field are under
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404
@@ -161,6 +168,12 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        from api.parsers import RequestTooLarge  # not at import: DRF's settings import us
+
+        exc = RequestTooLarge(int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0))
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(MESSAGES["invalid"], "bad_request")
     if not isinstance(exc, exceptions.APIException):
         return _server_error(exc, context)
     response = drf_exception_handler(exc, context)
@@ -175,6 +188,8 @@ def exception_handler(exc, context):
     detail = str(exc.detail)
     if code == "permission_denied" and detail.startswith("CSRF Failed"):
         code, message = "csrf_failed", MESSAGES["csrf_failed"]
+    elif getattr(exc, "keep_message", False):
+        message = detail
     elif code in _OWN_MESSAGE or detail == str(getattr(exc, "default_detail", "")):
         message = MESSAGES.get(code, detail)
     elif code == "throttled":

@@ -68,3 +68,33 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return not self.is_revoked and not self.is_expired
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a write sent with ``Idempotency-Key``, kept for a day.
+
+    One row per person and key (public schema, whatever the host): a retry of the same
+    request gets this answer again instead of doing the work twice; the same key with a
+    different request is refused (422). Written in the same transaction as the write it
+    answers, so the two commit together or not at all. See api/idempotency.py.
+    """
+
+    principal = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    # SHA-256 of method, host, path with query, content type and body.
+    fingerprint = models.CharField(max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField()
+    headers = models.JSONField(default=dict)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="idempotency_principal_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key} → {self.status}"

@@ -70,13 +70,7 @@ def server_error(request):
 
 
 def media(request, folder: str, path: str):
-    """Serve public uploads: the platform's, and the current institution's own only."""
-    from django.http import Http404
-    from django.views.static import serve
+    """Public uploads only; see suite.files (normalised path, public folders, no private file)."""
+    from suite.files import media as serve_public_media
 
-    allowed = {"public"}
-    if getattr(request, "institution", None) is not None:
-        allowed.add(request.institution.schema_name)
-    if folder not in allowed or path.startswith("private/"):
-        raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT / folder)
+    return serve_public_media(request, folder, path)

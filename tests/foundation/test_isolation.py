@@ -66,18 +66,13 @@ def test_request_leaves_the_connection_usable_for_the_next_host(world, on_host):
 def test_media_of_another_institution_is_not_served(world, on_host, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     folder = tmp_path / world.inst_b.schema_name
-    folder.mkdir()
-    (folder / "secret.txt").write_text("B")
+    (folder / "facilities").mkdir(parents=True)
+    (folder / "facilities" / "hall.jpg").write_text("B")
     (folder / "private").mkdir()
     (folder / "private" / "doc.txt").write_text("B")
-    assert (
-        on_host(world.inst_a).get(f"/media/{world.inst_b.schema_name}/secret.txt").status_code
-        == 404
-    )
-    assert (
-        on_host(world.inst_b).get(f"/media/{world.inst_b.schema_name}/secret.txt").status_code
-        == 200
-    )
+    public = f"/media/{world.inst_b.schema_name}/facilities/hall.jpg"
+    assert on_host(world.inst_a).get(public).status_code == 404
+    assert on_host(world.inst_b).get(public).status_code == 200
     assert (
         on_host(world.inst_b).get(f"/media/{world.inst_b.schema_name}/private/doc.txt").status_code
         == 404

@@ -27,5 +27,7 @@ class Command(BaseCommand):
         call_command(
             "migrate_schemas", tenant=True, interactive=False, verbosity=max(verbosity - 1, 0)
         )
+        # CACHE_URL=db://<table>: the shared cache's table (nothing to do for other caches).
+        call_command("createcachetable", verbosity=max(verbosity - 1, 0))
         if options["seed"]:
             call_command("seed_demo", verbosity=verbosity)
