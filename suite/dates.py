@@ -73,7 +73,7 @@ def weekday_label(weekday: int) -> str:
 
 def kdate_weekday(value: Value) -> str:
     """2026. 11. 25.(수)"""
-    if not value:
+    if not isinstance(value, dt.date):
         return ""
-    value = local(value)
-    return f"{kdate(value)}({weekday_label(value.weekday())})"
+    day: dt.date = local(value)
+    return f"{kdate(day)}({weekday_label(day.weekday())})"

@@ -6,12 +6,15 @@ the document has moved on → 409 (api.errors.Conflict).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from accounts.access import StaffPermission
@@ -20,6 +23,7 @@ from api.filters import Ordering
 from api.serializers import ErrorSerializer
 from groupware.approval import permissions, selectors, services
 from groupware.approval import serializers as s
+from groupware.approval.actions import ACTIONS, WorkflowAction, perform
 from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
 from groupware.approval.models import State
 
@@ -34,7 +38,7 @@ OUTSIDER = OpenApiResponse(ErrorSerializer, description="이 기관의 직원이
 class ApprovalAPIView(GenericAPIView):
     """Members of this institution only: anonymous 401, anyone not staff here 404."""
 
-    pagination_class = None
+    pagination_class: type[BasePagination] | None = None
     permission_classes = [StaffPermission.requiring(permissions.can_use_approval)]
 
     def document(self, pk):
@@ -151,7 +155,7 @@ class DocumentDetailView(ApprovalAPIView):
         data = s.DocumentUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        extra = {}
+        extra: dict[str, Any] = {}
         if "line" in values:
             extra["line"] = [dict(step) for step in values.pop("line")]
         if "cc" in values:
@@ -171,19 +175,19 @@ class DocumentDetailView(ApprovalAPIView):
         return self.answer(document)
 
 
-def action_view(name, input_serializer, call, summary):
-    """One small POST view per workflow action."""
+def action_view(name: str, spec: WorkflowAction):
+    """One small POST view per workflow action (the table in groupware.approval.actions)."""
 
     class ActionView(ApprovalAPIView):
-        serializer_class = input_serializer
+        serializer_class = spec.api_input
 
         @extend_schema(
             operation_id=f"approval_documents_{name.replace('-', '_')}",
             tags=TAG,
-            summary=summary,
-            request=input_serializer,
+            summary=spec.summary,
+            request=spec.api_input,
             responses={
-                (201 if name == "redraft" else 200): s.DocumentSerializer,
+                (201 if spec.creates else 200): s.DocumentSerializer,
                 400: INVALID,
                 403: FORBIDDEN,
                 404: NOT_FOUND,
@@ -192,10 +196,18 @@ def action_view(name, input_serializer, call, summary):
         )
         def post(self, request, pk: int):
             document = self.document(pk)
-            data = input_serializer(data=request.data)
+            data = spec.api_input(data=request.data)
             data.is_valid(raise_exception=True)
-            result = self.run(lambda: call(request, document, data.validated_data))
-            if name == "redraft":
+            result = self.run(
+                lambda: perform(
+                    name,
+                    actor=request.user,
+                    institution=request.institution,
+                    document=document,
+                    inputs=spec.from_api(data.validated_data),
+                )
+            )
+            if spec.creates:
                 return self.answer(result, status.HTTP_201_CREATED)
             return self.answer(document)
 
@@ -203,71 +215,7 @@ def action_view(name, input_serializer, call, summary):
     return ActionView.as_view()
 
 
-def _kw(request, document):
-    return {"actor": request.user, "institution": request.institution, "document": document}
-
-
-ACTIONS = {
-    "submit": (
-        s.EmptyInput,
-        lambda r, d, v: services.document_submit(**_kw(r, d)),
-        "상신 (기안자)",
-    ),
-    "approve": (
-        s.ApproveInput,
-        lambda r, d, v: services.document_approve(
-            **_kw(r, d), opinion=v.get("opinion", ""), title=v.get("title"), body=v.get("body")
-        ),
-        "승인·전결·대결 (현재 결재자 또는 대결자). 검토자는 제목·본문을 고칠 수 있음",
-    ),
-    "return": (
-        s.ReturnInput,
-        lambda r, d, v: services.document_return(**_kw(r, d), opinion=v["opinion"]),
-        "반려 (현재 결재자)",
-    ),
-    "recall": (
-        s.RecallInput,
-        lambda r, d, v: services.document_recall(**_kw(r, d), reason=v.get("reason", "")),
-        "회수 (기안자, 현재 결재 단계가 처리하기 전)",
-    ),
-    "hold": (
-        s.HoldInput,
-        lambda r, d, v: services.document_hold(**_kw(r, d), note=v["note"]),
-        "보류 (현재 결재자)",
-    ),
-    "resume": (
-        s.EmptyInput,
-        lambda r, d, v: services.document_resume(**_kw(r, d)),
-        "보류 해제",
-    ),
-    "cancel-approval": (
-        s.EmptyInput,
-        lambda r, d, v: services.document_cancel_approval(**_kw(r, d)),
-        "결재취소 (다음 결재자가 처리하기 전)",
-    ),
-    "skip": (
-        s.SkipInput,
-        lambda r, d, v: services.document_skip(**_kw(r, d), step_id=v["step"]),
-        "부재자 검토·협조 단계 생략 (기안자; 사유는 부재 구분으로 기록)",
-    ),
-    "circulate": (
-        s.CirculateInput,
-        lambda r, d, v: services.document_circulate(
-            **_kw(r, d), users=v.get("users", []), departments=v.get("departments", [])
-        ),
-        "공람 지정 (결재 완료 후 기안자·결재자)",
-    ),
-    "redraft": (
-        s.EmptyInput,
-        lambda r, d, v: services.document_redraft(**_kw(r, d)),
-        "재기안: 이 문서를 복사한 새 임시저장 문서",
-    ),
-}
-
-ACTION_VIEWS = {
-    name: action_view(name, serializer, call, summary)
-    for name, (serializer, call, summary) in ACTIONS.items()
-}
+ACTION_VIEWS = {name: action_view(name, spec) for name, spec in ACTIONS.items()}
 
 
 class DocumentPdfView(ApprovalAPIView):

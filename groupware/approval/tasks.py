@@ -2,12 +2,11 @@
 
 from django_tasks import task
 
+from groupware.approval.pdf import ensure_pdf
 from suite.tasks import run_in_schema
 
 
 @task()
 def generate_document_pdf(*, schema_name: str, document_id: int) -> bool:
     """Render and store the official-document PDF of an approved document (idempotent)."""
-    from groupware.approval.pdf import ensure_pdf
-
     return run_in_schema(schema_name, ensure_pdf, document_id)

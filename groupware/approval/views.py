@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import staff_page
 from accounts.models import User
 from groupware.approval import leave as leave_rules
 from groupware.approval import permissions, selectors, services
+from groupware.approval.actions import ACTIONS, perform
 from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
 from groupware.approval.models import (
     DelegationRule,
@@ -78,11 +78,6 @@ def _error_text(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return " ".join(m for msgs in error.message_dict.values() for m in msgs)
     return " ".join(error.messages)
-
-
-def _int(value) -> int:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 18 else 0
 
 
 def _counts(request) -> dict:
@@ -371,62 +366,6 @@ def detail(request, pk: int):
     return render(request, "approval/detail.html", context)
 
 
-ACTIONS = {
-    "submit": lambda r, d: services.document_submit(
-        actor=r.user, institution=r.institution, document=d
-    ),
-    "approve": lambda r, d: services.document_approve(
-        actor=r.user,
-        institution=r.institution,
-        document=d,
-        opinion=r.POST.get("opinion", ""),
-        title=r.POST.get("title") if "edit" in r.POST else None,
-        body=r.POST.get("body") if "edit" in r.POST else None,
-    ),
-    "return": lambda r, d: services.document_return(
-        actor=r.user, institution=r.institution, document=d, opinion=r.POST.get("opinion", "")
-    ),
-    "recall": lambda r, d: services.document_recall(
-        actor=r.user, institution=r.institution, document=d, reason=r.POST.get("reason", "")
-    ),
-    "hold": lambda r, d: services.document_hold(
-        actor=r.user, institution=r.institution, document=d, note=r.POST.get("note", "")
-    ),
-    "resume": lambda r, d: services.document_resume(
-        actor=r.user, institution=r.institution, document=d
-    ),
-    "cancel-approval": lambda r, d: services.document_cancel_approval(
-        actor=r.user, institution=r.institution, document=d
-    ),
-    "skip": lambda r, d: services.document_skip(
-        actor=r.user, institution=r.institution, document=d, step_id=_int(r.POST.get("step"))
-    ),
-    "circulate": lambda r, d: services.document_circulate(
-        actor=r.user,
-        institution=r.institution,
-        document=d,
-        users=r.POST.getlist("users"),
-        departments=[int(x) for x in r.POST.getlist("departments") if x.isdigit()],
-    ),
-    "redraft": lambda r, d: services.document_redraft(
-        actor=r.user, institution=r.institution, document=d
-    ),
-}
-
-DONE = {
-    "submit": gettext_lazy("상신했습니다."),
-    "approve": gettext_lazy("결재했습니다."),
-    "return": gettext_lazy("반려했습니다."),
-    "recall": gettext_lazy("회수했습니다."),
-    "hold": gettext_lazy("보류했습니다."),
-    "resume": gettext_lazy("보류를 해제했습니다."),
-    "cancel-approval": gettext_lazy("결재를 취소했습니다."),
-    "skip": gettext_lazy("부재자 단계를 생략했습니다."),
-    "circulate": gettext_lazy("공람을 지정했습니다."),
-    "redraft": gettext_lazy("재기안 문서를 만들었습니다."),
-}
-
-
 @staff_page(permissions.can_use_approval)
 @require_POST
 def act(request, pk: int, action: str):
@@ -434,8 +373,15 @@ def act(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
     document = selectors.document_for(request.user, pk)
+    spec = ACTIONS[action]
     try:
-        result = ACTIONS[action](request, document)
+        result = perform(
+            action,
+            actor=request.user,
+            institution=request.institution,
+            document=document,
+            inputs=spec.from_form(request.POST),
+        )
     except ApprovalForbidden as error:
         # say why (지금 결재할 차례가 아닙니다 …), not just "no access"
         return render(
@@ -447,8 +393,8 @@ def act(request, pk: int, action: str):
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("approval:detail", pk=document.pk)
-    messages.success(request, str(DONE[action]))
-    if action == "redraft":
+    messages.success(request, str(spec.done))
+    if spec.creates:
         return redirect("approval:edit", pk=result.pk)
     return redirect("approval:detail", pk=document.pk)
 

@@ -1,5 +1,7 @@
 """The write path of boards: posts, attachments, comments, reads, public notices."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -176,7 +178,7 @@ def post_update(
     for attachment in post.attachments.filter(pk__in=list(remove_attachments or [])):
         stored = attachment.file
         attachment.delete()
-        transaction.on_commit(lambda f=stored: f.delete(save=False))
+        transaction.on_commit(partial(stored.delete, save=False))
     _save_files(post, files)
     _sync_portal(institution, post)
     audit_record(

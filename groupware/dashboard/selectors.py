@@ -49,7 +49,7 @@ def build(request) -> dict:
         .select_related("event", "event__calendar")[:20]
     )
     for invitation in invitations:
-        invitation.next_start = next_start(invitation.event, now)
+        invitation.next_start = next_start(invitation.event, now)  # type: ignore[attr-defined]
 
     unread = list(
         Post.objects.live()

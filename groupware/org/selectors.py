@@ -91,16 +91,17 @@ def directory_profiles(institution):
     ).select_related("user", "department", "position", "rank")
 
 
-def department_tree():
+def department_tree() -> tuple[list[Department], dict[int, Department]]:
     """Roots with ``tree_children`` and ``tree_members`` filled in (two queries)."""
     departments = list(Department.objects.filter(is_active=True))
     by_id = {d.pk: d for d in departments}
     for d in departments:
-        d.tree_children, d.tree_members = [], []
-    roots = []
+        # display-only attributes the templates walk (not model fields)
+        d.tree_children, d.tree_members = [], []  # type: ignore[attr-defined]
+    roots: list[Department] = []
     for d in departments:
-        parent = by_id.get(d.parent_id)
-        (parent.tree_children if parent else roots).append(d)
+        parent = by_id.get(d.parent_id) if d.parent_id is not None else None
+        (parent.tree_children if parent else roots).append(d)  # type: ignore[attr-defined]
     return roots, by_id
 
 

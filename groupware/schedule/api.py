@@ -65,16 +65,15 @@ class EventList(WorkspaceAPIView):
         params = valid(EventFilter, request, query=True)
         window_start = local_midnight(params["start"])
         window_end = local_midnight(params["end"] + timedelta(days=1))
-        events = events_overlapping(
+        overlapping = events_overlapping(
             _events_for(request, params.get("calendar")), window_start, window_end
+        ).select_related("calendar")
+        overlapping = overlapping.prefetch_related("attendees__user", "exceptions")
+        events: list[Event] = list(
+            EVENT_ORDERING.apply(overlapping.order_by("starts_at", "id"), request.query_params)
         )
-        events = events.select_related("calendar").prefetch_related("attendees__user", "exceptions")
-        events = list(
-            EVENT_ORDERING.apply(events.order_by("starts_at", "id"), request.query_params)
-        )
-        shown = {item.event.pk for item in expand(events, window_start, window_end)}
-        events = [e for e in events if e.pk in shown]
-        return self.paginated(events, s.EventSerializer)
+        shown = {id(item.event) for item in expand(events, window_start, window_end)}
+        return self.paginated([e for e in events if id(e) in shown], s.EventSerializer)
 
     @extend_schema(
         tags=["groupware"],

@@ -42,7 +42,7 @@ def test_org_chart_is_a_printable_tree(world, org, on_host):
     body = on_host(world.inst_a, world.staff_a).get("/staff/org/").content.decode()
     hq, division, planning = body.index("경영본부"), body.index("경영지원부"), body.index("기획팀")
     assert hq < division < planning
-    assert world.admin_a.name in body and "window.print()" in body
+    assert world.admin_a.name in body and "data-print" in body
 
 
 def test_person_page_and_vcard(world, org, on_host):

@@ -33,12 +33,8 @@ from groupware.approval.models import (
     StepRole,
     StepStatus,
 )
-from groupware.approval.services.documents import (
-    _advance,
-    _deputies,
-    _person,
-    lock_document,
-)
+from groupware.approval.services.acting import advance
+from groupware.approval.services.common import deputies_of, lock_document, person_of
 from groupware.approval.services.notices import notify
 from groupware.models import Position
 from groupware.public import profile_of
@@ -108,7 +104,7 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
     delegation table does not allow) stays and is listed in the audit row.
     """
     handover_check(actor=actor, institution=institution, from_user=from_user, to_user=to_user)
-    name, position, department = _person(to_user)
+    name, position, department = person_of(to_user)
     text = f"인계인수: {_label(from_user)} → {_label(to_user)}"
     if (reason or "").strip():
         text = f"{text} ({reason.strip()})"
@@ -152,7 +148,7 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
                 step.acted_at = timezone.now()
                 step.save(update_fields=["status", "skip_reason", "acted_at"])
                 if was_current:
-                    _advance(document, actor, institution, from_state)  # notifies the next stage
+                    advance(document, actor, institution, from_state)  # notifies the next stage
                 _event(document, actor=actor, step=step, opinion=text, from_state=from_state)
             else:
                 # an editable line not yet sent: the leaver's box simply leaves it
@@ -188,7 +184,7 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
         )
         if _is_turn(document, step):
             notify(
-                users=[to_user, *_deputies([step])],
+                users=[to_user, *deputies_of([step])],
                 kind="turn",
                 document=document,
                 institution=institution,

@@ -46,42 +46,59 @@ def validate_line(*, institution, drafter, form: str, line) -> list[PlannedStep]
     the delegation table for the form; at exactly the delegated position below the
     top it is 전결.
     """
+    planned = _renumbered(_parsed(line))
+    _check_people(planned, institution=institution, drafter=drafter)
+    _check_shape(planned)
+    profiles = _place_in_org_chart(planned)
+    _apply_delegation(planned[-1], profiles, form=form)
+    return planned
+
+
+def _parsed(line) -> list[PlannedStep]:
+    """The entries as steps, in the order given; unknown people or roles refused."""
     line = list(line or [])
     if not line:
         raise invalid("line_empty", "line")
     if len(line) > MAX_STEPS:
         raise invalid("line_too_long", "line")
-    ids = [
-        e.get("user") if not isinstance(e.get("user"), User) else e["user"].pk
-        for e in line
-        if isinstance(e, dict)
-    ]
+    if not all(isinstance(entry, dict) for entry in line):
+        raise invalid("line_role_invalid", "line")
+    ids = [e["user"].pk if isinstance(e.get("user"), User) else e.get("user") for e in line]
     users_by_id = {
         u.pk: u for u in User.objects.filter(pk__in=[i for i in ids if str(i).isdigit()])
     }
-    planned: list[PlannedStep] = []
+    planned = []
     for index, entry in enumerate(line, start=1):
-        if not isinstance(entry, dict):
-            raise invalid("line_role_invalid", "line")
-        role = entry.get("role")
-        if role not in StepRole.values:
+        if entry.get("role") not in StepRole.values:
             raise invalid("line_role_invalid", "line")
         user = _user_of(entry.get("user"), users_by_id)
         if user is None:
             raise invalid("line_unknown_person", "line")
-        try:
-            order = int(entry.get("order") or index)
-        except (TypeError, ValueError):
-            order = index
-        planned.append(PlannedStep(user=user, role=role, order=order))
+        planned.append(PlannedStep(user=user, role=entry["role"], order=_order(entry, index)))
+    return planned
+
+
+def _order(entry: dict, index: int) -> int:
+    try:
+        return int(entry.get("order") or index)
+    except (TypeError, ValueError):
+        return index
+
+
+def _renumbered(planned: list[PlannedStep]) -> list[PlannedStep]:
+    """Sorted by order and renumbered 1..n, parallel groups kept together."""
     planned.sort(key=lambda p: p.order)
-    # renumber stages 1..n, keeping parallel groups together
     stage, last = 0, None
     for p in planned:
         if p.order != last:
             stage += 1
             last = p.order
         p.order = stage
+    return planned
+
+
+def _check_people(planned: list[PlannedStep], *, institution, drafter) -> None:
+    """Active members here, not the drafter, each once."""
     seen = set()
     for p in planned:
         if not p.user.is_active or not access.is_member(p.user, institution):
@@ -91,43 +108,56 @@ def validate_line(*, institution, drafter, form: str, line) -> list[PlannedStep]
         if p.user.pk in seen:
             raise invalid("line_duplicate", "line")
         seen.add(p.user.pk)
+
+
+def _check_shape(planned: list[PlannedStep]) -> None:
+    """One 결재, alone in the last stage; parallel stages are 협조 only."""
     finals = [p for p in planned if p.role == StepRole.APPROVE]
     if not finals:
         raise invalid("line_no_final", "line")
-    if len(finals) > 1 or planned[-1].role != StepRole.APPROVE:
+    last = planned[-1]
+    if len(finals) > 1 or last.role != StepRole.APPROVE:
         raise invalid("line_final_not_last", "line")
-    if sum(1 for p in planned if p.order == planned[-1].order) > 1:
+    if sum(1 for p in planned if p.order == last.order) > 1:
         raise invalid("line_final_not_last", "line")
     for order in {p.order for p in planned}:
         group = [p for p in planned if p.order == order]
         if len(group) > 1 and any(p.role != StepRole.COOPERATE for p in group):
             raise invalid("line_parallel_not_cooperate", "line")
+
+
+def _place_in_org_chart(planned: list[PlannedStep]) -> dict:
+    """Each signer's 직위 and 부서 as the box will show them; {user id: profile or None}."""
     profiles = {}
     for p in planned:
-        profile = profile_of(p.user)
-        profiles[p.user.pk] = profile
+        profile = profiles[p.user.pk] = profile_of(p.user)
         if profile is not None:
             p.position = profile.position.name if profile.position else ""
             p.department = profile.department.name if profile.department else ""
-    final = planned[-1]
+    return profiles
+
+
+def _apply_delegation(final: PlannedStep, profiles: dict, *, form: str) -> None:
+    """위임전결 규정: the final approver's position is high enough; at the delegated
+    position (below the top) the box shows 전결."""
     rule = DelegationRule.objects.select_related("position").filter(form=form).first()
-    if rule is not None:
-        profile = profiles[final.user.pk]
-        position = profile.position if profile is not None else None
-        if position is None:
-            raise invalid("delegation_no_position", "line", name=final.user.name)
-        if position.level > rule.position.level:
-            raise invalid(
-                "delegation_breach",
-                "line",
-                form=Form(form).label,
-                position=rule.position.name,
-                name=final.user.name,
-                actual=position.name,
-            )
-        top = Position.objects.order_by("level").values_list("level", flat=True).first()
-        final.delegated = position.level == rule.position.level and rule.position.level != top
-    return planned
+    if rule is None:
+        return
+    profile = profiles[final.user.pk]
+    position = profile.position if profile is not None else None
+    if position is None:
+        raise invalid("delegation_no_position", "line", name=final.user.name)
+    if position.level > rule.position.level:
+        raise invalid(
+            "delegation_breach",
+            "line",
+            form=Form(form).label,
+            position=rule.position.name,
+            name=final.user.name,
+            actual=position.name,
+        )
+    top = Position.objects.order_by("level").values_list("level", flat=True).first()
+    final.delegated = position.level == rule.position.level and rule.position.level != top
 
 
 def line_of_steps(steps) -> list[dict]:

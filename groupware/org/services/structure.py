@@ -1,5 +1,7 @@
 """Departments, staff profiles and absences. Atomic, audited, Korean errors per field."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -207,7 +209,7 @@ def absence_create(
     """Record a period away with an optional deputy (대결자)."""
     if not gw_access.can_manage_absence(actor, institution, user.pk):
         raise PermissionDenied
-    errors = {}
+    errors: dict[str, Any] = {}
     if kind not in Absence.Kind.values:
         errors["kind"] = _("부재 구분을 선택해 주세요.")
     if starts_at is None or ends_at is None or ends_at <= starts_at:
