@@ -23,6 +23,7 @@ from facility_booking.models import (
 )
 from facility_booking.rules import aware, in_range
 from facility_booking.templatetags.fb import won
+from privacy.public import ConsentFormMixin
 
 lazy_message = lazy(message, str)
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -83,7 +84,9 @@ class FacilityFilterForm(forms.Form):
         return value
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(ConsentFormMixin, forms.Form):
+    consent_set = "booking"  # privacy/consents.py: items, purpose, retention shown
+    consent_required_on_clean = False  # price previews need no tick; submitting does
     date = forms.DateField(label=_("이용일"), widget=DATE_INPUT)
     start_time = SlotTimeField(label=_("시작 시각"))
     end_time = SlotTimeField(label=_("종료 시각"))

@@ -23,7 +23,7 @@ from facility_booking.models import (
     Reservation,
     Status,
 )
-from privacy.public import record_access
+from privacy.public import record_access, record_consents
 from suite.forms import apply_errors as shared_apply_errors
 
 
@@ -142,10 +142,18 @@ def facility_apply(request, pk: int):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            if request.POST.get("action") == "submit":
+            if request.POST.get("action") == "submit" and not form.check_consents():
+                status = 400
+            elif request.POST.get("action") == "submit":
                 try:
                     reservation = services.reservation_request(
                         actor=request.user, facility=facility, **form.service_kwargs()
+                    )
+                    record_consents(
+                        user=request.user,
+                        form=form,
+                        request=request,
+                        context=f"booking:{reservation.pk}",
                     )
                 except ValidationError as error:
                     apply_errors(form, error)

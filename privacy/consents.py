@@ -106,13 +106,16 @@ class ConsentFormMixin:
     """
 
     consent_set: str = ""
+    # False: the form validates without the ticks (e.g. a price preview) and the view
+    # calls ``check_consents()`` before it stores anything.
+    consent_required_on_clean: bool = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for item in consent_set(self.consent_set).items:
             self.fields[item.field_name] = forms.BooleanField(
                 label=item.title,
-                required=item.required,
+                required=item.required and self.consent_required_on_clean,
                 help_text=_("수집 항목: %(items)s · 목적: %(purpose)s · 보유 기간: %(retention)s")
                 % {
                     "items": item.items,
@@ -129,6 +132,15 @@ class ConsentFormMixin:
             "required": [(i, self[i.field_name]) for i in chosen.required_items],
             "optional": [(i, self[i.field_name]) for i in chosen.optional_items],
         }
+
+    def check_consents(self) -> bool:
+        """After is_valid(): put an error on each required consent not given; True if all are."""
+        ok = True
+        for item in consent_set(self.consent_set).required_items:
+            if not self.cleaned_data.get(item.field_name):
+                self.add_error(item.field_name, _("필수 동의 항목에 동의해야 진행할 수 있습니다."))
+                ok = False
+        return ok
 
     def non_consent_fields(self):
         names = set(self.consent_field_names())

@@ -134,6 +134,7 @@ def test_page_same_slot_and_overlapping_buffers(arena):
                 "purpose": "연습",
                 "headcount": "5",
                 "contact_phone": "010-0000-0000",
+                "consent_booking_required": "on",
                 "action": "submit",
             },
         )

@@ -111,6 +111,7 @@ def apply_data(day: dt.date, **overrides):
         "headcount": "30",
         "contact_phone": "010-2222-3333",
         "discount_categories": ["senior"],
+        "consent_booking_required": "on",  # privacy: the booking consent (required)
     }
     data.update(overrides)
     return data

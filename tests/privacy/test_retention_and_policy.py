@@ -152,3 +152,40 @@ def test_every_footer_links_the_policy(world, apex, on_host):
     ]:
         body = client.get(path).content.decode()
         assert 'href="/privacy/"' in body, path
+
+
+def test_booking_asks_its_consent_on_submit_and_stores_it_in_the_institution(
+    world, on_host, in_schema
+):
+    from privacy.models import Consent
+    from tests.facility_booking.conftest import at
+
+    with in_schema(world.inst_a):
+        facility = make_facility()
+    client = on_host(world.inst_a, world.resident)
+    form = client.get(f"/facilities/{facility.pk}/apply/").content.decode()
+    assert "[필수] 대관 신청 개인정보 수집·이용 동의" in form and "이용일로부터 3년" in form
+    data = {
+        "date": at(3, 0).date().isoformat(),
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "purpose": "모임",
+        "headcount": "5",
+        "contact_phone": "010-2222-3333",
+    }
+    preview = client.post(f"/facilities/{facility.pk}/apply/", {**data, "action": "preview"})
+    assert preview.status_code == 200  # the price is shown without the tick
+    refused = client.post(f"/facilities/{facility.pk}/apply/", {**data, "action": "submit"})
+    assert refused.status_code == 400 and "필수 동의 항목" in refused.content.decode()
+    with in_schema(world.inst_a):
+        assert not Reservation.objects.filter(applicant_id=world.resident.pk).exists()
+    done = client.post(
+        f"/facilities/{facility.pk}/apply/",
+        {**data, "action": "submit", "consent_booking_required": "on"},
+    )
+    assert done.status_code == 302
+    with in_schema(world.inst_a):
+        booking = Reservation.objects.get(applicant_id=world.resident.pk)
+        consent = Consent.objects.get(user_id=world.resident.pk, key="booking.required")
+        assert consent.granted and consent.context == f"booking:{booking.pk}"
+        assert consent.version and "3년" in consent.retention
