@@ -303,6 +303,10 @@ def site(django_db_setup, django_db_blocker, chromium):
         with django_db_blocker.unblock():
             _remove_world(site)
         db_settings["CONN_MAX_AGE"] = max_age
+        # A connection pool (when configured) still holds the server threads' connections.
+        close_pool = getattr(connections[DEFAULT_DB_ALIAS], "close_pool", None)
+        if close_pool is not None:
+            close_pool()
         overrides.disable()
 
 

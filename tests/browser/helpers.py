@@ -13,6 +13,16 @@ def field(page, label: str):
     return page.get_by_label(re.compile(r"^\s*" + re.escape(label) + r"\s*\*?\s*$"))
 
 
+def agree_to_required(page) -> None:
+    """Consent as the law asks: tick the required ([필수]) items, leave optional ones."""
+    for box in page.get_by_role("checkbox").all():
+        label = box.evaluate(
+            "e => ((e.labels && e.labels[0]) || e.closest('label') || e.closest('fieldset') || {}).innerText || ''"
+        )
+        if "필수" in label and not box.is_checked():
+            box.check()
+
+
 def choose(select, containing: str) -> None:
     """Pick the option whose visible text contains ``containing`` (a person's name)."""
     labels = [t.strip() for t in select.locator("option").all_inner_texts()]
@@ -100,7 +110,17 @@ def assert_styled(page) -> None:
             catch (e) { return false; }
         })"""
     )
-    assert loaded, f"{page.url}: the stylesheet did not load"
+    if not loaded:
+        details = page.evaluate(
+            """() => ({
+                sheets: [...document.styleSheets].map(s => s.href),
+                links: [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href),
+                resources: performance.getEntriesByType('resource')
+                    .filter(r => r.name.includes('/static/'))
+                    .map(r => [r.name, r.responseStatus, Math.round(r.duration)]),
+            })"""
+        )
+        raise AssertionError(f"{page.url}: the stylesheet did not load: {details}")
 
 
 def shot(page, name: str) -> None:
@@ -124,6 +144,15 @@ def no_sideways_scroll(page) -> None:
         "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
     )
     assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px on a phone"
+
+
+def fetch_file(page, link) -> bytes:
+    """What clicking a file link gives the person (their cookies, their host)."""
+    from urllib.parse import urljoin
+
+    response = page.context.request.get(urljoin(page.url, link.get_attribute("href")))
+    assert response.ok, f"{response.status} {response.url}"
+    return response.body()
 
 
 def pdf_text(data: bytes) -> str:

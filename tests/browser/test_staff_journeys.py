@@ -7,7 +7,17 @@ import re
 from pathlib import Path
 
 from tests.browser.conftest import DESKTOP
-from tests.browser.helpers import button, choose, field, main_text, pdf_text, shot, sign_in, visit
+from tests.browser.helpers import (
+    agree_to_required,
+    button,
+    choose,
+    field,
+    main_text,
+    pdf_text,
+    shot,
+    sign_in,
+    visit,
+)
 
 
 def open_document(page, site, title: str, email: str) -> None:
@@ -105,10 +115,7 @@ def test_invited_member_accepts_and_signs_in(live, browser_context):
     assert member.get_by_role("heading", name=re.compile("초대 수락")).count() == 1
     field(member, "새 비밀번호").fill("Sinip-member-2026")
     field(member, "새 비밀번호 (확인)").fill("Sinip-member-2026")
-    for box in member.get_by_role("checkbox").all():
-        label = box.evaluate("e => (e.labels[0] || e.closest('label') || {}).innerText || ''")
-        if "필수" in label:
-            box.check()
+    agree_to_required(member)
     member.get_by_role("button", name=re.compile("시작하기")).click()
     member.wait_for_load_state()
     assert "환영합니다" in main_text(member), main_text(member)
