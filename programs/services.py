@@ -125,7 +125,8 @@ def program_save(*, actor, institution, program: Program | None = None, **fields
     _require_manager(actor, institution)
     if program is not None:
         program = lock_program(program.pk)
-    values = {name: fields.get(name, getattr(program, name, None)) for name in EDIT_FIELDS}
+    base = program or Program()  # a new program starts from the model's defaults
+    values = {name: fields.get(name, getattr(base, name, None)) for name in EDIT_FIELDS}
     values["weekdays"] = sorted({int(d) for d in (values["weekdays"] or [])})
     values["fee"] = int(values.get("fee") or 0)
     values["waitlist_limit"] = int(values.get("waitlist_limit") or 0)
