@@ -256,7 +256,16 @@ class ReservationSerializer(serializers.ModelSerializer):
     price_lines = BookingPriceLineSerializer(many=True)
     events = ReservationEventSerializer(many=True)
     discount_category = serializers.CharField(allow_blank=True)
-    payment_method = serializers.CharField(allow_blank=True)
+    # Money from the ledger (payments.LedgerEntry): sums of entries, not columns.
+    paid_amount = serializers.IntegerField(read_only=True, help_text="결제된 금액(원)")
+    refunded_amount = serializers.IntegerField(read_only=True, help_text="환불된 금액(원)")
+    refund_amount = serializers.IntegerField(
+        read_only=True, help_text="취소 때 정해진 환불 금액(원)"
+    )
+    payment_method = serializers.CharField(read_only=True, allow_blank=True)
+    paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    discount_decision = serializers.CharField(read_only=True, allow_blank=True)
+    discount_decision_reason = serializers.CharField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Reservation
@@ -287,9 +296,12 @@ class ReservationSerializer(serializers.ModelSerializer):
             "total_amount",
             "payment_due",
             "paid_amount",
+            "refunded_amount",
             "payment_method",
             "paid_at",
             "refund_amount",
+            "discount_decision",
+            "discount_decision_reason",
             "cancelled_by_institution",
             "status_reason",
             "staff_note",

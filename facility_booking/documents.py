@@ -37,5 +37,17 @@ def permit_pdf(reservation) -> bytes:
 
 
 def receipt_pdf(reservation) -> bytes:
+    """영수증: every payment and refund of the ledger, and the 현금영수증 if asked for."""
+    context = _context(reservation)
+    paid, refunded = reservation.paid_amount, reservation.refunded_amount
+    context.update(
+        entries=list(reservation.ledger_entries.all()),
+        paid=paid,
+        refunded=refunded,
+        net=paid - refunded,
+        cash_receipts=list(
+            reservation.payment_orders.filter(status="paid").exclude(cash_receipt_type="")
+        ),
+    )
     with translation.override("ko"):
-        return render_pdf("facility_booking/pdf/receipt.html", _context(reservation))
+        return render_pdf("facility_booking/pdf/receipt.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -107,6 +108,15 @@ class ApplyForm(ConsentFormMixin, forms.Form):
     equipment_ids = forms.MultipleChoiceField(
         label=_("추가 장비"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    discount_proof = forms.FileField(
+        label=_("감면 증빙 파일 (PDF·JPG·PNG, 5MB 이하)"),
+        required=False,
+        help_text=_(
+            "장애인 복지카드, 수급자 증명서 등. 어르신 감면은 내 정보의 생년월일, "
+            "관내 거주자 감면은 거주지 주소로 확인합니다."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
 
     def __init__(self, *args, facility: Facility, on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +133,7 @@ class ApplyForm(ConsentFormMixin, forms.Form):
         )
         if not offered:
             del self.fields["discount_categories"]
+            del self.fields["discount_proof"]
         equipment = list(facility.equipment.all())
         self.fields["equipment_ids"].choices = [
             (str(e.pk), f"{e.name} ({won(e.fee)})") for e in equipment
@@ -169,6 +180,19 @@ class ApplyForm(ConsentFormMixin, forms.Form):
             data["start"], data["end"] = start_dt, end_dt
         return data
 
+    def clean_discount_proof(self):
+        from facility_booking.services.discounts import check_proof_file
+
+        upload = self.cleaned_data.get("discount_proof")
+        if not upload:
+            return None
+        try:
+            data, content_type = check_proof_file(upload)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+        upload.seek(0)
+        return upload
+
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
         return {
@@ -181,6 +205,36 @@ class ApplyForm(ConsentFormMixin, forms.Form):
             "discount_categories": d.get("discount_categories", []),
             "equipment_ids": [int(i) for i in d.get("equipment_ids", [])],
         }
+
+
+class ProofForm(forms.Form):
+    """A 감면 proof for one of the booking's claimed categories."""
+
+    category = forms.ChoiceField(label=_("감면 항목"))
+    file = forms.FileField(
+        label=_("증빙 파일 (PDF·JPG·PNG, 5MB 이하)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, reservation, **kwargs):
+        super().__init__(*args, **kwargs)
+        claimed = [c for c in (reservation.claimed_discounts or []) if c in DiscountCategory.values]
+        self.fields["category"].choices = [(c, DiscountCategory(c).label) for c in claimed]
+        self.fields["category"].error_messages["invalid_choice"] = message("proof_category")
+
+
+class DiscountDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("감면 확인 결과"),
+        choices=[("accept", _("증빙 확인, 감면 적용")), ("refuse", _("감면 불가"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("사유 (감면 불가 시 필수, 신청자에게 안내됨)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReasonForm(forms.Form):

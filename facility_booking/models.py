@@ -6,12 +6,15 @@ both: no two slot-holding rows of a facility overlap, buffers included.
 
 import datetime
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -287,6 +290,31 @@ class PaymentMethod(models.TextChoices):
     EXEMPT = "exempt", _("면제")
 
 
+class DiscountDecision(models.TextChoices):
+    ACCEPTED = "accepted", _("증빙 확인(감면 적용)")
+    REFUSED = "refused", _("감면 불가")
+
+
+class ReservationQuerySet(models.QuerySet):
+    def with_money(self):
+        """Annotate ``money_paid`` / ``money_refunded`` (ledger sums) in one query."""
+        from payments.models import LedgerEntry
+
+        def total(kind):
+            return Coalesce(
+                Subquery(
+                    LedgerEntry.objects.filter(reservation=OuterRef("pk"), kind=kind)
+                    .order_by()
+                    .values("reservation")
+                    .annotate(total=Sum("amount"))
+                    .values("total")[:1]
+                ),
+                Value(0),
+            )
+
+        return self.annotate(money_paid=total("payment"), money_refunded=total("refund"))
+
+
 class Reservation(models.Model):
     """A booking (or a staff block) of one facility for [start, end).
 
@@ -346,18 +374,26 @@ class Reservation(models.Model):
     total_amount = models.PositiveIntegerField(_("이용료"), default=0)
 
     payment_due = models.DateTimeField(_("결제 기한"), null=True, blank=True)
-    paid_amount = models.PositiveIntegerField(default=0)
-    payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
-    refund_amount = models.PositiveIntegerField(default=0)
+    # What a cancellation decided to give back (refund tier); the money actually paid
+    # and refunded are sums of the ledger (payments.LedgerEntry), never columns here.
+    refund_due = models.PositiveIntegerField(default=0)
     cancelled_by_institution = models.BooleanField(default=False)
+    # 감면 proof checked by staff: accepted / refused (with the reason the resident is told).
+    discount_decision = models.CharField(
+        max_length=10, choices=DiscountDecision.choices, blank=True
+    )
+    discount_decision_reason = models.TextField(blank=True)
+    discount_decided_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     staff_note = models.TextField(_("담당자 메모"), blank=True)
     status_reason = models.TextField(_("사유"), blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    payment_reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReservationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start", "-id"]
@@ -424,6 +460,63 @@ class Reservation(models.Model):
     def awaits_payment(self) -> bool:
         return self.status == Status.APPROVED and self.total_amount > 0
 
+    # -- money: sums of the ledger (annotated by ``with_money()`` for lists) --
+    def _money(self) -> tuple[int, int]:
+        if "money_paid" in self.__dict__:
+            return int(self.money_paid or 0), int(self.money_refunded or 0)
+        if self.pk is None:
+            return 0, 0
+        rows = dict(
+            self.ledger_entries.order_by()
+            .values_list("kind")
+            .annotate(total=Sum("amount"))
+            .values_list("kind", "total")
+        )
+        return int(rows.get("payment") or 0), int(rows.get("refund") or 0)
+
+    @property
+    def paid_amount(self) -> int:
+        """Everything paid for the booking (ledger payment entries)."""
+        return self._money()[0]
+
+    @property
+    def refunded_amount(self) -> int:
+        """Everything given back (ledger refund entries)."""
+        return self._money()[1]
+
+    @property
+    def net_paid(self) -> int:
+        paid, refunded = self._money()
+        return paid - refunded
+
+    @property
+    def refund_amount(self) -> int:
+        """The refund the cancellation decided (kept under its old name for the API)."""
+        return self.refund_due
+
+    @property
+    def refund_outstanding(self) -> int:
+        return max(0, self.refund_due - self.refunded_amount)
+
+    def _first_payment(self):
+        return self.ledger_entries.filter(kind="payment").order_by("occurred_at", "id").first()
+
+    @property
+    def paid_at(self):
+        entry = self._first_payment()
+        return entry.occurred_at if entry else None
+
+    @property
+    def payment_method(self) -> str:
+        entry = self._first_payment()
+        return entry.method if entry else ""
+
+    def get_payment_method_display(self) -> str:
+        method = self.payment_method
+        labels = dict(PaymentMethod.choices)
+        labels.update({"card": _("카드"), "virtual_account": _("가상계좌")})
+        return str(labels.get(method, method))
+
 
 class ReservationEvent(models.Model):
     """One state change: who, when, why, from → to. Append-only."""
@@ -474,3 +567,52 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.user_id}"
+
+
+def proof_path(instance, filename):
+    """Under private/ (never served by /media/), unguessable, the type's own extension."""
+    extension = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+    suffix = extension.get(instance.content_type, "")
+    return f"private/discount-proofs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class DiscountProof(models.Model):
+    """A file proving a claimed 감면 (장애인 복지카드, 수급자 증명서 …).
+
+    Private to the institution: served only to the applicant and booking managers,
+    and the file is deleted a set time after the booking ends (the row stays as a
+    record that a proof existed, who decided and when).
+    """
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="proofs")
+    category = models.CharField(_("감면 항목"), max_length=30, choices=DiscountCategory.choices)
+    file = models.FileField(upload_to=proof_path, max_length=200, blank=True)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["application/pdf", "image/png", "image/jpeg"]),
+                name="fb_proof_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"proof {self.category} for {self.reservation_id}"
+
+    @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None

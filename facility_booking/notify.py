@@ -1,41 +1,85 @@
-"""E-mails to applicants, queued after commit (suite.notify.email_on_commit)."""
+"""Telling the applicant: every booking event goes through the notification service
+(notifications.public.notify), on commit, by the person's chosen channels.
+
+A walk-in without an account is told by e-mail when staff typed one.
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, gettext_noop
+from facility_booking.rules import fmt_datetime, local
+from notifications.public import notify
 
-from suite.notify import email_on_commit
-
-SUBJECTS = {
-    "received": gettext_noop("[대관] 신청이 접수되었습니다"),
-    "approved": gettext_noop("[대관] 신청이 승인되었습니다"),
-    "rejected": gettext_noop("[대관] 신청이 반려되었습니다"),
-    "paid": gettext_noop("[대관] 결제가 확인되었습니다"),
-    "cancelled": gettext_noop("[대관] 예약이 취소되었습니다"),
-    "expired": gettext_noop("[대관] 결제 기한이 지나 예약이 취소되었습니다"),
-    "reminder": gettext_noop("[대관] 내일 이용 예정인 예약이 있습니다"),
+# Booking events → notification events (notifications/events.py).
+EVENTS = {
+    "received": "booking_requested",
+    "approved": "booking_approved",
+    "rejected": "booking_rejected",
+    "paid": "payment_paid",
+    "cancelled": "booking_cancelled",
+    "expired": "booking_expired",
+    "reminder": "booking_reminder",
+    "payment_due_soon": "payment_due_soon",
+    "virtual_account_issued": "virtual_account_issued",
+    "refund_completed": "refund_completed",
+    "discount_decided": "discount_decided",
 }
 
 
-def notify_applicant(reservation, event: str) -> None:
-    """Queue the e-mail for ``event``; a failure never touches the booking."""
-    to = reservation.applicant_email or (
-        reservation.applicant.email if reservation.applicant_id else ""
-    )
-    if not to:
-        return
+def won(amount: int) -> str:
+    return f"{amount:,}원"
+
+
+def booking_context(reservation) -> dict:
+    """What every booking message may show (strings, ready to print)."""
+    from suite.dates import kdate_weekday
+
+    start, end = local(reservation.start), local(reservation.end)
+    return {
+        "facility": reservation.facility.name,
+        "number": reservation.number,
+        "when": f"{kdate_weekday(start)} {start:%H:%M}–{end:%H:%M}",
+        "applicant": reservation.applicant_name,
+        "total": won(reservation.total_amount) if reservation.total_amount else "",
+        "due": fmt_datetime(reservation.payment_due) if reservation.payment_due else "",
+        "reason": reservation.status_reason,
+        "note": reservation.staff_note,
+        "location": reservation.facility.location,
+        "refund": won(reservation.refund_due) if reservation.refund_due else "",
+        "by_institution": reservation.cancelled_by_institution,
+        # the portal hub shows and acts on every booking, whatever the institution
+        "portal_path": f"/portal/my/bookings/{_slug()}/{reservation.pk}/",
+    }
+
+
+def _slug() -> str:
     from facility_booking.portal import current_institution
 
     institution = current_institution()
-    email_on_commit(
-        to=to,
-        subject=f"{gettext(SUBJECTS[event])} ({reservation.number})",
-        template=f"facility_booking/email/{event}",
-        context={
-            "r": reservation,
-            "institution": institution,
-            "url": institution.absolute_url(f"/facilities/my/{reservation.pk}/")
-            if institution
-            else "",
-        },
+    return institution.slug if institution else ""
+
+
+def payment_context(entry) -> dict:
+    from payments.models import Method
+
+    return {"amount": won(entry.amount), "method": str(Method(entry.method).label)}
+
+
+def notify_applicant(reservation, event: str, *, extra: dict | None = None, dedupe: str = ""):
+    """Queue the message for ``event``; a failure never touches the booking."""
+    from facility_booking.portal import current_institution
+
+    institution = current_institution()
+    context = booking_context(reservation)
+    context.update(extra or {})
+    applicant = reservation.applicant if reservation.applicant_id else None
+    schema = institution.schema_name if institution else ""
+    return notify(
+        event=EVENTS[event],
+        recipient=applicant,
+        email="" if applicant else reservation.applicant_email,
+        name=reservation.applicant_name,
+        context=context,
+        institution=institution,
+        ref=f"facility_booking.reservation:{reservation.pk}",
+        dedupe_key=f"{schema}:{dedupe}" if dedupe else None,
     )

@@ -69,5 +69,49 @@ def publish_booking(reservation) -> None:
             "start": start.isoformat(),
             "end": end.isoformat(),
             "number": reservation.number,
+            "money": booking_money(reservation),
         },
     )
+
+
+def booking_money(reservation) -> dict:
+    """The booking's money for the portal hub: the ledger's sums and lines, an issued
+    가상계좌 (what to deposit where), the refund still on its way. Strings are ready to
+    show; amounts are whole won."""
+    from facility_booking.rules import fmt_datetime
+    from payments.models import Method, OrderStatus
+
+    paid = refunded = 0
+    lines = []
+    for entry in reservation.ledger_entries.order_by("occurred_at", "id"):
+        if entry.kind == "payment":
+            paid += entry.amount
+        else:
+            refunded += entry.amount
+        lines.append(
+            {
+                "kind": entry.kind,
+                "method": entry.method,
+                "method_label": str(Method(entry.method).label),
+                "amount": entry.amount,
+                "at": entry.occurred_at.isoformat(),
+            }
+        )
+    va = reservation.payment_orders.filter(status=OrderStatus.WAITING_FOR_DEPOSIT).first()
+    return {
+        "total": reservation.total_amount,
+        "paid": paid,
+        "refunded": refunded,
+        "refund_due": reservation.refund_due,
+        "refund_outstanding": max(0, reservation.refund_due - refunded),
+        "payment_due": reservation.payment_due.isoformat() if reservation.payment_due else None,
+        "ledger": lines,
+        "open_va": {
+            "bank": va.va_bank_name,
+            "account": va.va_account_number,
+            "amount": va.amount,
+            "due": fmt_datetime(va.va_due) if va.va_due else "",
+        }
+        if va
+        else None,
+    }

@@ -160,11 +160,11 @@ def refund_percent(facility: Facility, start: dt.datetime, now: dt.datetime) -> 
 
 
 def refund_amount(reservation, now: dt.datetime, *, by_institution: bool = False) -> int:
-    """What is paid back on cancellation: institution cancels → everything paid."""
-    if reservation.paid_amount <= 0:
+    """What is paid back on cancellation, of what the ledger says is paid and not yet
+    refunded: institution cancels → all of it; the applicant → the facility's tier."""
+    paid = reservation.net_paid
+    if paid <= 0:
         return 0
     if by_institution:
-        return reservation.paid_amount
-    return pct(
-        reservation.paid_amount, refund_percent(reservation.facility, reservation.start, now)
-    )
+        return paid
+    return pct(paid, refund_percent(reservation.facility, reservation.start, now))

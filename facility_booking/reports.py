@@ -3,7 +3,8 @@
 - bookings: bookings whose use starts in the month (blocks excluded), any state;
 - occupancy %: minutes of confirmed use (approved, paid, completed, no-show)
   over minutes open that month (opening hours minus closed dates / holidays);
-- revenue: payments received minus refunds, for bookings used in the month;
+- revenue: payments received minus refunds (sums of the ledger), for bookings used
+  in the month;
 - discounts: discount amounts granted on confirmed bookings;
 - no-shows: bookings marked no-show.
 """
@@ -117,7 +118,7 @@ def monthly(month: dt.date, facility: Facility | None = None) -> list[Row]:
         row = Row(f, month, open_minutes=open_minutes(f, month))
         for r in Reservation.objects.filter(
             facility=f, kind=Kind.BOOKING, start__gte=first, start__lt=last
-        ):
+        ).with_money():
             row.bookings += 1
             if r.status in CONFIRMED:
                 row.confirmed += 1
@@ -128,7 +129,7 @@ def monthly(month: dt.date, facility: Facility | None = None) -> list[Row]:
             row.expired += r.status == Status.EXPIRED
             row.no_shows += r.status == Status.NO_SHOW
             row.revenue += r.paid_amount
-            row.refunds += r.refund_amount
+            row.refunds += r.refunded_amount
         rows.append(row)
     return rows
 

@@ -172,3 +172,40 @@ def validate_equipment(facility: Facility, equipment_ids) -> None:
     known = set(Equipment.objects.filter(facility=facility).values_list("id", flat=True))
     if any(int(i) not in known for i in equipment_ids):
         raise BookingError("equipment_unknown", field="equipment_ids")
+
+
+SENIOR_AGE = 65
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Full years (만 나이) on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def city_of(institution) -> str:
+    """The city or county an institution serves: the first 시/군 in its address."""
+    for word in (getattr(institution, "address", "") or "").split():
+        if word.endswith(("시", "군")) and len(word) >= 2:
+            return word
+    return ""
+
+
+def validate_discount_eligibility(applicant, categories, *, day: dt.date, institution) -> None:
+    """Age and residency 감면 follow the applicant's profile: a birth date making them
+    65 or older on the day of use; a declared address in the institution's city.
+    Other categories need a proof that staff check."""
+    if not categories or applicant is None:
+        return
+    if "senior" in categories:
+        birth = getattr(applicant, "birth_date", None)
+        if birth is None:
+            raise BookingError("senior_birth_date", field="discount_categories")
+        if age_on(birth, day) < SENIOR_AGE:
+            raise BookingError("senior_age", field="discount_categories", age=SENIOR_AGE)
+    if "city_resident" in categories:
+        address = (getattr(applicant, "address", "") or "").strip()
+        if not address:
+            raise BookingError("resident_address", field="discount_categories")
+        city = city_of(institution)
+        if city and city not in address:
+            raise BookingError("resident_outside", field="discount_categories", city=city)

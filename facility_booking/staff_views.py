@@ -26,6 +26,7 @@ from facility_booking.forms import (
     BlockForm,
     BookingSearchForm,
     ClosedDateForm,
+    DiscountDecisionForm,
     DiscountsForm,
     EquipmentForm,
     FacilityForm,
@@ -129,15 +130,26 @@ def booking_detail(request, pk: int):
 
 
 def _detail_context(r, **forms):
+    from notifications.public import messages_about
+    from payments.forms import ManualRefundForm
+
     return {
         "r": r,
         "events": r.events.all(),
         "approve_form": forms.get("approve_form") or ApproveForm(reservation=r),
         "reject_form": forms.get("reject_form") or RequiredReasonForm(),
         "payment_form": forms.get("payment_form")
-        or PaymentForm(initial={"amount": r.total_amount}),
+        or PaymentForm(initial={"amount": r.total_amount - r.net_paid}),
         "cancel_form": forms.get("cancel_form") or RequiredReasonForm(),
-        "refund_if_cancelled": r.paid_amount,
+        "discount_form": forms.get("discount_form") or DiscountDecisionForm(),
+        "refund_form": ManualRefundForm(),
+        "refund_if_cancelled": r.net_paid,
+        "entries": r.ledger_entries.all(),
+        "orders": r.payment_orders.all()[:10],
+        "refunds": r.refunds.all(),
+        "proofs": r.proofs.all(),
+        "notices": messages_about(f"facility_booking.reservation:{r.pk}")[:20],
+        "staff_view": True,
         "now": timezone.now(),
     }
 
@@ -210,6 +222,23 @@ def cancel(request, pk: int):
         messages.success(request, _("기관 사정으로 취소했습니다(전액 환불)."))
 
     return _act(request, pk, RequiredReasonForm, "cancel_form", action)
+
+
+@manager_required
+@require_POST
+def discount(request, pk: int):
+    """Accept or refuse the claimed 감면 after checking the proof; the fee is recomputed."""
+
+    def action(r, d):
+        services.discount_decide(
+            actor=request.user,
+            reservation=r,
+            accept=d["decision"] == "accept",
+            reason=d.get("reason", ""),
+        )
+        messages.success(request, _("감면 확인 결과를 저장하고 신청자에게 알렸습니다."))
+
+    return _act(request, pk, DiscountDecisionForm, "discount_form", action)
 
 
 @manager_required

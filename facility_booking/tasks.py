@@ -41,6 +41,28 @@ def send_reminders_here(*, now=None) -> int:
     return sum(1 for r in upcoming if reservation_send_reminder(reservation=r, now=now))
 
 
+def send_payment_reminders_here(*, now=None) -> int:
+    """Tell applicants whose payment deadline is within 24 hours (once each)."""
+    now = now or timezone.now()
+    from facility_booking.services import reservation_send_payment_reminder
+
+    due = Reservation.objects.filter(
+        kind=Kind.BOOKING,
+        status=Status.APPROVED,
+        total_amount__gt=0,
+        payment_reminder_sent_at__isnull=True,
+        payment_due__gt=now,
+        payment_due__lte=now + dt.timedelta(hours=24),
+    ).order_by("payment_due")
+    return sum(1 for r in due if reservation_send_payment_reminder(reservation=r, now=now))
+
+
+def purge_proofs_here(*, now=None) -> int:
+    from facility_booking.services import purge_proofs_here as purge
+
+    return purge(now=now)
+
+
 @task()
 def expire_reservations(*, schema_name: str) -> int:
     """Task: expire overdue unpaid bookings of one institution."""
@@ -50,9 +72,16 @@ def expire_reservations(*, schema_name: str) -> int:
 
 @task()
 def send_reminders(*, schema_name: str) -> int:
-    """Task: day-before reminders of one institution."""
+    """Task: day-before reminders and payment-due reminders of one institution."""
     with schema_context(schema_name):
-        return send_reminders_here()
+        return send_reminders_here() + send_payment_reminders_here()
+
+
+@task()
+def purge_proofs(*, schema_name: str) -> int:
+    """Task: delete 감면 proof files past their retention."""
+    with schema_context(schema_name):
+        return purge_proofs_here()
 
 
 def active_schemas() -> list[str]:

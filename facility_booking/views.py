@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from facility_booking import availability, documents, ics, pricing, rules, selectors, services
-from facility_booking.forms import ApplyForm, FacilityFilterForm, ReasonForm
+from facility_booking.forms import ApplyForm, FacilityFilterForm, ProofForm, ReasonForm
 from facility_booking.models import (
     HOLDING_STATES,
     CalendarFeed,
@@ -137,7 +137,9 @@ def facility_apply(request, pk: int):
         minutes = int(start[:2]) * 60 + int(start[3:]) + facility.min_minutes
         if minutes < 24 * 60:
             initial["end_time"] = f"{minutes // 60:02d}:{minutes % 60:02d}"
-    form = ApplyForm(request.POST or None, facility=facility, initial=initial)
+    form = ApplyForm(
+        request.POST or None, request.FILES or None, facility=facility, initial=initial
+    )
     quote = None
     status = 200
     if request.method == "POST":
@@ -159,6 +161,19 @@ def facility_apply(request, pk: int):
                     apply_errors(form, error)
                     status = 409 if getattr(error, "booking_code", "") == "slot_taken" else 400
                 else:
+                    proof = form.cleaned_data.get("discount_proof")
+                    if proof and reservation.claimed_discounts:
+                        # Checked by content already (the form); the booking stands either way.
+                        try:
+                            services.proof_add(
+                                actor=request.user,
+                                reservation=reservation,
+                                category=reservation.discount_category
+                                or reservation.claimed_discounts[0],
+                                upload=proof,
+                            )
+                        except ValidationError as error:
+                            messages.warning(request, " ".join(error.messages))
                     messages.success(
                         request,
                         _("신청이 접수되었습니다. 예약번호 %(number)s")
@@ -202,12 +217,28 @@ def _own(request, pk) -> Reservation:
     return reservation
 
 
-def _cancellable(reservation) -> bool:
+def cancellable(reservation) -> bool:
     """The applicant may still cancel: slot-holding and not yet started."""
     return (
         reservation.status in (Status.REQUESTED, Status.APPROVED, Status.PAID)
         and reservation.start > timezone.now()
     )
+
+
+def _my_booking_context(reservation, **extra) -> dict:
+    return {
+        "r": reservation,
+        "events": reservation.events.all(),
+        "can_cancel": cancellable(reservation),
+        "entries": reservation.ledger_entries.all(),
+        "orders": reservation.payment_orders.all()[:10],
+        "refunds": reservation.refunds.all(),
+        "proofs": reservation.proofs.all(),
+        "payable": reservation.awaits_payment
+        and reservation.payment_due
+        and reservation.payment_due > timezone.now(),
+        **extra,
+    }
 
 
 @login_required
@@ -216,12 +247,68 @@ def my_booking(request, pk: int):
     return render(
         request,
         "facility_booking/my_booking.html",
-        {
-            "r": reservation,
-            "events": reservation.events.all(),
-            "can_cancel": _cancellable(reservation),
-        },
+        _my_booking_context(reservation, proof_form=ProofForm(reservation=reservation)),
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def my_booking_proof(request, pk: int):
+    """Attach a 감면 proof (PDF, JPG, PNG) to one's own booking."""
+    reservation = _own(request, pk)
+    form = ProofForm(request.POST, request.FILES, reservation=reservation)
+    if form.is_valid():
+        try:
+            services.proof_add(
+                actor=request.user,
+                reservation=reservation,
+                category=form.cleaned_data["category"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("증빙을 올렸습니다. 담당자가 확인한 뒤 알려 드립니다."))
+            return redirect("facility_booking:my_booking", pk=reservation.pk)
+    return render(
+        request,
+        "facility_booking/my_booking.html",
+        _my_booking_context(reservation, proof_form=form),
+        status=400,
+    )
+
+
+def proof_response(proof) -> FileResponse:
+    """A proof file to someone allowed to see it: never cached, never run as a page."""
+    response = FileResponse(
+        proof.file.open("rb"),
+        content_type=proof.content_type,
+        as_attachment=proof.content_type == "application/pdf",
+        filename=f"proof-{proof.pk}"
+        + {"application/pdf": ".pdf", "image/png": ".png"}.get(proof.content_type, ".jpg"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@login_required
+def proof_file(request, pk: int, proof_pk: int):
+    """A proof, to the applicant or the institution's booking managers (404 otherwise)."""
+    reservation = _document_reservation(request, pk)
+    proof = reservation.proofs.filter(pk=proof_pk, purged_at__isnull=True).first()
+    if proof is None or not proof.file:
+        raise Http404
+    if reservation.applicant_id != request.user.pk:
+        record_access(
+            request,
+            action="download",
+            target=f"facility_booking.discountproof:{proof.pk}",
+            purpose=_("감면 증빙 확인"),
+            subject_id=reservation.applicant_id,
+        )
+    return proof_response(proof)
 
 
 @login_required
@@ -229,7 +316,7 @@ def my_booking(request, pk: int):
 def my_booking_cancel(request, pk: int):
     """Confirm page shows the refund; POST cancels."""
     reservation = _own(request, pk)
-    if request.method == "GET" and not _cancellable(reservation):
+    if request.method == "GET" and not cancellable(reservation):
         # No confirm page (and no refund figure) for something that cannot be cancelled.
         messages.info(request, _("이 예약은 지금 취소할 수 없습니다."))
         return redirect("facility_booking:my_booking", pk=reservation.pk)
@@ -249,7 +336,7 @@ def my_booking_cancel(request, pk: int):
             return redirect("facility_booking:my_booking", pk=reservation.pk)
     percent = (
         pricing.refund_percent(reservation.facility, reservation.start, timezone.now())
-        if reservation.paid_amount
+        if reservation.net_paid
         else None
     )
     return render(
@@ -268,7 +355,7 @@ def _document_reservation(request, pk) -> Reservation:
     return reservation
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -282,17 +369,17 @@ def permit_pdf(request, pk: int):
     if reservation.status not in (Status.APPROVED, Status.PAID, Status.COMPLETED):
         raise Http404
     _record_staff_download(request, reservation, "permit")
-    return _pdf_response(documents.permit_pdf(reservation), f"permit-{reservation.number}.pdf")
+    return pdf_response(documents.permit_pdf(reservation), f"permit-{reservation.number}.pdf")
 
 
 @login_required
 def receipt_pdf(request, pk: int):
-    """영수증, once paid."""
+    """영수증, once anything was paid (refunds show on it too)."""
     reservation = _document_reservation(request, pk)
-    if not reservation.paid_at:
+    if not reservation.ledger_entries.exists():
         raise Http404
     _record_staff_download(request, reservation, "receipt")
-    return _pdf_response(documents.receipt_pdf(reservation), f"receipt-{reservation.number}.pdf")
+    return pdf_response(documents.receipt_pdf(reservation), f"receipt-{reservation.number}.pdf")
 
 
 def _record_staff_download(request, reservation, kind: str) -> None:

@@ -10,5 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # The events this suite knows; other apps may add theirs with
         # notifications.public.register_event(...) in their own AppConfig.ready.
-        from notifications import events  # noqa: F401
-        from notifications import personal_data  # noqa: F401 - privacy registry (deletion, retention)
+        from notifications import (
+            events,  # noqa: F401
+            personal_data,  # noqa: F401 - privacy registry (deletion, retention)
+        )

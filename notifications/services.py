@@ -72,7 +72,10 @@ class NotifyError(ValidationError):
 
 
 def in_quiet_hours(when: dt.datetime) -> bool:
+    """21:00–08:00 local time by default; (h, h) turns quiet hours off."""
     start, end = settings.NOTIFY_QUIET_HOURS
+    if start == end:
+        return False
     hour = timezone.localtime(when).hour
     return hour >= start or hour < end
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import hub, views
 
 app_name = "portal"
 
@@ -18,3 +18,6 @@ urlpatterns = [
         name="my_application_cancel",
     ),
 ]
+
+# The resident's hub (/portal/my/): portal/hub.py
+urlpatterns += hub.urlpatterns

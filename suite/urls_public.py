@@ -9,6 +9,8 @@ from suite import views
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("portal/", include("portal.urls")),
+    path("sandbox-pg/", include("payments.sandbox.urls")),
+    path("dev/", include("notifications.urls_public")),
     path("accounts/", include("accounts.urls")),
     path("privacy/", include("privacy.urls")),
     path("console/privacy/", include("privacy.urls_admin")),

@@ -17,6 +17,8 @@ urlpatterns = [
     path("staff/boards/", include("groupware.boards.urls")),
     path("staff/calendar/", include("groupware.schedule.urls")),
     path("facilities/", include("facility_booking.urls")),
+    path("payments/", include("payments.urls")),
+    path("notifications/", include("notifications.urls")),
     path("site/", include("website.urls")),
     path("programs/", include("programs.urls")),
     path("api/", include("api.urls_tenant")),

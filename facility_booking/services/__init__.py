@@ -1,5 +1,10 @@
 """One write path for facility booking (see reservations.py and facilities.py)."""
 
+from facility_booking.services.discounts import (  # noqa: F401
+    discount_decide,
+    proof_add,
+    purge_proofs_here,
+)
 from facility_booking.services.facilities import (  # noqa: F401
     closed_date_add,
     closed_date_remove,
@@ -28,8 +33,10 @@ from facility_booking.services.reservations import (  # noqa: F401
     reservation_complete,
     reservation_expire,
     reservation_mark_no_show,
+    reservation_mark_paid,
     reservation_record_payment,
     reservation_reject,
     reservation_request,
+    reservation_send_payment_reminder,
     reservation_send_reminder,
 )

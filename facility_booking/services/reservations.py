@@ -25,7 +25,7 @@ from facility_booking.models import (
     Reservation,
     Status,
 )
-from facility_booking.notify import notify_applicant
+from facility_booking.notify import notify_applicant, payment_context
 from facility_booking.portal import current_institution, publish_booking
 from facility_booking.state import record_event, transition
 from institution.audit import audit_record
@@ -34,7 +34,7 @@ OVERLAP_CONSTRAINT = "fb_res_no_overlap"
 PERSON_LOCK_NAMESPACE = 0x46420000  # "FB" — keeps our advisory locks apart from others'
 
 
-# -- locks (always taken in this order: person, then reservation row) ---------------
+# -- locks (always taken in this order: person, facility, then reservation row) -----
 
 
 def lock_person(user_id: int) -> None:
@@ -42,6 +42,21 @@ def lock_person(user_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s)", [PERSON_LOCK_NAMESPACE * 2**16 + int(user_id)]
+        )
+
+
+def lock_facility(facility_id: int) -> None:
+    """Serialise the inserts of one facility's bookings and blocks. Transaction-scoped.
+
+    Without it, concurrent inserts of partly overlapping ranges wait on each other inside
+    the exclusion constraint's check, and PostgreSQL breaks the cycle with DeadlockDetected
+    (a 500); in turn, each request checks and inserts alone and the loser gets SlotTaken.
+    Keyed by the schema too: facility ids repeat across institutions.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('fb_facility:' || current_schema()), %s)",
+            [int(facility_id)],
         )
 
 
@@ -114,10 +129,10 @@ def _audit(actor, action: str, reservation: Reservation, summary: str, reason: s
     )
 
 
-def _after_change(reservation: Reservation, event: str | None) -> None:
+def _after_change(reservation: Reservation, event: str | None, extra: dict | None = None) -> None:
     publish_booking(reservation)
     if event:
-        notify_applicant(reservation, event)
+        notify_applicant(reservation, event, extra=extra)
 
 
 # -- request -----------------------------------------------------------------------
@@ -178,6 +193,10 @@ def reservation_request(
     discount_categories = list(dict.fromkeys(discount_categories or ()))
     equipment_ids = [int(i) for i in (equipment_ids or ())]
     rules.validate_discounts(facility, discount_categories)
+    if not on_behalf:
+        rules.validate_discount_eligibility(
+            applicant, discount_categories, day=rules.local(start).date(), institution=institution
+        )
     rules.validate_equipment(facility, equipment_ids)
     quote = pricing.check_total(
         pricing.quote(
@@ -194,6 +213,7 @@ def reservation_request(
             if applicant is not None and not on_behalf:
                 lock_person(applicant.pk)
                 check_person_limit(applicant, facility, now)
+            lock_facility(facility.pk)
             if overlaps(facility, hold_start, hold_end):
                 raise SlotTaken
             reservation = Reservation.objects.create(
@@ -378,6 +398,8 @@ def reservation_record_payment(
 
     ``amount`` must equal the fee; method ``exempt`` records 0 won.
     """
+    from payments.services import desk_payment_entry
+
     _require_manager(actor)
     if method not in PaymentMethod.values:
         raise BookingError("payment_method", field="method")
@@ -385,26 +407,42 @@ def reservation_record_payment(
         reservation = lock_reservation(reservation)
         if reservation.status != Status.APPROVED:
             raise InvalidTransition(reservation.get_status_display())
+        if reservation.payment_orders.filter(status__in=("confirming", "waiting_for_deposit")):
+            # An online payment is under way (or a 가상계좌 issued): one of the two would
+            # be a double payment.
+            raise BookingError("payment_online_open")
         if method == PaymentMethod.EXEMPT:
             if amount != 0:
                 raise BookingError("payment_exempt_amount", field="amount")
-        elif amount != reservation.total_amount:
+        elif amount != reservation.total_amount - reservation.net_paid:
             raise BookingError(
                 "payment_amount", field="amount", total=f"{reservation.total_amount:,}"
             )
-        reservation.paid_amount = amount
-        reservation.payment_method = method
-        reservation.paid_at = now or timezone.now()
+        entry = desk_payment_entry(
+            actor=actor, reservation=reservation, amount=amount, method=method, note=note, now=now
+        )
         transition(
             reservation,
             Status.PAID,
             actor=actor,
             reason=note.strip(),
-            data={"amount": amount, "method": method},
-            fields=("paid_amount", "payment_method", "paid_at"),
+            data={"amount": amount, "method": method, "entry": entry.pk},
         )
         _audit(actor, "payment", reservation, f"결제 기록 {amount:,}원", note, {"method": method})
-        _after_change(reservation, "paid")
+        _after_change(reservation, "paid", payment_context(entry))
+    return reservation
+
+
+def reservation_mark_paid(*, reservation: Reservation, entry, now=None) -> Reservation:
+    """An online payment covered the fee (payments.services). Caller holds the row lock
+    and has booked ``entry`` in the ledger."""
+    transition(
+        reservation,
+        Status.PAID,
+        reason="온라인 결제",
+        data={"amount": entry.amount, "method": entry.method, "entry": entry.pk},
+    )
+    _after_change(reservation, "paid", payment_context(entry))
     return reservation
 
 
@@ -433,7 +471,7 @@ def reservation_cancel(
             raise InvalidTransition(reservation.get_status_display())
         if not by_institution and now >= reservation.start:
             raise BookingError("already_started")
-        reservation.refund_amount = pricing.refund_amount(
+        reservation.refund_due = pricing.refund_amount(
             reservation, now, by_institution=by_institution
         )
         reservation.cancelled_by_institution = by_institution
@@ -442,19 +480,32 @@ def reservation_cancel(
             Status.CANCELLED,
             actor=actor,
             reason=reason,
-            data={"refund": reservation.refund_amount, "by_institution": by_institution},
-            fields=("refund_amount", "cancelled_by_institution"),
+            data={"refund": reservation.refund_due, "by_institution": by_institution},
+            fields=("refund_due", "cancelled_by_institution"),
         )
+        _settle_money(reservation, actor, reason or "예약 취소")
         if by_institution:
             _audit(
                 actor,
                 "cancel",
                 reservation,
-                f"기관 취소, 환불 {reservation.refund_amount:,}원",
+                f"기관 취소, 환불 {reservation.refund_due:,}원",
                 reason,
             )
         _after_change(reservation, "cancelled")
     return reservation
+
+
+def _settle_money(reservation: Reservation, actor, reason: str) -> None:
+    """A booking that ends before use: refund what the cancellation decided and close
+    payments still open (an issued 가상계좌 must not take a deposit any more)."""
+    from payments.services import close_open_orders, refund_request
+
+    if reservation.refund_due:
+        refund_request(
+            reservation=reservation, amount=reservation.refund_due, reason=reason, actor=actor
+        )
+    close_open_orders(reservation=reservation, reason=reason)
 
 
 def _finish(actor, reservation: Reservation, target: str, now) -> Reservation:
@@ -501,6 +552,7 @@ def reservation_expire(*, reservation: Reservation, now=None) -> bool:
         ):
             return False
         transition(reservation, Status.EXPIRED, reason="결제 기한 경과")
+        _settle_money(reservation, None, "결제 기한 경과")
         _after_change(reservation, "expired")
     return True
 
@@ -517,6 +569,24 @@ def reservation_send_reminder(*, reservation: Reservation, now=None) -> bool:
         reservation.reminder_sent_at = now or timezone.now()
         reservation.save(update_fields=["reminder_sent_at", "updated_at"])
         notify_applicant(reservation, "reminder")
+    return True
+
+
+def reservation_send_payment_reminder(*, reservation: Reservation, now=None) -> bool:
+    """Tell the applicant once that the payment deadline is 24 hours away."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reservation = lock_reservation(reservation)
+        if (
+            reservation.payment_reminder_sent_at is not None
+            or not reservation.awaits_payment
+            or reservation.payment_due is None
+            or reservation.payment_due <= now
+        ):
+            return False
+        reservation.payment_reminder_sent_at = now
+        reservation.save(update_fields=["payment_reminder_sent_at", "updated_at"])
+        notify_applicant(reservation, "payment_due_soon")
     return True
 
 
@@ -547,6 +617,7 @@ def block_create(
         reason = BlockReason.MAINTENANCE
     try:
         with transaction.atomic():
+            lock_facility(facility.pk)
             if overlaps(facility, start, end):
                 raise SlotTaken
             block = Reservation.objects.create(

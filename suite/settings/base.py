@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment."""
 
+import json
 import os
 from pathlib import Path
 
@@ -35,6 +36,7 @@ SHARED_APPS = [
     "portal",
     "api",
     "notifications",  # one outbox, channel choices, verified phones (people are platform-wide)
+    "payments.sandbox",  # the sandbox payment gateway's own books ("another company")
     "privacy",  # also a tenant app: each institution's policy, access records, retention
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -59,6 +61,7 @@ TENANT_APPS = [
     "groupware.boards",  # 게시판
     "groupware.schedule",  # 일정 (shared calendar)
     "facility_booking",
+    "payments",  # orders, the ledger and refunds of the institution's own money
     "privacy",  # 개인정보: the institution's 처리방침, 접속기록, retention, destruction records
     "website",  # the institution's public site: pages, jobs, disclosures, open documents
     "programs",  # 강좌·프로그램·행사 and residents' applications
@@ -322,6 +325,22 @@ NOTIFY_NHN_SENDER_NO = os.environ.get("NOTIFY_NHN_SENDER_NO", "")
 NOTIFY_NHN_ALIMTALK_APP_KEY = os.environ.get("NOTIFY_NHN_ALIMTALK_APP_KEY", "")
 NOTIFY_NHN_SENDER_KEY = os.environ.get("NOTIFY_NHN_SENDER_KEY", "")
 NOTIFY_QUIET_HOURS = (21, 8)
+
+# Payments (payments/): "sandbox" is the built-in gateway answering Toss Payments' API
+# (its payment window at /sandbox-pg/checkout/); "toss" talks to api.tosspayments.com
+# with each institution's keys (PAYMENTS_TOSS_KEYS = JSON {"<slug>": {"client_key",
+# "secret_key", "webhook_secret"}}, the single PAYMENTS_TOSS_* keys otherwise).
+PAYMENTS_GATEWAY = os.environ.get("PAYMENTS_GATEWAY", "sandbox")
+PAYMENTS_TOSS_API_BASE = os.environ.get("PAYMENTS_TOSS_API_BASE", "https://api.tosspayments.com")
+PAYMENTS_TOSS_CLIENT_KEY = os.environ.get("PAYMENTS_TOSS_CLIENT_KEY", "")
+PAYMENTS_TOSS_SECRET_KEY = os.environ.get("PAYMENTS_TOSS_SECRET_KEY", "")
+PAYMENTS_TOSS_WEBHOOK_SECRET = os.environ.get("PAYMENTS_TOSS_WEBHOOK_SECRET", "")
+PAYMENTS_TOSS_KEYS = json.loads(os.environ.get("PAYMENTS_TOSS_KEYS", "{}") or "{}")
+# The sandbox posts its webhooks over HTTP when "http" (make run); tests deliver them.
+PAYMENTS_SANDBOX_WEBHOOKS = os.environ.get("PAYMENTS_SANDBOX_WEBHOOKS", "http" if DEBUG else "")
+# 감면 proofs: size limit, and how long after the booking ends the file is deleted.
+DISCOUNT_PROOF_MAX_BYTES = 5 * 1024 * 1024
+DISCOUNT_PROOF_RETENTION_DAYS = int(os.environ.get("DISCOUNT_PROOF_RETENTION_DAYS", "30"))
 
 # Failed log-ins (accounts/throttle.py): LOGIN_RATE_LIMIT per account and LOGIN_IP_RATE_LIMIT
 # per client IP within LOGIN_RATE_WINDOW seconds lock that account / IP for

@@ -1,6 +1,7 @@
 """Fees in whole won: slots, surcharges, equipment, only the highest discount, refunds."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from facility_booking import pricing
 from facility_booking.models import Equipment, Reservation
@@ -87,7 +88,8 @@ def test_refund_tiers_by_days_before_use(schema_a):
     facility = make_facility()
     add_refund_tiers(facility)
     start = local_dt(dt.date(2026, 12, 20), 10)
-    r = Reservation(facility=facility, start=start, paid_amount=33333)
+    # What the ledger says is paid and not yet refunded (Reservation.net_paid).
+    r = SimpleNamespace(facility=facility, start=start, net_paid=33333)
     cases = {14: 33333, 7: 33333, 6: 29999, 3: 29999, 2: 23333, 1: 23333, 0: 0}
     for days, expected in cases.items():
         now = local_dt(start.date() - dt.timedelta(days=days), 8)

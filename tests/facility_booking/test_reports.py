@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from facility_booking import reports, services
 from facility_booking.models import OpeningHours
+from payments.services import refund_record_manual
 from tests.facility_booking.conftest import add_discounts, local_dt, make_facility, request_kwargs
 
 
@@ -48,9 +49,11 @@ def build(world):
         made.append(r)
     services.reservation_complete(actor=manager, reservation=made[0], now=made[0].end)
     services.reservation_mark_no_show(actor=manager, reservation=made[1], now=made[1].end)
-    services.reservation_cancel(
+    cancelled = services.reservation_cancel(
         actor=world.resident, reservation=made[2], now=made[2].start - dt.timedelta(days=10)
     )
+    # Paid in cash at the desk: staff pay the refund back and record it in the ledger.
+    refund_record_manual(actor=manager, refund=cancelled.refunds.get(), method="cash")
     return month, facility
 
 

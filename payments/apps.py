@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    """Online payment, the ledger and refunds, per institution (each has its own money)."""
+
+    name = "payments"
+    verbose_name = "결제"
