@@ -197,6 +197,9 @@ def _build_world(site: Site) -> None:
         "drafter": ("누리기안자", Role.STAFF),
         "reviewer": ("누리팀장", Role.STAFF),
     }
+    site.people["resident"] = User.objects.create_user(
+        email=site.email("resident0"), password=PASSWORD, name="누리주민"
+    )
     for key, (name, role) in roles.items():
         user = User.objects.create_user(email=site.email(key), password=PASSWORD, name=name)
         Membership.objects.create(user=user, institution=institution, role=role)
