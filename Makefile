@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint format bench fuzz worker clean-db shell browser-deps serve-prod
+.PHONY: typecheck migrations-check run test lint format bench fuzz worker clean-db shell browser-deps serve-prod
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -17,10 +17,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## set up, start the embedded database, migrate, seed, serve on 127.0.0.1:8000
 	$(PY) manage.py serve
 
-test: $(STAMP) browser-deps  ## lint, format check, whole test suite (browser journeys included)
+test: $(STAMP) browser-deps  ## lint, format check, types, migrations, whole test suite (browser journeys included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory typecheck migrations-check
 	SUITE_BROWSER_REQUIRED=1 $(VENV)/bin/pytest
+
+typecheck: $(STAMP)  ## mypy (django-stubs, djangorestframework-stubs) over the modules listed in pyproject.toml
+	$(VENV)/bin/mypy
+
+migrations-check: $(STAMP)  ## fail when a model change has no migration
+	$(PY) manage.py makemigrations --check --dry-run
 
 # Debian's chromium (driven by Playwright through executable_path: Playwright's own
 # browser download cannot work here) and fonts-nanum so Korean renders. Installed with

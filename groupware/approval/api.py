@@ -20,12 +20,14 @@ from rest_framework.response import Response
 from accounts.access import StaffPermission
 from api.errors import Conflict
 from api.filters import Ordering
+from api.filtersets import LIST_FILTERS
 from api.serializers import ErrorSerializer
 from groupware.approval import permissions, selectors, services
 from groupware.approval import serializers as s
 from groupware.approval.actions import ACTIONS, WorkflowAction, perform
 from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
-from groupware.approval.models import State
+from groupware.approval.filters import INBOX_BOXES, DocumentFilterSet, PostReportFilterSet
+from groupware.approval.models import Document, State
 
 TAG = ["approval"]
 CONFLICT = OpenApiResponse(ErrorSerializer, description="문서 상태가 이미 바뀌어 처리할 수 없음")
@@ -78,30 +80,26 @@ class DocumentListCreateView(ApprovalAPIView):
 
     pagination_class = PageNumberPagination
     serializer_class = s.DocumentListSerializer
+    filter_backends = LIST_FILTERS
+    filterset_class = DocumentFilterSet
+    ordering_whitelist = DOCUMENT_ORDERING
+
+    def get_queryset(self):
+        """The asked inbox of the person (an unknown box: nothing; the FilterSet answers 400)."""
+        box = self.request.query_params.get("box") or "waiting"
+        if box not in dict(INBOX_BOXES):
+            return Document.objects.none()
+        return selectors.inbox(self.request.user, box)
 
     @extend_schema(
         operation_id="approval_documents_list",
         tags=TAG,
         summary="문서함 (결재대기·진행중·완료·반려·참조·공람·임시저장)",
-        parameters=[s.InboxQuerySerializer, DOCUMENT_ORDERING.parameter()],
+        parameters=[DOCUMENT_ORDERING.parameter()],
         responses={200: s.DocumentListSerializer(many=True)},
     )
     def get(self, request):
-        query = s.InboxQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = dict(query.validated_data)
-        box = data.pop("box")
-        rows = selectors.inbox(
-            request.user,
-            box,
-            q=data.get("q", ""),
-            number=data.get("number", ""),
-            drafter=data.get("drafter", ""),
-            state=data.get("state", ""),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
-        page = self.paginate_queryset(DOCUMENT_ORDERING.apply(rows, request.query_params))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(s.DocumentListSerializer(page, many=True).data)
 
     @extend_schema(
@@ -289,18 +287,17 @@ class PostReportListView(ApprovalAPIView):
 
     pagination_class = PageNumberPagination
     serializer_class = s.PostReportSerializer
+    filter_backends = LIST_FILTERS
+    filterset_class = PostReportFilterSet
 
     @extend_schema(
         operation_id="approval_post_reports_list",
         tags=TAG,
         summary="사후보고함 (부재 중 대결된 문서)",
-        parameters=[s.PostReportQuery],
         responses={200: s.PostReportSerializer(many=True), 400: INVALID},
     )
     def get(self, request):
-        query = s.PostReportQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        rows = selectors.post_reports_for(request.user, open_only=query.validated_data["open"])
+        rows = self.filter_queryset(selectors.post_reports_for(request.user))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.PostReportSerializer(page, many=True).data)
 

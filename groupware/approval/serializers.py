@@ -18,7 +18,6 @@ from groupware.approval.models import (
     Step,
     StepRole,
 )
-from groupware.approval.selectors import BOXES
 
 MAX_ID = 2**63 - 1
 # DRF's own Korean reads "Date의 포멧이 잘못되었습니다"; say it plainly
@@ -181,18 +180,6 @@ class DocumentUpdateSerializer(DocumentWriteSerializer):
         super().__init__(*args, **kwargs)
 
 
-class InboxQuerySerializer(serializers.Serializer):
-    box = serializers.ChoiceField(
-        choices=[(k, v) for k, v in BOXES.items() if k != "post_reports"], default="waiting"
-    )
-    q = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    number = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    drafter = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    state = serializers.ChoiceField(choices=State.choices, required=False, allow_blank=True)
-    date_from = serializers.DateField(required=False, error_messages=DATE_ERRORS)
-    date_to = serializers.DateField(required=False, error_messages=DATE_ERRORS)
-
-
 class ApproveInput(serializers.Serializer):
     opinion = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
     title = serializers.CharField(max_length=200, required=False, help_text="검토자만: 제목 수정")
@@ -216,12 +203,6 @@ class HoldInput(serializers.Serializer):
 class SkipInput(serializers.Serializer):
     step = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="생략할 부재자 검토·협조 단계 id"
-    )
-
-
-class PostReportQuery(serializers.Serializer):
-    open = serializers.BooleanField(
-        required=False, default=False, help_text="true: 아직 확인하지 않은 것만"
     )
 
 

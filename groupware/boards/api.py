@@ -3,15 +3,16 @@
 from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from api.filters import Ordering
-from groupware.api_common import MAX_ID, WorkspaceAPIView, errors, valid
+from api.filtersets import LIST_FILTERS
+from groupware.api_common import WorkspaceAPIView, errors, valid
 from groupware.boards import serializers as s
 from groupware.boards import services as board_services
+from groupware.boards.filters import PostFilterSet
 from groupware.boards.models import Post
-from groupware.boards.search import search_posts
 from groupware.boards.selectors import board_for, post_for, readable_boards
 
 
@@ -41,14 +42,6 @@ class BoardDetail(WorkspaceAPIView):
         return Response(s.BoardSerializer(board, context=self.get_serializer_context()).data)
 
 
-class PostFilter(serializers.Serializer):
-    board = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="제목·본문 검색"
-    )
-    important = serializers.BooleanField(required=False, allow_null=True, default=None)
-
-
 POST_ORDERING = Ordering(
     {"created_at": "created_at", "title": "title", "read_count": "read_count"},
     default="고정 글 먼저, 최신 글부터; 정렬을 지정하면 고정 여부와 관계없이 그 순서",
@@ -57,24 +50,20 @@ POST_ORDERING = Ordering(
 
 class PostList(WorkspaceAPIView):
     serializer_class = s.PostSerializer
+    filter_backends = LIST_FILTERS
+    filterset_class = PostFilterSet
+    ordering_whitelist = POST_ORDERING
 
     @extend_schema(
         tags=["groupware"],
         summary="게시글 목록 (기본: 고정 글 먼저)",
-        parameters=[PostFilter, POST_ORDERING.parameter()],
+        parameters=[POST_ORDERING.parameter()],
         responses={200: s.PostSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
-        params = valid(PostFilter, request, query=True)
         posts = Post.objects.live().filter(
             board__in=readable_boards(request.user, request.institution)
         )
-        if params.get("board"):
-            board = board_for(request.user, request.institution, params["board"])
-            posts = posts.filter(board=board)
-        posts = search_posts(posts, params.get("q") or "")
-        if params.get("important") is not None:
-            posts = posts.filter(is_important=params["important"])
         posts = posts.annotate(
             pinned=Case(
                 When(pinned_until__gt=timezone.now(), then=Value(True)),
@@ -83,7 +72,7 @@ class PostList(WorkspaceAPIView):
             )
         ).select_related("author")
         posts = posts.order_by("-pinned", "-created_at", "-id")
-        return self.paginated(POST_ORDERING.apply(posts, request.query_params), s.PostSerializer)
+        return self.paginated(self.filter_queryset(posts), s.PostSerializer)
 
     @extend_schema(
         tags=["groupware"],

@@ -4,22 +4,20 @@ Anonymous → 401, anyone not staff here → 404, a member without the right →
 Errors in the one shape of api.errors.
 """
 
-from datetime import datetime, time, timedelta
-
-from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from api.filters import Ordering
-from groupware.api_common import MAX_ID, WorkspaceAPIView, errors, member_or_error, valid
+from api.filtersets import LIST_FILTERS
+from groupware.api_common import WorkspaceAPIView, errors, member_or_error, valid
 from groupware.org import serializers as s
 from groupware.org import services as org_services
-from groupware.org.models import Absence, Department, StaffProfile
-from groupware.org.selectors import directory_profiles, member_user_ids, subtree_ids
+from groupware.org.filters import AbsenceFilterSet, PeopleFilterSet
+from groupware.org.models import Absence, Department
+from groupware.org.selectors import directory_profiles, member_user_ids
 
 
 class DepartmentList(WorkspaceAPIView):
@@ -105,15 +103,6 @@ class DepartmentMove(WorkspaceAPIView):
         return Response(s.DepartmentSerializer(department).data)
 
 
-class PeopleFilter(serializers.Serializer):
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="이름·부서·담당 업무·내선"
-    )
-    department = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text="부서 id (하위 부서 포함)"
-    )
-
-
 PEOPLE_ORDERING = Ordering(
     {
         "name": "user__name",
@@ -125,29 +114,21 @@ PEOPLE_ORDERING = Ordering(
 
 class PeopleList(WorkspaceAPIView):
     serializer_class = s.PersonSerializer
+    filter_backends = LIST_FILTERS
+    filterset_class = PeopleFilterSet
+    ordering_whitelist = PEOPLE_ORDERING
 
     @extend_schema(
         tags=["groupware"],
         summary="직원 검색 (주소록)",
-        parameters=[PeopleFilter, PEOPLE_ORDERING.parameter()],
+        parameters=[PEOPLE_ORDERING.parameter()],
         responses={200: s.PersonSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
-        params = valid(PeopleFilter, request, query=True)
-        profiles = directory_profiles(request.institution)
-        for word in (params.get("q") or "").split()[:5]:
-            profiles = profiles.filter(
-                Q(user__name__icontains=word)
-                | Q(department__name__icontains=word)
-                | Q(duties__icontains=word)
-                | Q(extension__icontains=word)
-            )
-        if params.get("department"):
-            profiles = profiles.filter(department_id__in=subtree_ids(params["department"]))
-        profiles = profiles.order_by("department__order", "position__level", "user__name", "id")
-        return self.paginated(
-            PEOPLE_ORDERING.apply(profiles, request.query_params), s.PersonSerializer
+        profiles = directory_profiles(request.institution).order_by(
+            "department__order", "position__level", "user__name", "id"
         )
+        return self.paginated(self.filter_queryset(profiles), s.PersonSerializer)
 
 
 class PersonDetail(WorkspaceAPIView):
@@ -165,18 +146,6 @@ class PersonDetail(WorkspaceAPIView):
         return Response(s.PersonSerializer(profile).data)
 
 
-class AbsenceFilter(serializers.Serializer):
-    date = serializers.DateField(
-        required=False, help_text="이 날 부재 중인 사람 (생략하면 현재·예정 부재)"
-    )
-    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-
-    def validate_date(self, value):
-        if not (1900 <= value.year <= 2200):
-            raise serializers.ValidationError(_("1900년부터 2200년 사이의 날짜를 입력해 주세요."))
-        return value
-
-
 ABSENCE_ORDERING = Ordering(
     {"starts_at": "starts_at", "ends_at": "ends_at", "name": "user__name"}, default="starts_at"
 )
@@ -184,31 +153,20 @@ ABSENCE_ORDERING = Ordering(
 
 class AbsenceList(WorkspaceAPIView):
     serializer_class = s.AbsenceSerializer
+    filter_backends = LIST_FILTERS
+    filterset_class = AbsenceFilterSet
+    ordering_whitelist = ABSENCE_ORDERING
 
     @extend_schema(
         tags=["groupware"],
         summary="부재(출장·휴가·교육)와 대결자",
-        parameters=[AbsenceFilter, ABSENCE_ORDERING.parameter()],
+        parameters=[ABSENCE_ORDERING.parameter()],
         responses={200: s.AbsenceSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
-        params = valid(AbsenceFilter, request, query=True)
         rows = Absence.objects.filter(user_id__in=member_user_ids(request.institution))
-        if params.get("date"):
-            start = timezone.make_aware(datetime.combine(params["date"], time.min))
-            rows = rows.filter(starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
-        else:
-            rows = rows.filter(ends_at__gt=timezone.now())
-        if params.get("department"):
-            rows = rows.filter(
-                user_id__in=StaffProfile.objects.filter(
-                    department_id__in=subtree_ids(params["department"])
-                ).values("user_id")
-            )
         rows = rows.select_related("user", "deputy").order_by("starts_at", "id")
-        return self.paginated(
-            ABSENCE_ORDERING.apply(rows, request.query_params), s.AbsenceSerializer
-        )
+        return self.paginated(self.filter_queryset(rows), s.AbsenceSerializer)
 
     @extend_schema(
         tags=["groupware"],
