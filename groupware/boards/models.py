@@ -1,7 +1,7 @@
 """Boards (게시판): institution-wide notices, department boards, a free board.
 
 Who may read and who may post is data on the board (``read_access``,
-``write_access``); ``groupware.boards.access`` turns it into capabilities.
+``write_access``); ``groupware.boards.permissions`` turns it into capabilities.
 Post bodies are stored already sanitised (nh3) by the services.
 """
 
