@@ -14,7 +14,14 @@ if not os.environ.get("DATABASE_URL"):
     )
 
 from suite.settings.base import *  # noqa: E402,F403
-from suite.settings.base import CACHES, DEBUG, DEVELOPMENT_SECRET_KEY, SECRET_KEY  # noqa: E402
+from suite.settings.base import (  # noqa: E402
+    CACHES,
+    DEBUG,
+    DEVELOPMENT_SECRET_KEY,
+    MIDDLEWARE,
+    SECRET_KEY,
+    STORAGES,
+)
 
 # Rate limits, log-in lockouts and sign-in tickets must be shared by every web process
 # and host: a cache that lives inside one process would give each worker its own budget.
@@ -45,3 +52,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SUITE_SCHEME = "https"
+
+# Static files straight from the web processes (WhiteNoise): compressed copies and
+# far-future caching, no separate file server needed. `manage.py collectstatic` on every
+# release (docs/deployment.md); a CDN or the proxy may still sit in front.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
