@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_exists
 
+from privacy.public import record_access
 from tenants import services
 from tenants.errors import LifecycleError
 from tenants.forms import AuditFilterForm, DeleteForm, OnboardForm, ReasonForm
@@ -189,6 +190,13 @@ def institution_export(request, slug):
     except LifecycleError as error:
         messages.error(request, error.message)
         return redirect("console:detail", slug=slug)
+    # The archive holds the institution's residents' and staff's personal data.
+    record_access(
+        request,
+        action="export",
+        target=f"tenants.institution:{institution.slug}:export",
+        purpose=_("기관 데이터 내보내기"),
+    )
     return FileResponse(result.path.open("rb"), as_attachment=True, filename=result.path.name)
 
 
@@ -205,6 +213,12 @@ def export_download(request, slug, event_id):
     path = Path(event.details.get("file", ""))
     if not path.is_file() or path.resolve().parent != services.export_dir().resolve():
         raise Http404
+    record_access(
+        request,
+        action="download",
+        target=f"tenants.institution:{institution.slug}:export:{event.pk}",
+        purpose=_("기관 데이터 내보내기"),
+    )
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
