@@ -39,6 +39,25 @@ from suite.forms import apply_errors
 # --- directory -----------------------------------------------------------------
 
 
+def _saved(request, form, save, message) -> bool:
+    """On a POST with a valid form, call ``save``; True when it stored (a success message
+    is queued), False with the service's Korean errors put next to the fields."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    messages.success(request, message)
+    return True
+
+
+def _status(request) -> int:
+    """A page shown again after a POST was refused: 400."""
+    return 400 if request.method == "POST" else 200
+
+
 @staff_page()
 def directory(request):
     """Search people by name, department or duty."""
@@ -165,34 +184,23 @@ def person_edit(request, user_id: int):
     if profile is not None:
         initial = {f: getattr(profile, f) for f in form_class.base_fields if f != "photo"}
     form = form_class(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            changes = {k: v for k, v in form.cleaned_data.items() if k != "photo"}
-            changes = {
-                k: (v or "") if k in ("extension", "duties") else v for k, v in changes.items()
-            }
-            if form.cleaned_data.get("photo"):
-                changes["photo"] = form.cleaned_data["photo"]
-            try:
-                services.staff_profile_update(
-                    actor=request.user, institution=request.institution, user=person_user, **changes
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("직원 정보를 저장했습니다."))
-                return redirect("groupware:person", user_id=person_user.pk)
-        return render(
-            request,
-            "groupware/person_edit.html",
-            {"form": form, "person": person_user, "active": "directory"},
-            status=400,
+
+    def save():
+        changes = {
+            k: (v or "") if k in ("extension", "duties") else v
+            for k, v in form.cleaned_data.items()
+            if k != "photo"
+        }
+        if form.cleaned_data.get("photo"):
+            changes["photo"] = form.cleaned_data["photo"]
+        services.staff_profile_update(
+            actor=request.user, institution=request.institution, user=person_user, **changes
         )
-    return render(
-        request,
-        "groupware/person_edit.html",
-        {"form": form, "person": person_user, "active": "directory"},
-    )
+
+    if _saved(request, form, save, _("직원 정보를 저장했습니다.")):
+        return redirect("groupware:person", user_id=person_user.pk)
+    context = {"form": form, "person": person_user, "active": "directory"}
+    return render(request, "groupware/person_edit.html", context, status=_status(request))
 
 
 @staff_page()
@@ -254,31 +262,19 @@ def departments(request):
 def department_move(request, pk: int):
     department = get_object_or_404(Department, pk=pk)
     form = DepartmentMoveForm(request.POST or None, initial={"parent": department.parent_id})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.department_move(
-                    actor=request.user,
-                    institution=request.institution,
-                    department=department,
-                    parent=form.cleaned_data["parent"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("부서를 옮겼습니다."))
-                return redirect("groupware:departments")
-        return render(
-            request,
-            "groupware/department_move.html",
-            {"form": form, "department": department, "active": "admin"},
-            status=400,
+
+    def save():
+        services.department_move(
+            actor=request.user,
+            institution=request.institution,
+            department=department,
+            parent=form.cleaned_data["parent"],
         )
-    return render(
-        request,
-        "groupware/department_move.html",
-        {"form": form, "department": department, "active": "admin"},
-    )
+
+    if _saved(request, form, save, _("부서를 옮겼습니다.")):
+        return redirect("groupware:departments")
+    context = {"form": form, "department": department, "active": "admin"}
+    return render(request, "groupware/department_move.html", context, status=_status(request))
 
 
 @staff_page(gw_access.can_manage_org)
@@ -290,26 +286,22 @@ def department_edit(request, pk: int):
     form = DepartmentEditForm(
         request.POST or None, initial={f: getattr(department, f) for f in fields}
     )
+
+    def save():
+        services.department_update(
+            actor=request.user,
+            institution=request.institution,
+            department=department,
+            **{
+                k: v or "" if k in ("short_name", "phone") else v
+                for k, v in form.cleaned_data.items()
+            },
+        )
+
+    if _saved(request, form, save, _("부서 정보를 저장했습니다.")):
+        return redirect("groupware:departments")
     context = {"form": form, "department": department, "active": "admin"}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.department_update(
-                    actor=request.user,
-                    institution=request.institution,
-                    department=department,
-                    **{
-                        k: v or "" if k in ("short_name", "phone") else v
-                        for k, v in form.cleaned_data.items()
-                    },
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("부서 정보를 저장했습니다."))
-                return redirect("groupware:departments")
-        return render(request, "groupware/department_edit.html", context, status=400)
-    return render(request, "groupware/department_edit.html", context)
+    return render(request, "groupware/department_edit.html", context, status=_status(request))
 
 
 @staff_page(gw_access.can_manage_org)

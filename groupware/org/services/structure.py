@@ -263,15 +263,26 @@ def absence_delete(*, actor, institution, absence: Absence) -> None:
     absence.delete()
 
 
+def _named(model, name: str, *, required: str, taken: str) -> str:
+    """A stripped, unused name for a 직위 or 직급 (Korean error on ``name`` otherwise)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": required})
+    if model.objects.filter(name=name).exists():
+        raise ValidationError({"name": taken})
+    return name
+
+
 @transaction.atomic
 def position_create(*, actor, institution, name: str, level: int) -> Position:
     """Add a 직위; a lower level is higher in the hierarchy (이사장 1 … 사원 9)."""
     _require_org_admin(actor, institution)
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": gettext_lazy("직위 이름을 입력해 주세요.")})
-    if Position.objects.filter(name=name).exists():
-        raise ValidationError({"name": gettext_lazy("같은 이름의 직위가 이미 있습니다.")})
+    name = _named(
+        Position,
+        name,
+        required=gettext_lazy("직위 이름을 입력해 주세요."),
+        taken=gettext_lazy("같은 이름의 직위가 이미 있습니다."),
+    )
     position = Position.objects.create(name=name, level=level)
     audit_record(
         actor=actor,
@@ -286,11 +297,12 @@ def position_create(*, actor, institution, name: str, level: int) -> Position:
 def rank_create(*, actor, institution, name: str, order: int) -> Rank:
     """Add a 직급 with its order."""
     _require_org_admin(actor, institution)
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": gettext_lazy("직급 이름을 입력해 주세요.")})
-    if Rank.objects.filter(name=name).exists():
-        raise ValidationError({"name": gettext_lazy("같은 이름의 직급이 이미 있습니다.")})
+    name = _named(
+        Rank,
+        name,
+        required=gettext_lazy("직급 이름을 입력해 주세요."),
+        taken=gettext_lazy("같은 이름의 직급이 이미 있습니다."),
+    )
     rank = Rank.objects.create(name=name, order=order)
     audit_record(
         actor=actor,
