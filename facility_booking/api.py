@@ -41,6 +41,7 @@ from facility_booking.models import (
     Status,
 )
 from facility_booking.rules import in_range
+from privacy.public import record_access
 
 TAG_FACILITIES = "대관 시설"
 TAG_RESERVATIONS = "대관 예약"
@@ -529,6 +530,14 @@ class ReservationListView(GenericAPIView):
                     ) from None
         qs = RESERVATION_ORDERING.apply(qs.order_by("-start", "-id"), params)
         page = self.paginate_queryset(qs)
+        if manager and params.get("mine") not in ("1", "true", "True"):
+            record_access(
+                request,
+                action="search",
+                target="facility_booking.reservation:list",
+                purpose="대관 신청 조회(API)",
+                row_count=len(page),
+            )
         return self.get_paginated_response(ReservationSerializer(page, many=True).data)
 
     @extend_schema(
@@ -573,6 +582,14 @@ class ReservationDetailView(GenericAPIView):
         reservation = selectors.reservation_for_user(request.user, request.institution, id)
         if reservation.kind != Kind.BOOKING:
             raise selectors.Http404
+        if reservation.applicant_id != request.user.pk:
+            record_access(
+                request,
+                action="view",
+                target=f"facility_booking.reservation:{reservation.pk}",
+                purpose="대관 신청 확인(API)",
+                subject_id=reservation.applicant_id,
+            )
         return Response(ReservationSerializer(_reservations().get(pk=reservation.pk)).data)
 
 

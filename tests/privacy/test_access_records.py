@@ -173,3 +173,17 @@ def test_console_privacy_pages_are_for_the_operator(world, apex):
     assert apex(world.operator).get("/console/privacy/").status_code == 200
     body = apex(world.operator).get("/console/privacy/retention/").content.decode()
     assert "휴면 계정" in body
+
+
+def test_staff_api_reads_are_recorded_too(world, on_host, in_schema, booking):
+    manager = on_host(world.inst_a, world.manager_a)
+    assert manager.get("/api/v1/reservations/").status_code == 200
+    assert manager.get(f"/api/v1/reservations/{booking.pk}/").status_code == 200
+    mine = on_host(world.inst_a, world.resident)
+    assert mine.get(f"/api/v1/reservations/{booking.pk}/").status_code == 200
+    with in_schema(world.inst_a):
+        assert AccessRecord.objects.filter(actor_id=world.manager_a.pk, action="search").exists()
+        assert AccessRecord.objects.filter(
+            actor_id=world.manager_a.pk, action="view", subject_id=world.resident.pk
+        ).exists()
+        assert not AccessRecord.objects.filter(actor_id=world.resident.pk).exists()
