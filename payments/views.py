@@ -70,7 +70,7 @@ def request_institution(request):
 
 def pay_page(request, reservation, place: Place):
     """GET: what is owed and how to pay; POST: open the order and go to the window."""
-    form = PayForm(request.POST or None)
+    form = PayForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -332,7 +332,7 @@ def cancel(request, slug: str, pk: int):
         if not cancellable(r):
             messages.info(request, _("이 예약은 지금 취소할 수 없습니다."))
             return redirect(_booking_url(slug, r.pk))
-        form = CancelForm(request.POST or None)
+        form = CancelForm(request.POST if request.method == "POST" else None)
         status = 200
         if request.method == "POST" and form.is_valid():
             try:

@@ -9,3 +9,4 @@ class ProgramsConfig(AppConfig):
         from programs import sources
 
         sources.register()
+        from programs import personal_data  # noqa: F401 - privacy registry (deletion, retention)

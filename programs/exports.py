@@ -7,6 +7,7 @@ import io
 
 from django.utils import timezone
 
+from privacy.public import mask_email, mask_name, mask_phone
 from programs.models import Application, ApplicationStatus
 from programs.services import waitlist_position
 
@@ -24,7 +25,12 @@ HEADERS = [
 ]
 
 
-def rows(program) -> list[list]:
+def _masked_birth(value) -> str:
+    return f"{value.year}. **. **." if value else ""
+
+
+def rows(program, *, masked: bool = True) -> list[list]:
+    """The roster; masked by default (홍*동, 010-****-5678) — full only when asked."""
     out = []
     applications = program.applications.order_by("created_at", "id")
     for n, a in enumerate(applications, start=1):
@@ -35,10 +41,12 @@ def rows(program) -> list[list]:
                 str(ApplicationStatus(a.status).label),
                 waitlist_position(a) or "",
                 f"{created.year}. {created.month}. {created.day}. {created:%H:%M}",
-                a.applicant_name,
-                a.phone,
-                a.email,
-                f"{a.birth_date.year}. {a.birth_date.month}. {a.birth_date.day}."
+                mask_name(a.applicant_name) if masked else a.applicant_name,
+                mask_phone(a.phone) if masked else a.phone,
+                mask_email(a.email) if masked else a.email,
+                _masked_birth(a.birth_date)
+                if masked
+                else f"{a.birth_date.year}. {a.birth_date.month}. {a.birth_date.day}."
                 if a.birth_date
                 else "",
                 "예" if a.resident_declared else "",
@@ -55,16 +63,16 @@ def _safe(value):
     return value
 
 
-def roster_csv(program) -> bytes:
+def roster_csv(program, *, masked: bool = True) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    for row in rows(program):
+    for row in rows(program, masked=masked):
         writer.writerow([_safe(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def roster_xlsx(program) -> bytes:
+def roster_xlsx(program, *, masked: bool = True) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -76,7 +84,7 @@ def roster_xlsx(program) -> bytes:
     sheet.append(HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for row in rows(program):
+    for row in rows(program, masked=masked):
         sheet.append([_safe(v) for v in row])
     for column, width in zip("ABCDEFGHIJ", (6, 10, 8, 18, 12, 16, 26, 14, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width

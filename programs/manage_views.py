@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from institution.audit import audit_record
+from privacy.public import record_access
 from programs import exports, permissions, services
 from programs.forms import CancelForm, ProgramForm
 from programs.models import Application, Program
@@ -124,6 +125,17 @@ def roster(request, pk: int):
     applications = list(program.applications.order_by("created_at", "id"))
     for application in applications:
         application.position = services.waitlist_position(application)
+    # Masked (홍*동, 010-****-5678) unless the staff member asks for the full list,
+    # which is recorded in the 접속기록.
+    full = request.GET.get("full") == "1"
+    if full:
+        record_access(
+            request,
+            action="unmask",
+            target=f"programs.program:{program.pk}:roster",
+            purpose=_("신청자 연락"),
+            row_count=len(applications),
+        )
     return render(
         request,
         "programs/manage/roster.html",
@@ -131,6 +143,7 @@ def roster(request, pk: int):
             "program": program,
             "applications": applications,
             "period": services.period_label(program),
+            "full": full,
         },
     )
 
@@ -143,12 +156,23 @@ def _export(request, program, kind: str):
         summary=f"신청자 명단 내려받기({kind}): {program.title}",
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
+    # Exports mask by default; the full roster is asked for explicitly and recorded.
+    full = request.GET.get("full") == "1"
+    record_access(
+        request,
+        action="export",
+        target=f"programs.program:{program.pk}:roster{':full' if full else ''}",
+        purpose=_("신청자 명단 내려받기"),
+        row_count=program.applications.count(),
+    )
     if kind == "csv":
-        response = HttpResponse(exports.roster_csv(program), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            exports.roster_csv(program, masked=not full), content_type="text/csv; charset=utf-8"
+        )
         filename = f"roster-{program.pk}-{stamp}.csv"
     else:
         response = HttpResponse(
-            exports.roster_xlsx(program),
+            exports.roster_xlsx(program, masked=not full),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         filename = f"roster-{program.pk}-{stamp}.xlsx"
