@@ -4,8 +4,8 @@
 - Idle timeout (``SESSION_IDLE_SECONDS``, default 30 min) for staff and operators.
   Activity is written to the session at most once a minute, so a page view does not
   cost a session write.
-- Two-factor: institution admins on their institution's staff pages (and its API by
-  session) and platform operators on the console (and the platform API by session) are
+- Two-factor: institution admins on their institution's staff pages (``/staff/``,
+  ``/manage/``, any ``…/manage/…`` such as ``/facilities/manage/``, and its API by session) and platform operators on the console (and the platform API by session) are
   sent to enter a code, or to set up an authenticator first.
 """
 
@@ -108,9 +108,8 @@ class SessionSecurityMiddleware:
         if institution is None:
             needed = user.is_superuser and path.startswith(CONSOLE_PREFIXES)
         else:
-            needed = path.startswith(STAFF_PREFIXES) and access.is_institution_admin(
-                user, institution
-            )
+            staff_page = path.startswith(STAFF_PREFIXES) or "/manage/" in path
+            needed = staff_page and access.is_institution_admin(user, institution)
         if not needed:
             return None
         if _is_api(path):

@@ -187,3 +187,38 @@ def test_staff_api_reads_are_recorded_too(world, on_host, in_schema, booking):
             actor_id=world.manager_a.pk, action="view", subject_id=world.resident.pk
         ).exists()
         assert not AccessRecord.objects.filter(actor_id=world.resident.pk).exists()
+
+
+def test_program_roster_is_masked_and_full_views_and_exports_are_recorded(
+    world, on_host, in_schema
+):
+    from programs.services import application_apply
+    from tests.programs.conftest import make_program
+
+    with in_schema(world.inst_a):
+        program = make_program()
+        application_apply(
+            applicant=world.resident,
+            institution=world.inst_a,
+            program=program,
+            birth_date=__import__("datetime").date(1950, 3, 1),
+            phone="010-7777-8888",
+        )
+    manager = on_host(world.inst_a, world.manager_a)
+    masked = manager.get(f"/programs/manage/{program.pk}/roster/").content.decode()
+    assert "010-****-8888" in masked and "010-7777-8888" not in masked
+    full = manager.get(f"/programs/manage/{program.pk}/roster/?full=1").content.decode()
+    assert "010-7777-8888" in full
+    export = manager.get(f"/programs/manage/{program.pk}/roster.csv").content.decode("utf-8-sig")
+    assert "010-****-8888" in export and "1950. **. **." in export and "010-7777-8888" not in export
+    export_full = manager.get(f"/programs/manage/{program.pk}/roster.csv?full=1")
+    assert "010-7777-8888" in export_full.content.decode("utf-8-sig")
+    with in_schema(world.inst_a):
+        actions = list(
+            AccessRecord.objects.filter(actor_id=world.manager_a.pk)
+            .order_by("seq")
+            .values_list("action", "target")
+        )
+    assert ("unmask", f"programs.program:{program.pk}:roster") in actions
+    assert ("export", f"programs.program:{program.pk}:roster") in actions
+    assert ("export", f"programs.program:{program.pk}:roster:full") in actions

@@ -2,6 +2,8 @@
 cancels in another, is looked at by staff, then leaves — and no schema holds their
 e-mail, name or phone in any text column, while the paid booking still adds up."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -79,6 +81,17 @@ def test_leaving_removes_the_person_from_every_schema(
     booking_pk = _paid_and_used_booking(world, in_schema, user, person_data)
     _cancelled_booking(world, in_schema, user, person_data)
     token_create(user=user, name="내 스크립트")
+    with in_schema(world.inst_a):
+        from programs.services import application_apply
+        from tests.programs.conftest import make_program
+
+        application_apply(
+            applicant=user,
+            institution=world.inst_a,
+            program=make_program(),
+            birth_date=dt.date(1950, 3, 1),
+            phone=person_data["phone"],
+        )
     # A facility manager opens the booking: recorded in the institution's access log.
     manager = on_host(world.inst_a, world.manager_a)
     assert manager.get(f"/facilities/manage/bookings/{booking_pk}/").status_code == 200
@@ -113,7 +126,9 @@ def test_leaving_removes_the_person_from_every_schema(
         assert kept.applicant_id == user.pk and kept.applicant_name == pseudonym
         assert kept.total_amount == 10000
         assert (
-            Reservation.objects.filter(status=Status.COMPLETED).aggregate(s=Sum("total_amount"))["s"]
+            Reservation.objects.filter(status=Status.COMPLETED).aggregate(s=Sum("total_amount"))[
+                "s"
+            ]
             == total_before
         )
         assert DestructionRecord.objects.filter(kind="account").exists()
