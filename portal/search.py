@@ -469,7 +469,8 @@ def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
         facet_qs = _filtered(params, facets=True).filter(search=any_query)
         relaxed = True
     facets = _facets(facet_qs) if with_facets else {}
-    hits = [make_hit(entry, words, now=now) for entry in rows]
+    hosts = primary_hosts({entry.institution_id for entry in rows})
+    hits = [make_hit(entry, words, now=now, hosts=hosts) for entry in rows]
     return Result(params=params, hits=hits, count=count, facets=facets, relaxed=relaxed)
 
 
@@ -593,16 +594,35 @@ def citation(entry, *, now=None) -> str:
     }
 
 
-def make_hit(entry, words, *, now=None) -> Hit:
-    from tenants.models import apex_url
+def primary_hosts(institution_ids) -> dict[int, str]:
+    """{institution id: primary host} in one query (not one per hit)."""
+    from django.conf import settings
+
+    from tenants.models import Domain, Institution
+
+    hosts = dict(
+        Domain.objects.filter(tenant_id__in=institution_ids, is_primary=True).values_list(
+            "tenant_id", "domain"
+        )
+    )
+    for pk, slug in Institution.objects.filter(
+        pk__in=set(institution_ids) - set(hosts)
+    ).values_list("pk", "slug"):
+        hosts[pk] = f"{slug}.{settings.SUITE_DOMAIN}"
+    return hosts
+
+
+def make_hit(entry, words, *, now=None, hosts=None) -> Hit:
+    from tenants.models import apex_url, host_url
 
     snippet_source = entry.summary or ""
+    host = (hosts or {}).get(entry.institution_id)
     return Hit(
         entry=entry,
         type_label=public.kind_label(entry.kind),
         title_html=highlight(entry.title, words),
         snippet_html=highlight(snippet_source, words, limit=160),
-        link=entry.link,
+        link=host_url(host, entry.path) if host else entry.link,
         permalink=apex_url(permalink_path(entry)),
         citation=citation(entry, now=now),
     )
