@@ -117,3 +117,14 @@ def test_production_starts_with_a_shared_cache():
     result = _boot(DATABASE_URL="postgres://suite@127.0.0.1:1/suite", CACHE_URL="db://suite_cache")
     assert result.returncode == 0, result.stderr
     assert "security" in result.stdout
+
+
+def test_the_real_payment_gateway_is_allowed_only_when_switched_on(settings):
+    from accounts.security import build_policy
+
+    settings.PAYMENTS_GATEWAY = "sandbox"
+    assert "tosspayments" not in build_policy()
+    settings.PAYMENTS_GATEWAY = "toss"
+    policy = build_policy()
+    script = next(d for d in policy.split("; ") if d.startswith("script-src "))
+    assert script == "script-src 'self' https://js.tosspayments.com"
