@@ -51,8 +51,11 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(STAMP)  ## performance benchmarks; figures go to docs/performance.md
-	$(PY) -m bench
+bench: $(STAMP)  ## benchmarks (all, or ONLY=load,faults); figures go to docs/performance.md
+	$(PY) -m bench $(if $(ONLY),--only $(ONLY))
+
+serve-prod: $(STAMP)  ## as in production: gunicorn (WORKERS=4) + WhiteNoise + task worker on PORT=8160
+	$(if $(PLAIN_HTTP),SERVE_PROD_PLAIN_HTTP=1) PORT=$(or $(PORT),8160) WORKERS=$(or $(WORKERS),4) $(PY) -m bench.serve_prod
 
 fuzz: $(STAMP)  ## longer schemathesis run over the whole API
 	SUITE_FUZZ_EXAMPLES=200 $(VENV)/bin/pytest -m fuzz

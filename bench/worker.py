@@ -93,10 +93,106 @@ def step_populate(total: int) -> dict:
     return {"created": len(timings), "total": Institution.objects.count()}
 
 
-STEPS = {"setup": step_setup, "onboard": step_onboard, "populate": step_populate}
+def step_load_fixture(residents: int) -> dict:
+    """For the load and fault benchmarks, on top of the demo world: residents with API
+    tokens, and the public facilities of each institution."""
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+    from api.tokens import token_create
+    from facility_booking.models import Facility
+    from tenants.models import Institution
+
+    tokens = {}
+    for n in range(residents):
+        email = f"load{n:03d}@bench.kr"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password="bench-pass-2468", name=f"부하주민{n}"
+        )
+        tokens[email] = token_create(user=user, name="bench")[1]
+    facilities = {}
+    for institution in Institution.objects.filter(status="active").exclude(schema_name="public"):
+        with schema_context(institution.schema_name):
+            facilities[institution.primary_host] = [
+                {"id": f.pk, "slot": f.slot_minutes, "min": f.min_minutes, "name": f.name}
+                for f in Facility.objects.filter(is_active=True, visibility="public")
+            ]
+    return {"tokens": tokens, "facilities": facilities}
+
+
+def step_tenancy(rounds: int) -> dict:
+    from bench.tenancy import measure
+
+    return measure(rounds)
+
+
+def step_enqueue_mail(subject: str) -> dict:
+    """Queue one e-mail through the suite's own task (the fault benchmark's victim)."""
+    from suite.tasks import send_email
+
+    result = send_email.enqueue(
+        to=["resident1@demo.kr"], subject=subject, body="예약이 승인되었습니다.\n"
+    )
+    return {"id": str(result.id)}
+
+
+def step_consistency() -> dict:
+    """After a fault: nothing half-written in any institution schema.
+
+    A reservation's status was reached by a recorded event; its total equals its price
+    lines; an approved document has its number, its approval time and its final step
+    approved; an approved step has the time it was acted on.
+    """
+    from django_tenants.utils import schema_context
+
+    from facility_booking.models import Reservation
+    from groupware.approval.models import Document, Step, StepRole, StepStatus
+    from tenants.models import Institution
+
+    checked, problems = 0, []
+    for institution in Institution.objects.exclude(schema_name="public"):
+        with schema_context(institution.schema_name):
+            for r in Reservation.objects.prefetch_related("events"):
+                checked += 1
+                reached = {e.to_status for e in r.events.all()}
+                if r.status != "blocked" and r.status not in reached:
+                    problems.append(f"{institution.slug} {r.number}: {r.status} without its event")
+                lines = r.price_lines or []
+                itemised = lines and all(isinstance(x, dict) and "amount" in x for x in lines)
+                if itemised and sum(int(x["amount"]) for x in lines) != r.total_amount:
+                    problems.append(f"{institution.slug} {r.number}: total ≠ price lines")
+            for d in Document.objects.filter(state="approved"):
+                checked += 1
+                if not d.number or d.approved_at is None:
+                    problems.append(f"{institution.slug} document {d.pk}: approved without number")
+                final = Step.objects.filter(document=d, role=StepRole.APPROVE).order_by("-order")
+                if final.exists() and final.first().status not in (
+                    StepStatus.APPROVED,
+                    StepStatus.SKIPPED,
+                ):
+                    problems.append(f"{institution.slug} document {d.pk}: final step not approved")
+    return {"checked": checked, "problems": len(problems), "examples": problems[:20]}
+
+
+def step_pdf(rounds: int) -> dict:
+    from bench.pdf import measure
+
+    return measure(rounds)
+
+
+STEPS = {
+    "pdf": step_pdf,
+    "enqueue_mail": step_enqueue_mail,
+    "consistency": step_consistency,
+    "tenancy": step_tenancy,
+    "setup": step_setup,
+    "onboard": step_onboard,
+    "populate": step_populate,
+    "load_fixture": step_load_fixture,
+}
 
 if __name__ == "__main__":
     _setup_django()
     name, *args = sys.argv[1:]
-    result = STEPS[name](*[int(a) for a in args])
+    result = STEPS[name](*[int(a) if a.isdigit() else a for a in args])
     print(json.dumps(result))

@@ -1,0 +1,17 @@
+"""The benchmarks `make bench` knows, in the order they run and appear in
+docs/performance.md. Registering one is one line here (see bench/README.md).
+
+Each entry is a module with ``TITLE`` and ``run(args) -> dict`` (and optionally
+``add_arguments(parser)`` and ``details(result) -> str``).
+"""
+
+from bench import faults, load, migrations, onboarding, pdf, tenancy
+
+BENCHMARKS = {
+    "onboarding": onboarding,
+    "migrations": migrations,
+    "tenancy": tenancy,
+    "load": load,
+    "faults": faults,
+    "pdf": pdf,
+}
