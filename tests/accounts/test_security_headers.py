@@ -57,6 +57,8 @@ def test_rendered_pages_have_no_inline_script(world, apex, on_host):
         (apex(world.resident), "/accounts/profile/"),
         (on_host(world.inst_a, world.staff_a), "/staff/approval/new/"),
         (on_host(world.inst_a, world.admin_a), "/manage/privacy/"),
+        (apex(), "/api/docs/"),
+        (on_host(world.inst_a), "/api/docs/"),
     ]
     for client, path in pages:
         body = client.get(path).content.decode()
