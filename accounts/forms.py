@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import User
+from privacy.consents import PHONE_KEYS, has_consent
 from privacy.public import ConsentFormMixin, consent_set
 from suite.net import client_ip
 
@@ -143,12 +144,40 @@ class SignupForm(ConsentFormMixin, forms.Form):
         return data
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ConsentFormMixin, forms.ModelForm):
+    """Name, phone, language. A phone number is kept only with the (optional) consent to
+    it; emptying the phone withdraws that consent."""
+
+    consent_set = "profile"
+    consent_required_on_clean = False
+
     class Meta:
         model = User
         fields = ["name", "phone", "preferred_language"]
         labels = {"preferred_language": _("언어")}
         widgets = {"preferred_language": forms.Select(choices=settings.LANGUAGES)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phone_consented = bool(self.instance.pk) and has_consent(self.instance.pk, *PHONE_KEYS)
+        if self.phone_consented:
+            for name in self.consent_field_names():
+                self.fields.pop(name, None)
+
+    def consent_field_names(self) -> list[str]:
+        return [n for n in super().consent_field_names() if n in self.fields]
+
+    def clean(self):
+        data = super().clean()
+        field = consent_set("profile").items[0].field_name
+        if data.get("phone") and not self.phone_consented and not data.get(field):
+            self.add_error(
+                field,
+                _(
+                    "연락처를 저장하려면 [선택] 연락처 수집·이용에 동의해 주세요. 동의하지 않으면 연락처를 비워 두세요."
+                ),
+            )
+        return data
 
 
 class AcceptInviteForm(SetPasswordForm):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import mfa
 from accounts.forms import AcceptInviteForm, LoginForm, ProfileForm, SignupForm
 from accounts.services import user_signup
+from privacy.consents import PHONE_KEYS, consent_withdraw
 from privacy.public import record_consents
 from tenants.models import Domain, apex_url
 
@@ -173,6 +174,10 @@ def profile_view(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if not form.phone_consented and form.cleaned_data.get("phone"):
+            record_consents(user=request.user, form=form, request=request, context="profile")
+        elif form.phone_consented and not form.cleaned_data.get("phone"):
+            consent_withdraw(user_id=request.user.pk, keys=PHONE_KEYS)
         messages.success(request, _("프로필을 저장했습니다."))
         return redirect("accounts:profile")
     memberships = request.user.memberships.filter(is_active=True).select_related("institution")
@@ -184,7 +189,10 @@ def profile_view(request):
     except ImportError:
         pass
     return render(
-        request, "accounts/profile.html", {"form": form, "memberships": memberships, **extra}
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": memberships, **extra},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -77,6 +77,20 @@ SETS: dict[str, ConsentSet] = {
             ),
         ),
     ),
+    "profile": ConsentSet(
+        name="profile",
+        version="2026-11",
+        items=(
+            ConsentItem(
+                key="profile.phone",
+                required=False,
+                title=_("[선택] 연락처 수집·이용 동의"),
+                items=_("휴대전화 번호"),
+                purpose=_("예약 승인·결제 기한·이용 전날 안내를 문자·알림톡으로 보내기"),
+                retention=_("회원 탈퇴 또는 동의 철회 시까지"),
+            ),
+        ),
+    ),
     "booking": ConsentSet(
         name="booking",
         version="2026-11",
@@ -172,6 +186,21 @@ def record_consents(*, user, form, request=None, context: str = "") -> list[Cons
     return Consent.objects.bulk_create(rows)
 
 
-def has_consent(user_id: int, key: str) -> bool:
-    last = Consent.objects.filter(user_id=user_id, key=key).order_by("-created_at", "-id").first()
+PHONE_KEYS = ("signup.phone", "profile.phone")
+
+
+def has_consent(user_id: int, *keys: str) -> bool:
+    """Whether the latest answer to any of ``keys`` is a consent not withdrawn."""
+    last = (
+        Consent.objects.filter(user_id=user_id, key__in=keys).order_by("-created_at", "-id").first()
+    )
     return bool(last and last.granted and last.withdrawn_at is None)
+
+
+def consent_withdraw(*, user_id: int, keys: tuple[str, ...]) -> int:
+    """Mark the person's consents to ``keys`` withdrawn (the rows stay as the record)."""
+    from django.utils import timezone
+
+    return Consent.objects.filter(
+        user_id=user_id, key__in=keys, granted=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())

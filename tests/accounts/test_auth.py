@@ -136,9 +136,31 @@ def test_profile_edit(world, apex):
         "/accounts/profile/",
         {"name": "주민이름바꿈", "phone": "010-9999-0000", "preferred_language": "ko"},
     )
+    assert response.status_code == 400  # a phone needs its consent
+    assert "연락처를 저장하려면" in response.content.decode()
+    world.resident.refresh_from_db()
+    assert world.resident.name != "주민이름바꿈"
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "name": "주민이름바꿈",
+            "phone": "010-9999-0000",
+            "preferred_language": "ko",
+            "consent_profile_phone": "on",
+        },
+    )
     assert response.status_code == 302
     world.resident.refresh_from_db()
-    assert world.resident.name == "주민이름바꿈"
+    assert world.resident.name == "주민이름바꿈" and world.resident.phone == "010-9999-0000"
+    from privacy.consents import PHONE_KEYS, has_consent
+
+    assert has_consent(world.resident.pk, *PHONE_KEYS)
+    # The consent box is gone once given; emptying the phone withdraws it.
+    assert "consent_profile_phone" not in client.get("/accounts/profile/").content.decode()
+    client.post(
+        "/accounts/profile/", {"name": "주민이름바꿈", "phone": "", "preferred_language": "ko"}
+    )
+    assert not has_consent(world.resident.pk, *PHONE_KEYS)
 
 
 def test_profile_lists_memberships_only_of_that_person(world, apex):
