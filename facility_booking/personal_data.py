@@ -7,6 +7,7 @@ retention period (default 3 years after use) the applicant's details are destroy
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -56,6 +57,13 @@ register_personal_data(
         clear_fields=("applicant_email", "contact_phone", "organisation"),
         scrub_fields=("purpose", "staff_note", "status_reason", "claimed_discounts"),
         description=_lazy("대관 신청 기록(이용료·결제·환불 금액은 회계 기록으로 가명 보관)"),
+    ),
+    PersonalData(
+        model="facility_booking.DiscountProof",
+        match=lambda s: Q(reservation__applicant_id=s.user_id) | Q(uploaded_by_id=s.user_id),
+        file_fields=("file",),
+        scrub_fields=("original_name",),
+        description=_lazy("감면 증빙 파일(파일은 삭제, 감면 결정 기록은 보관)"),
     ),
     PersonalData(
         model="facility_booking.CalendarFeed",
@@ -132,5 +140,33 @@ register_retention(
         ),
         basis=_lazy("이용일로부터"),
         method="pseudonymise",
+    )
+)
+
+
+def _destroy_discount_proofs(*, cutoff, now) -> int:
+    """Proof files of bookings that ended before ``cutoff``: the file goes, the row stays."""
+    from facility_booking.models import DiscountProof
+
+    count = 0
+    for proof in DiscountProof.objects.filter(purged_at__isnull=True, reservation__end__lt=cutoff):
+        if proof.file:
+            proof.file.delete(save=False)
+        DiscountProof.objects.filter(pk=proof.pk).update(file="", purged_at=now)
+        count += 1
+    return count
+
+
+register_retention(
+    RetentionKind(
+        key="discount_proof",
+        label=_lazy("감면 증빙 파일"),
+        default_days=getattr(settings, "DISCOUNT_PROOF_RETENTION_DAYS", 365),
+        min_days=1,
+        destroy=_destroy_discount_proofs,
+        description=_lazy(
+            "장애인 등록증, 수급자 증명서 등 감면 확인용 파일. 이용이 끝난 뒤 이 기간이 지나면 파일을 삭제합니다."
+        ),
+        basis=_lazy("이용일로부터"),
     )
 )
