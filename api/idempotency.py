@@ -5,9 +5,9 @@ a timeout, a dropped connection, a 503 — cannot know whether it happened. With
 ``Idempotency-Key: <1–255 visible ASCII characters>`` header (a UUID is the usual
 choice) it simply sends the same request again with the same key:
 
-- the first request runs; its answer (2xx and 4xx, except 401, 403, 408 and 429, which
-  say the request was not looked at) is stored with the person and the key, **in the same
-  transaction as the write itself** — a crash or an outage can never leave the booking
+- the first request runs; its answer (2xx and 4xx, except 401, 403, 404, 405, 406, 408,
+  415 and 429, which say the operation was not reached) is stored with the person and the
+  key, **in the same transaction as the write itself** — a crash or an outage can never leave the booking
   without its record, or the record without its booking;
 - a repeat within ``API_IDEMPOTENCY_TTL`` (24 h) gets the stored answer again (same
   status and body, header ``Idempotent-Replayed: true``) and nothing is done twice; a
@@ -44,8 +44,9 @@ from suite.middleware import is_api_path
 
 HEADER = "Idempotency-Key"
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-# Answers that say the request was not looked at: a retry must run it.
-_NOT_STORED = {401, 403, 408, 429}
+# Answers that say the operation was not reached (who, where, how it was asked): a retry,
+# perhaps after fixing that, must run it.
+_NOT_STORED = {401, 403, 404, 405, 406, 408, 415, 429}
 _REPLAYED_HEADERS = ("Content-Type", "Location", "Allow", "Content-Language")
 LOCK_NAMESPACE = 0x49444B  # "IDK": keeps these advisory locks apart from others'
 DEFAULT_TTL = 24 * 60 * 60

@@ -40,11 +40,28 @@ DESCRIPTIONS = {
     "404": "없거나 볼 수 없는 대상, 없는 페이지 번호 (code: not_found)",
     "405": "허용되지 않은 요청 방식 (code: method_not_allowed)",
     "406": "지원하지 않는 Accept (code: not_acceptable)",
-    "409": "현재 상태와 충돌 (code: conflict)",
+    "409": "현재 상태와 충돌 (code: conflict), 또는 동시에 처리된 요청과 충돌해 저장하지 않음 — 같은 요청을 다시 보내면 됨 (code: transaction_conflict)",
+    "413": "요청 본문이 너무 큼: JSON·폼은 2.5MB, 파일 업로드는 210MB까지 (code: request_too_large)",
+    "414": "쿼리 문자열이 너무 김: 4096바이트까지 (code: uri_too_long)",
     "415": "지원하지 않는 Content-Type (code: unsupported_media_type)",
+    "422": "같은 Idempotency-Key를 다른 요청에 다시 씀 (code: idempotency_key_reused)",
     "429": "요청 한도 초과. `Retry-After` 헤더의 초만큼 기다린 뒤 다시 (code: throttled)",
-    "503": "기관 서비스 일시 정지 (code: institution_suspended)",
+    "503": "데이터베이스에 잠시 연결할 수 없음 (code: database_unavailable) — `Retry-After` 초 뒤 같은 요청(쓰기는 같은 Idempotency-Key로)을 다시",
 }
+SUSPENDED = "; 기관 서비스 일시 정지 (code: institution_suspended)"
+
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    "description": (
+        "재시도해도 한 번만 처리되게 하는 키 (예: UUID). 같은 사람이 같은 키로 같은 요청을 "
+        "24시간 안에 다시 보내면 처음 응답을 그대로 돌려받습니다 (`Idempotent-Replayed: true`). "
+        "같은 키를 다른 요청에 쓰면 422."
+    ),
+}
+WRITE_METHODS = ("post", "put", "patch", "delete")
 
 RETRY_AFTER = {
     "Retry-After": {
@@ -63,6 +80,9 @@ CONVENTIONS = """
 - **목록**: `?page=N&page_size=M` (기본 20, 최대 100). 응답은 `count`, `next`, `previous`, `results`.
 - **날짜·시각**: ISO 8601, 시간대 포함 (`2026-11-25T15:20:00+09:00`). **금액**: 원 단위 정수.
 - **요청 한도**: 사람마다(모든 기관 합산), 비로그인은 IP마다. 넘으면 429와 `Retry-After`.
+- **재시도**: 쓰기 요청에 `Idempotency-Key`를 붙이면 응답을 못 받았을 때 같은 키로 다시 보내도
+  한 번만 처리됩니다. 503(`Retry-After`)과 409 `transaction_conflict`는 다시 보내도 되는 응답입니다.
+- **크기 한도**: 본문 2.5MB(파일 업로드 210MB), JSON 중첩 32단계, 쿼리 문자열 4096바이트.
 """
 
 
@@ -79,29 +99,33 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-def _error_response(code: str) -> dict:
+def _error_response(code: str, *, on_institution_host: bool = False) -> dict:
+    description = DESCRIPTIONS[code]
+    if code == "503" and on_institution_host:
+        description += SUSPENDED  # only an institution's host can be suspended
     response = {
-        "description": DESCRIPTIONS[code],
+        "description": description,
         "content": {"application/json": {"schema": ERROR_REF}},
     }
-    if code == "429":
+    if code in ("429", "503", "409"):
         response["headers"] = RETRY_AFTER
     return response
 
 
-def _codes_for(operation: dict, *, on_institution_host: bool) -> list[str]:
+def _codes_for(operation: dict, *, method: str) -> list[str]:
     params = operation.get("parameters", [])
     has_body = "requestBody" in operation
-    codes = ["401", "403", "405", "406", "429"]
+    # 414 (query string too long) and 503 (database unreachable) can answer anything.
+    codes = ["401", "403", "405", "406", "414", "429", "503"]
     if has_body or params:
         codes.append("400")
     if has_body:
-        codes.append("415")
+        codes += ["413", "415"]
     if any(p.get("in") in ("path", "query") for p in params):
         codes.append("404")  # no such object, or a page number past the end
-    if on_institution_host:
-        codes.append("503")
-    return sorted(codes)
+    if method in WRITE_METHODS:
+        codes += ["400", "409", "413", "422"]  # Idempotency-Key; transaction conflicts
+    return sorted(set(codes))
 
 
 LOCAL_TIME = {
@@ -140,9 +164,16 @@ def postprocess_error_responses(result, generator, request, public, **kwargs):
         for method, operation in path_item.items():
             if method not in ("get", "put", "post", "patch", "delete", "head", "options"):
                 continue
+            if method in WRITE_METHODS:
+                parameters = operation.setdefault("parameters", [])
+                if not any(p.get("name") == "Idempotency-Key" for p in parameters):
+                    parameters.append(IDEMPOTENCY_PARAMETER)
             responses = operation.setdefault("responses", {})
-            for code in _codes_for(operation, on_institution_host=institution is not None):
-                responses.setdefault(code, _error_response(code))
-            if "429" in responses and "headers" not in responses["429"]:
-                responses["429"]["headers"] = RETRY_AFTER
+            for code in _codes_for(operation, method=method):
+                responses.setdefault(
+                    code, _error_response(code, on_institution_host=institution is not None)
+                )
+            for code in ("429", "503"):
+                if code in responses and "headers" not in responses[code]:
+                    responses[code]["headers"] = RETRY_AFTER
     return result
