@@ -6,3 +6,6 @@ class PaymentsConfig(AppConfig):
 
     name = "payments"
     verbose_name = "결제"
+
+    def ready(self):
+        from payments import personal_data  # noqa: F401 - privacy registry (deletion, retention)
