@@ -35,7 +35,7 @@ class Visitor:
     client: httpx.AsyncClient
     port: int
     cookies: dict = field(default_factory=dict)  # host → {name: value}
-    token: str = ""  # an API token (Authorization: Token …), when the person has one
+    token: str = ""  # an API token (Authorization: Bearer …), when the person has one
 
     def _headers(self, host: str, extra: dict | None = None) -> dict:
         jar = self.cookies.get(host, {})

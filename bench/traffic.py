@@ -182,7 +182,7 @@ async def mixed_traffic(
                 else:
                     _email, visitor = local.choice(residents)
                     host, facility = local.choice(facilities)
-                    auth = {"Authorization": f"Token {visitor.token}", "Accept": "application/json"}
+                    auth = {"Authorization": f"Bearer {visitor.token}", "Accept": "application/json"}
                     if kind == "availability":
                         start = dt.datetime.now(dt.UTC) + dt.timedelta(days=local.randint(0, 20))
                         query = f"from={start:%Y-%m-%dT00:00:00Z}&to={start + dt.timedelta(days=7):%Y-%m-%dT00:00:00Z}"
