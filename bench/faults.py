@@ -46,7 +46,7 @@ def restart_under_load(world, *, down: float, users: int, quick: bool) -> dict:
     marks = {}
 
     async def scenario():
-        stop = asyncio.Event()
+        stop, ready = asyncio.Event(), asyncio.Event()
         traffic = asyncio.create_task(
             mixed_traffic(
                 world,
@@ -55,9 +55,11 @@ def restart_under_load(world, *, down: float, users: int, quick: bool) -> dict:
                 max_requests=50000,
                 seed=7,
                 stop=stop,
+                ready=ready,
                 timeout=HANG * 3,
             )
         )
+        await ready.wait()
         await asyncio.sleep(before)
         marks["down"] = time.time()
         await asyncio.to_thread(world.cluster.stop, "fast")

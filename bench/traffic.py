@@ -141,6 +141,7 @@ async def mixed_traffic(
     max_requests: int,
     seed: int = 19,
     stop: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
     timeout: float = 15,
 ) -> list[Sample]:
     """Closed-loop users for ``seconds`` (or ``max_requests``), each picking an action by
@@ -158,6 +159,8 @@ async def mixed_traffic(
             for f in items
         ]
         deadline = time.perf_counter() + seconds
+        if ready is not None:
+            ready.set()  # everyone signed in: the clock starts now
         kinds, weights = zip(*MIX.items(), strict=True)
 
         async def user(n: int) -> None:
@@ -182,7 +185,10 @@ async def mixed_traffic(
                 else:
                     _email, visitor = local.choice(residents)
                     host, facility = local.choice(facilities)
-                    auth = {"Authorization": f"Bearer {visitor.token}", "Accept": "application/json"}
+                    auth = {
+                        "Authorization": f"Bearer {visitor.token}",
+                        "Accept": "application/json",
+                    }
                     if kind == "availability":
                         start = dt.datetime.now(dt.UTC) + dt.timedelta(days=local.randint(0, 20))
                         query = f"from={start:%Y-%m-%dT00:00:00Z}&to={start + dt.timedelta(days=7):%Y-%m-%dT00:00:00Z}"
