@@ -28,6 +28,7 @@ from accounts.sessions import AUTH_AT, SEEN_AT
 PRIVILEGED = "privileged"
 STAFF_PREFIXES = ("/staff/", "/manage/", "/facilities/manage/", "/api/")
 CONSOLE_PREFIXES = ("/console/", "/api/")
+TOKEN_PREFIX = ("/accounts/tokens/", "/api/tokens/", "/api/v1/tokens/")
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/privacy/", "/media/")
 TOUCH_EVERY = 60
 
@@ -102,10 +103,14 @@ class SessionSecurityMiddleware:
         if mfa.is_verified(request):
             return None
         path = request.path
-        if path.startswith(OPEN_PREFIXES):
-            return None
         institution = getattr(request, "institution", None)
-        if institution is None:
+        if path.startswith(TOKEN_PREFIX):
+            # An API token outlives the session: whoever must (or chose to) use the second
+            # factor gives it before making one, or a password alone would buy the API.
+            needed = mfa.must_use_two_factor(user) or mfa.has_two_factor(user)
+        elif path.startswith(OPEN_PREFIXES):
+            return None
+        elif institution is None:
             needed = user.is_superuser and path.startswith(CONSOLE_PREFIXES)
         else:
             staff_page = path.startswith(STAFF_PREFIXES) or "/manage/" in path

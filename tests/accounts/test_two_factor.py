@@ -165,3 +165,13 @@ def test_security_page_needs_sign_in(world, apex):
     assert apex().get("/accounts/security/").status_code == 302
     page = apex(world.resident).get("/accounts/security/").content.decode()
     assert "2단계 인증" in page and "로그인한 기기" in page
+
+
+def test_a_password_alone_cannot_make_an_api_token_for_an_admin(world):
+    admin = raw_client("localhost", world.admin_a)
+    page = admin.get("/accounts/tokens/new/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/2fa/setup/")
+    api = admin.post("/api/tokens/", {"name": "x"}, content_type="application/json")
+    assert api.status_code == 403 and api.json()["error"]["code"] == "two_factor_required"
+    # A resident without two-factor makes tokens as before.
+    assert raw_client("localhost", world.resident).get("/accounts/tokens/new/").status_code == 200
