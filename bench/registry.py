@@ -5,7 +5,7 @@ Each entry is a module with ``TITLE`` and ``run(args) -> dict`` (and optionally
 ``add_arguments(parser)`` and ``details(result) -> str``).
 """
 
-from bench import faults, load, migrations, onboarding, pdf, tenancy
+from bench import citus_scale, faults, load, migrations, onboarding, pdf, tenancy
 
 BENCHMARKS = {
     "onboarding": onboarding,
@@ -14,4 +14,5 @@ BENCHMARKS = {
     "load": load,
     "faults": faults,
     "pdf": pdf,
+    "scale": citus_scale,
 }

@@ -180,7 +180,35 @@ def step_pdf(rounds: int) -> dict:
     return measure(rounds)
 
 
+def step_fill(prefix: str, count: int) -> dict:
+    from bench.citus_scale import fill_step
+
+    return fill_step(str(prefix), count)
+
+
+def step_timed_command(*args) -> dict:
+    from bench.citus_scale import timed_command
+
+    return timed_command(*args)
+
+
+def step_onboard_timed(count: int) -> dict:
+    from bench.citus_scale import onboard_timed
+
+    return onboard_timed(count)
+
+
+def step_portal(path: str, rounds: int) -> dict:
+    from bench.citus_scale import portal
+
+    return portal(path, rounds)
+
+
 STEPS = {
+    "fill": step_fill,
+    "timed_command": step_timed_command,
+    "onboard_timed": step_onboard_timed,
+    "portal": step_portal,
     "pdf": step_pdf,
     "enqueue_mail": step_enqueue_mail,
     "consistency": step_consistency,
