@@ -1,11 +1,13 @@
-"""Thin bridge to the portal index (portal/index.py). Both calls join the caller's
-transaction."""
+"""Thin bridge to the portal (its contract, ``portal.public``). A facility is re-read by
+the portal's facility source after commit; a booking's summary (personal: only the
+applicant sees it) is written in the caller's transaction so the hub shows it at once.
+Links are stored as route names, built for the institution's current host when shown."""
 
 from __future__ import annotations
 
 from django.db import connection
 
-from portal import index
+from portal import public as portal
 
 
 def current_institution():
@@ -19,31 +21,12 @@ def current_institution():
 
 
 def publish_facility(facility) -> None:
-    """List a public, active facility on the portal; withdraw anything else."""
+    """After commit the portal lists a public, active facility (with its venue summary)
+    and withdraws anything else."""
     institution = current_institution()
     if institution is None:
         return
-    if not (facility.is_public and facility.is_active):
-        index.withdraw(institution=institution, kind="facility", key=facility.pk)
-        return
-    index.publish(
-        institution=institution,
-        kind="facility",
-        key=facility.pk,
-        title=facility.name,
-        summary=" · ".join(
-            p
-            for p in (
-                str(facility.get_kind_display()),
-                f"{facility.capacity}명",
-                facility.location,
-                (facility.description or "")[:200],
-            )
-            if p
-        ),
-        url=institution.absolute_url(f"/facilities/{facility.pk}/"),
-        data={"kind": facility.kind, "capacity": facility.capacity, "free": facility.base_fee == 0},
-    )
+    portal.changed(kind="facility", key=facility.pk, institution=institution)
 
 
 def publish_booking(reservation) -> None:
@@ -55,13 +38,14 @@ def publish_booking(reservation) -> None:
     from suite.dates import kdate, ktime
 
     start, end = local(reservation.start), local(reservation.end)
-    index.publish(
+    portal.publish(
         institution=institution,
         kind="booking",
         key=reservation.pk,
         title=f"{reservation.facility.name} {kdate(start)} {ktime(start)}–{ktime(end)}",
         summary=f"예약번호 {reservation.number}",
-        url=institution.absolute_url(f"/facilities/my/{reservation.pk}/"),
+        route="facility_booking:my_booking",
+        route_args=[reservation.pk],
         owner=reservation.applicant,
         data={
             "status": reservation.status,

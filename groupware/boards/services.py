@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from groupware.boards import permissions as board_access
 from groupware.boards.models import Attachment, Board, Comment, Post, PostRead
 from institution.audit import audit_record
-from portal import index
+from portal import public as portal
 from suite.richtext import clean_html, looks_like_html
 from suite.uploads import attachment_fields, check_attachments
 
@@ -62,24 +62,10 @@ def _flags(*, actor, institution, board, is_important, is_public, pinned_until):
         raise ValidationError({"pinned_until": ERRORS["pin_past"]})
 
 
-def public_url(institution, post: Post) -> str:
-    return institution.absolute_url(f"/staff/boards/public/{post.pk}/")
-
-
 def _sync_portal(institution, post: Post) -> None:
-    """Public notices are in the portal index; others are not. Joins the caller's transaction."""
-    if post.is_public and not post.is_deleted and post.board.kind == Board.Kind.NOTICE:
-        index.publish(
-            institution=institution,
-            kind="notice",
-            key=post.pk,
-            title=post.title,
-            summary=summary_of(post, 200),
-            url=public_url(institution, post),
-            data={"published_at": post.created_at.isoformat()},
-        )
-    else:
-        index.withdraw(institution=institution, kind="notice", key=post.pk)
+    """After commit the portal re-reads the post (its notice source decides: public notices
+    are indexed, anything else withdrawn); links are built when shown, never stored."""
+    portal.changed(kind="notice", key=post.pk, institution=institution)
 
 
 def _save_files(post: Post, files) -> None:
@@ -313,6 +299,12 @@ def board_update(*, actor, institution, board: Board, **changes) -> Board:
     for field, value in changes.items():
         setattr(board, field, value)
     board.save()
+    if {"kind", "is_active"} & set(changes):
+        # the board's public notices enter or leave the portal with it
+        for post_id in Post.objects.filter(board=board, is_public=True).values_list(
+            "pk", flat=True
+        ):
+            portal.changed(kind="notice", key=post_id, institution=institution)
     audit_record(
         actor=actor,
         action="board.update",

@@ -13,18 +13,27 @@ from portal.models import PortalEntry
 FIELDS = {"name": "소강당", "kind": "hall", "capacity": 120, "base_fee": 30000}
 
 
-def test_create_publishes_public_facility_and_update_withdraws_it(schema_a, world):
-    facility = services.facility_create(actor=world.manager_a, **FIELDS)
+def test_create_publishes_public_facility_and_update_withdraws_it(
+    schema_a, world, django_capture_on_commit_callbacks
+):
+    # the portal re-reads the facility after commit (portal.public.changed)
+    with django_capture_on_commit_callbacks(execute=True):
+        facility = services.facility_create(actor=world.manager_a, **FIELDS)
     entry = PortalEntry.objects.get(institution=world.inst_a, kind="facility", key=str(facility.pk))
-    assert entry.title == "소강당" and entry.owner is None and "120명" in entry.summary
-    assert entry.url.endswith(f"/facilities/{facility.pk}/")
-    services.facility_update(actor=world.admin_a, facility=facility, is_active=False)
+    assert entry.title == "소강당" and entry.owner is None and entry.capacity == 120
+    assert entry.url == ""  # no stored link: built for the current host when shown
+    assert entry.link.endswith(f"/facilities/{facility.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.facility_update(actor=world.admin_a, facility=facility, is_active=False)
     assert not PortalEntry.objects.filter(kind="facility", key=str(facility.pk)).exists()
     assert AuditEvent.objects.filter(action="facility_booking.facility_update").exists()
 
 
-def test_internal_facilities_never_reach_the_portal(schema_a, world):
-    facility = services.facility_create(actor=world.manager_a, **FIELDS, visibility="internal")
+def test_internal_facilities_never_reach_the_portal(
+    schema_a, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        facility = services.facility_create(actor=world.manager_a, **FIELDS, visibility="internal")
     assert not PortalEntry.objects.filter(kind="facility", key=str(facility.pk)).exists()
 
 

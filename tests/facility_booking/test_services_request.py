@@ -36,6 +36,7 @@ def test_request_stores_booking_with_price_history_mail_and_portal(
     assert mail.outbox[0].to == [world.resident.email]
     entry = PortalEntry.objects.get(institution=world.inst_a, kind="booking", key=str(r.pk))
     assert entry.owner == world.resident and entry.data["status"] == "requested"
+    assert entry.url == "" and entry.route == "facility_booking:my_booking"  # no stored link
 
 
 def test_instant_facility_is_approved_with_payment_deadline(

@@ -275,10 +275,13 @@ def test_search_by_title_and_body(world, boards, on_host, in_schema):
     assert "예산 회의" in body and "점심" in body and "예산 팀 비밀" not in body
 
 
-def test_public_notice_on_home_and_portal(world, boards, on_host, in_schema):
+def test_public_notice_on_home_and_portal(
+    world, boards, on_host, in_schema, django_capture_on_commit_callbacks
+):
     from portal.models import PortalEntry
 
-    with in_schema(world.inst_a):
+    # the portal re-reads the post after commit (portal.public.changed)
+    with in_schema(world.inst_a), django_capture_on_commit_callbacks(execute=True):
         post = services.post_create(
             actor=world.admin_a,
             institution=world.inst_a,
@@ -304,7 +307,7 @@ def test_public_notice_on_home_and_portal(world, boards, on_host, in_schema):
     assert "동절기 운영시간 안내" in home and "내부 공지" not in home
     assert on_host(world.inst_a).get(f"/staff/boards/public/{post.pk}/").status_code == 200
     assert on_host(world.inst_b).get(f"/staff/boards/public/{post.pk}/").status_code == 404
-    with in_schema(world.inst_a):
+    with in_schema(world.inst_a), django_capture_on_commit_callbacks(execute=True):
         services.post_update(
             actor=world.admin_a, institution=world.inst_a, post=post, is_public=False
         )
