@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 
 from accounts import access, mfa
 from accounts.models import Membership, UserSession
-from accounts.sessions import AUTH_AT, SEEN_AT
+from accounts.sessions import AUTH_AT, PRIVILEGED, SEEN_AT
 
-PRIVILEGED = "privileged"
 STAFF_PREFIXES = ("/staff/", "/manage/", "/facilities/manage/", "/api/")
 CONSOLE_PREFIXES = ("/console/", "/api/")
 TOKEN_PREFIX = ("/accounts/tokens/", "/api/tokens/", "/api/v1/tokens/")

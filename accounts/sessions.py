@@ -9,13 +9,14 @@ from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts.models import User, UserSession
+from accounts.models import Membership, User, UserSession
 from suite.net import client_ip
 
 # When the session was signed into, and the last activity (epoch seconds), for the idle
 # and absolute limits (accounts.middleware).
 AUTH_AT = "auth_at"
 SEEN_AT = "seen_at"
+PRIVILEGED = "privileged"
 
 
 @receiver(user_logged_in)
@@ -25,6 +26,10 @@ def _remember_session(sender, request, user, **kwargs):
     now = timezone.now()
     request.session[AUTH_AT] = int(now.timestamp())
     request.session[SEEN_AT] = int(now.timestamp())
+    # Staff or operator (idle limit applies): decided here so pages need no query for it.
+    request.session[PRIVILEGED] = bool(
+        user.is_superuser or Membership.objects.filter(user_id=user.pk, is_active=True).exists()
+    )
     if request.session.session_key is None:
         request.session.save()
     UserSession.objects.update_or_create(

@@ -41,11 +41,19 @@ def test_residents_have_no_idle_limit_but_an_absolute_one(world, apex, settings)
     assert response.status_code == 302 and "_auth_user_id" not in client.session
 
 
-def test_activity_is_written_at_most_once_a_minute(world, on_host, django_assert_max_num_queries):
+def test_session_limits_cost_no_query_on_a_page_view(world, on_host):
+    """Staff status is decided at sign-in and activity written at most once a minute, so a
+    page view right after signing in neither reads memberships nor writes the session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client = on_host(world.inst_a, world.staff_a)
-    client.get("/staff/")
     seen = client.session[SEEN_AT]
-    client.get("/staff/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/profile/").status_code == 200
+    statements = " ".join(q["sql"] for q in queries.captured_queries)
+    assert 'UPDATE "django_session"' not in statements
+    assert "accounts_usersession" not in statements
     assert client.session[SEEN_AT] == seen
 
 
