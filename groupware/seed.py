@@ -87,6 +87,7 @@ def _user(email: str, name: str) -> User:
     return user
 
 
+# Long because it is demo data written out (idempotent get-or-create, one item per line).
 def seed_institution(*, institution, people) -> dict:
     positions = {
         name: Position.objects.get_or_create(name=name, defaults={"level": level})[0]

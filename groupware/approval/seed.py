@@ -83,6 +83,7 @@ def _next_workday(start: datetime.date) -> datetime.date:
     return day
 
 
+# Long because it is demo data written out (idempotent get-or-create, one item per line).
 def seed_institution(*, institution, people) -> dict:
     cast = _cast(institution, people)
     if cast is None:

@@ -67,6 +67,7 @@ DEPARTMENT_POSTS = [
 ]
 
 
+# Long because it is demo data written out (idempotent get-or-create, one item per line).
 def seed_institution(*, institution, people) -> None:
     admin = people.get("admin")
     if admin is None:

@@ -14,6 +14,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+# Long because it is demo data written out (idempotent get-or-create, one item per line).
 def seed_institution(*, institution, people) -> None:
     admin = people.get("admin")
     if admin is None:

@@ -13,9 +13,9 @@ from groupware.approval import services as approval_services
 from groupware.boards.models import Board, Post
 from groupware.models import Absence, Department, StaffProfile
 from groupware.schedule import services as cal_services
-from tests.approval.conftest import build_org as build_approval_org
-from tests.approval.conftest import make_draft
 from tests.facility_booking.conftest import at, make_facility, request_kwargs
+from tests.groupware.approval.conftest import build_org as build_approval_org
+from tests.groupware.approval.conftest import make_draft
 from tests.groupware.conftest import build_org as build_groupware_org
 
 pytestmark = pytest.mark.django_db

@@ -161,6 +161,52 @@ def _establish(document, actor, institution) -> None:
     transaction.on_commit(after_commit, robust=True)
 
 
+def _review_edit(document, step, actor, *, title: str | None, body: str | None) -> bool:
+    """A 검토 step's edit of the text becomes a new version; True if the text changed."""
+    if title is None and body is None:
+        return False
+    new_title = document.title if title is None else (title or "").strip()
+    new_body = document.body if body is None else clean_body(body)
+    if new_title == document.title and new_body == document.body:
+        return False
+    if step.role != StepRole.REVIEW:
+        raise invalid("review_edit_not_allowed", "body")
+    if not new_title:
+        raise invalid("title_required", "title")
+    if len(new_title) > 200:
+        raise invalid("title_too_long", "title")
+    document.title, document.body = new_title, new_body
+    document.version += 1
+    document.save()
+    DocumentVersion.objects.create(
+        document=document,
+        number=document.version,
+        round=document.round,
+        title=new_title,
+        body=new_body,
+        edited_by=actor,
+        edited_by_name=actor.name or actor.email,
+        role=StepRole.REVIEW,
+    )
+    return True
+
+
+def _report_to_absent(document, step, deputy, institution) -> None:
+    """사후보고: the absent approver gets the 대결 to read (once per step and deputy)."""
+    reported = PostReport.objects.filter(
+        step=step, user=step.approver, deputy=deputy, acknowledged_at__isnull=True
+    ).exists()  # a 대결 taken back (결재취소) and taken again is still one item to read
+    if reported:
+        return
+    PostReport.objects.create(document=document, step=step, user=step.approver, deputy=deputy)
+    notify(
+        users=users_of([step.approver_id]),
+        kind="post_report",
+        document=document,
+        institution=institution,
+    )
+
+
 @transaction.atomic
 def document_approve(
     *,
@@ -177,48 +223,15 @@ def document_approve(
     ensure_can_start(document, Action.APPROVE)
     steps = list(document.current_steps())
     step, acting = _acting_step(actor, document, institution, steps)
-    edited = False
-    if title is not None or body is not None:
-        new_title = document.title if title is None else (title or "").strip()
-        new_body = document.body if body is None else clean_body(body)
-        if new_title != document.title or new_body != document.body:
-            if step.role != StepRole.REVIEW:
-                raise invalid("review_edit_not_allowed", "body")
-            if not new_title:
-                raise invalid("title_required", "title")
-            if len(new_title) > 200:
-                raise invalid("title_too_long", "title")
-            document.title, document.body = new_title, new_body
-            document.version += 1
-            document.save()
-            DocumentVersion.objects.create(
-                document=document,
-                number=document.version,
-                round=document.round,
-                title=new_title,
-                body=new_body,
-                edited_by=actor,
-                edited_by_name=actor.name or actor.email,
-                role=StepRole.REVIEW,
-            )
-            edited = True
+    edited = _review_edit(document, step, actor, title=title, body=body)
     from_state = document.state
     _sign(step, actor, acting=acting, status=StepStatus.APPROVED, opinion=opinion)
     if edited:
         record(
             document, Action.EDIT, actor, step=step, on_behalf_of=step.approver if acting else None
         )
-    reported = PostReport.objects.filter(
-        step=step, user=step.approver, deputy=actor, acknowledged_at__isnull=True
-    ).exists()  # a 대결 taken back (결재취소) and taken again is still one item to read
-    if acting and not reported:
-        PostReport.objects.create(document=document, step=step, user=step.approver, deputy=actor)
-        notify(
-            users=users_of([step.approver_id]),
-            kind="post_report",
-            document=document,
-            institution=institution,
-        )
+    if acting:
+        _report_to_absent(document, step, actor, institution)
     is_final = step.role == StepRole.APPROVE
     advance(document, actor, institution, from_state)
     record(

@@ -36,6 +36,7 @@ from groupware.approval.models import (
 from groupware.approval.services.acting import advance
 from groupware.approval.services.common import deputies_of, lock_document, person_of
 from groupware.approval.services.notices import notify
+from groupware.approval.workflow import step_move
 from groupware.models import Position
 from groupware.public import profile_of
 from institution.audit import audit_record
@@ -104,7 +105,6 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
     delegation table does not allow) stays and is listed in the audit row.
     """
     handover_check(actor=actor, institution=institution, from_user=from_user, to_user=to_user)
-    name, position, department = person_of(to_user)
     text = f"인계인수: {_label(from_user)} → {_label(to_user)}"
     if (reason or "").strip():
         text = f"{text} ({reason.strip()})"
@@ -119,77 +119,20 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
     )
     moved, merged, left = [], [], []
     for document_id in candidate_ids:  # lock order: documents by id, as everywhere
-        document = lock_document(document_id)
-        if document.state not in OPEN + EDITABLE:
-            continue
-        steps = list(document.current_steps())
-        step = next(
-            (s for s in steps if s.approver_id == from_user.pk and s.status in NOT_ACTED), None
-        )
-        if step is None:
-            continue
-        open_doc = document.state in OPEN
-        if not open_doc and step.status != StepStatus.WAITING:
-            continue  # an editable line has only waiting boxes; anything else is not ours
-        from_state = document.state
-        theirs = next((s for s in steps if s.approver_id == to_user.pk), None)
-        if document.drafter_id == to_user.pk:
-            left.append({"document": document.pk, "reason": LEFT_DRAFTER})
-            continue
-        if theirs is not None:
-            if step.role == StepRole.APPROVE:
-                left.append({"document": document.pk, "reason": LEFT_FINAL_TAKEN})
-                continue
-            if open_doc:
-                # their own box is on the line: the leaver's box closes, as for an absent reviewer
-                was_current = _is_turn(document, step)
-                step.status = StepStatus.SKIPPED
-                step.skip_reason = "인계인수"
-                step.acted_at = timezone.now()
-                step.save(update_fields=["status", "skip_reason", "acted_at"])
-                if was_current:
-                    advance(document, actor, institution, from_state)  # notifies the next stage
-                _event(document, actor=actor, step=step, opinion=text, from_state=from_state)
-            else:
-                # an editable line not yet sent: the leaver's box simply leaves it
-                step.delete()
-                _event(document, actor=actor, step=None, opinion=text, from_state=from_state)
-            merged.append(document.pk)
-            continue
-        fields = [
-            "approver",
-            "approver_name",
-            "approver_position",
-            "approver_department",
-        ]
-        if step.role == StepRole.APPROVE:
-            delegated = _delegated_for(document, to_user)
-            if delegated is None:
-                left.append({"document": document.pk, "reason": LEFT_DELEGATION})
-                continue
-            step.delegated = delegated
-            fields.append("delegated")
-        step.approver = to_user
-        step.approver_name = name
-        step.approver_position = position
-        step.approver_department = department
-        step.save(update_fields=fields)
-        # a line still being edited is rewritten by its drafter: the row must not pin the box
-        _event(
-            document,
+        outcome = _hand_over_line(
+            lock_document(document_id),
             actor=actor,
-            step=step if open_doc else None,
-            opinion=text,
-            from_state=from_state,
+            institution=institution,
+            from_user=from_user,
+            to_user=to_user,
+            text=text,
         )
-        if _is_turn(document, step):
-            notify(
-                users=[to_user, *deputies_of([step])],
-                kind="turn",
-                document=document,
-                institution=institution,
-            )
-        moved.append(document.pk)
+        if outcome == MOVED:
+            moved.append(document_id)
+        elif outcome == MERGED:
+            merged.append(document_id)
+        elif outcome is not None:
+            left.append({"document": document_id, "reason": outcome})
 
     reports = _hand_over_post_reports(
         actor=actor, institution=institution, from_user=from_user, to_user=to_user, text=text
@@ -218,6 +161,69 @@ def handover(*, actor, institution, from_user, to_user, reason: str = "") -> int
             },
         )
     return count
+
+
+MOVED, MERGED = "moved", "merged"
+
+
+def _hand_over_line(document, *, actor, institution, from_user, to_user, text) -> str | None:
+    """The leaver's open box on one locked document: MOVED to the successor, MERGED into the
+    successor's own box, a LEFT_* reason when it must stay, None when there is none."""
+    if document.state not in OPEN + EDITABLE:
+        return None
+    steps = list(document.current_steps())
+    step = next((s for s in steps if s.approver_id == from_user.pk and s.status in NOT_ACTED), None)
+    open_doc = document.state in OPEN
+    if step is None or (not open_doc and step.status != StepStatus.WAITING):
+        return None  # an editable line has only waiting boxes; anything else is not ours
+    from_state = document.state
+    if document.drafter_id == to_user.pk:
+        return LEFT_DRAFTER
+    if any(s.approver_id == to_user.pk for s in steps):
+        if step.role == StepRole.APPROVE:
+            return LEFT_FINAL_TAKEN
+        _merge_into_successor(document, step, actor, institution, text, from_state)
+        return MERGED
+    fields = ["approver", "approver_name", "approver_position", "approver_department"]
+    if step.role == StepRole.APPROVE:
+        delegated = _delegated_for(document, to_user)
+        if delegated is None:
+            return LEFT_DELEGATION
+        step.delegated = delegated
+        fields.append("delegated")
+    step.approver = to_user
+    step.approver_name, step.approver_position, step.approver_department = person_of(to_user)
+    step.save(update_fields=fields)
+    # a line still being edited is rewritten by its drafter: the row must not pin the box
+    _event(
+        document, actor=actor, step=step if open_doc else None, opinion=text, from_state=from_state
+    )
+    if _is_turn(document, step):
+        notify(
+            users=[to_user, *deputies_of([step])],
+            kind="turn",
+            document=document,
+            institution=institution,
+        )
+    return MOVED
+
+
+def _merge_into_successor(document, step, actor, institution, text, from_state) -> None:
+    """The successor already has a box on the line: the leaver's box closes."""
+    if document.state in OPEN:
+        # as for an absent reviewer: 생략 (인계인수), and the line moves on if it was its turn
+        was_current = _is_turn(document, step)
+        step_move(step, StepStatus.SKIPPED)
+        step.skip_reason = "인계인수"
+        step.acted_at = timezone.now()
+        step.save(update_fields=["status", "skip_reason", "acted_at"])
+        if was_current:
+            advance(document, actor, institution, from_state)  # notifies the next stage
+        _event(document, actor=actor, step=step, opinion=text, from_state=from_state)
+    else:
+        # an editable line not yet sent: the leaver's box simply leaves it
+        step.delete()
+        _event(document, actor=actor, step=None, opinion=text, from_state=from_state)
 
 
 def _hand_over_post_reports(*, actor, institution, from_user, to_user, text) -> list[int]:

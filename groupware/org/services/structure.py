@@ -1,6 +1,8 @@
 """Departments, staff profiles and absences. Atomic, audited, Korean errors per field."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,6 +13,9 @@ from accounts import access
 from groupware.org import permissions as gw_access
 from groupware.org.models import Absence, Department, Position, Rank, StaffProfile
 from institution.audit import audit_record
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ERRORS = {
     "cycle": gettext_lazy("부서를 자기 자신이나 그 하위 부서 아래로 옮길 수 없습니다."),
@@ -263,7 +268,7 @@ def absence_delete(*, actor, institution, absence: Absence) -> None:
     absence.delete()
 
 
-def _named(model, name: str, *, required: str, taken: str) -> str:
+def _named(model, name: str, *, required: StrOrPromise, taken: StrOrPromise) -> str:
     """A stripped, unused name for a 직위 or 직급 (Korean error on ``name`` otherwise)."""
     name = (name or "").strip()
     if not name:

@@ -4,7 +4,7 @@ moved on 409, bad input 400 with nothing stored, allowed → success."""
 import pytest
 
 from groupware.approval.models import Document, State
-from tests.approval.conftest import approve_all, submitted
+from tests.groupware.approval.conftest import approve_all, submitted
 
 BASE = "/api/v1/documents/"
 ACTIONS = [
@@ -170,7 +170,7 @@ def test_attachment_download_only_for_those_who_see_the_document(org, on_host, w
     institution 404, anonymous 401, another document's attachment id 404."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.approval.conftest import line, make_draft
+    from tests.groupware.approval.conftest import line, make_draft
 
     doc = make_draft(
         org,
@@ -208,7 +208,7 @@ def test_leave_balance(org, on_host, world):
     from django.utils import timezone
 
     from groupware.models import StaffProfile
-    from tests.approval.conftest import line, make_draft
+    from tests.groupware.approval.conftest import line, make_draft
 
     StaffProfile.objects.filter(user=org.drafter).update(annual_leave_days=Decimal("15"))
     day = timezone.localdate() + datetime.timedelta(days=30)

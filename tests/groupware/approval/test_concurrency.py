@@ -23,7 +23,7 @@ from groupware.approval.models import (
 from groupware.models import Absence, Department, Position, StaffProfile
 from institution.models import AuditEvent
 from tests import factories
-from tests.approval.conftest import build_org, line
+from tests.groupware.approval.conftest import build_org, line
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 

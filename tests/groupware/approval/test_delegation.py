@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from groupware.approval import services
 from groupware.approval.errors import MESSAGES
 from groupware.approval.models import Document, Step
-from tests.approval.conftest import line, make_draft
+from tests.groupware.approval.conftest import line, make_draft
 
 
 def _refused(org, code_fragment, **kwargs):

@@ -18,7 +18,7 @@ from groupware.approval.models import (
 )
 from groupware.models import StaffProfile
 from institution.models import AuditEvent
-from tests.approval.conftest import approve_all, line, make_draft, submitted
+from tests.groupware.approval.conftest import approve_all, line, make_draft, submitted
 
 
 def _member(org, email, name, position, *, active=True):

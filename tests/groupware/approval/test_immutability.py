@@ -14,7 +14,7 @@ from groupware.approval.models import (
     State,
     Step,
 )
-from tests.approval.conftest import approve_all, submitted
+from tests.groupware.approval.conftest import approve_all, submitted
 
 
 @pytest.fixture

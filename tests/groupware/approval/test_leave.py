@@ -10,7 +10,7 @@ from groupware.approval import services
 from groupware.approval.leave import approved_leaves, leave_balance, leave_days, workdays
 from groupware.approval.models import Document
 from groupware.models import StaffProfile
-from tests.approval.conftest import line
+from tests.groupware.approval.conftest import line
 
 
 def _first_monday_of_december() -> datetime.date:

@@ -6,7 +6,7 @@ from groupware.approval.models import NumberCounter
 from groupware.approval.services.numbering import next_serial
 from groupware.models import StaffProfile
 from institution.models import Setting
-from tests.approval.conftest import approve_all, submitted
+from tests.groupware.approval.conftest import approve_all, submitted
 
 
 def test_number_uses_the_department_short_name_and_counts_up(org):

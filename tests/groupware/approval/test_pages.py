@@ -4,7 +4,7 @@ import pytest
 
 from groupware.approval import services
 from groupware.approval.models import Document, State
-from tests.approval.conftest import approve_all, make_draft, submitted
+from tests.groupware.approval.conftest import approve_all, make_draft, submitted
 
 ACTIONS = [
     "approve",

@@ -10,7 +10,7 @@ from groupware.approval import services
 from groupware.approval.models import Document
 from groupware.approval.pdf import body_with_end_mark, korean_date
 from groupware.models import Absence
-from tests.approval.conftest import line, submitted
+from tests.groupware.approval.conftest import line, submitted
 
 
 def test_end_mark_and_dates():

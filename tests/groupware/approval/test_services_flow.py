@@ -16,7 +16,7 @@ from groupware.approval.models import (
     StepStatus,
 )
 from groupware.models import Absence
-from tests.approval.conftest import approve_all, line, make_draft, submitted
+from tests.groupware.approval.conftest import approve_all, line, make_draft, submitted
 
 
 def _away(user, deputy, kind=Absence.Kind.BUSINESS_TRIP):

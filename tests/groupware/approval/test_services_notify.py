@@ -14,7 +14,7 @@ from groupware.approval.errors import ApprovalForbidden
 from groupware.approval.models import Attachment, Notification, State, StepStatus
 from groupware.approval.selectors import inbox_counts, waiting_for
 from groupware.models import Absence, StaffProfile
-from tests.approval.conftest import approve_all, line, make_draft, submitted
+from tests.groupware.approval.conftest import approve_all, line, make_draft, submitted
 
 
 def test_my_turn_email_is_sent_only_after_commit(org, django_capture_on_commit_callbacks):

@@ -6,7 +6,7 @@ from groupware.approval import services
 from groupware.approval.errors import ApprovalConflict
 from groupware.approval.models import Action, Document, DocumentEvent, State, StepStatus
 from groupware.approval.workflow import TRANSITIONS, can_start, transition
-from tests.approval.conftest import approve_all, make_draft, submitted
+from tests.groupware.approval.conftest import approve_all, make_draft, submitted
 
 
 def test_map_covers_every_state_as_a_source_or_target():

@@ -1,21 +1,17 @@
-"""전자결재 pages (institution host, /staff/approval/). Thin: parse, call a service, render."""
+"""전자결재 document pages: inboxes, the drafting form, the document and its actions.
+Thin: parse, call a service, render."""
 
 from __future__ import annotations
-
-import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import staff_page
-from accounts.models import User
 from groupware.approval import leave as leave_rules
 from groupware.approval import permissions, selectors, services
 from groupware.approval.actions import ACTIONS, perform
@@ -32,66 +28,10 @@ from groupware.approval.models import (
     State,
     StepRole,
 )
-from groupware.models import Department, Position, StaffProfile
+from groupware.approval.views.common import error_text, nav_counts, parse_date, people_choices
+from groupware.models import Department
 
 LINE_ROWS = 8
-
-
-def _people(institution):
-    """Members of the institution with their place in the org chart, for pickers."""
-    users = list(
-        User.objects.filter(
-            memberships__institution=institution, memberships__is_active=True, is_active=True
-        ).order_by("name")
-    )
-    profiles = {
-        p.user_id: p
-        for p in StaffProfile.objects.filter(user_id__in=[u.pk for u in users]).select_related(
-            "department", "position"
-        )
-    }
-    out = []
-    for user in users:
-        profile = profiles.get(user.pk)
-        label = user.name or user.email
-        if profile is not None:
-            extra = " ".join(
-                x
-                for x in (
-                    profile.department and profile.department.name,
-                    profile.position and profile.position.name,
-                )
-                if x
-            )
-            label = f"{label} ({extra})" if extra else label
-        out.append(
-            {
-                "id": user.pk,
-                "label": label,
-                "level": profile.position.level if profile and profile.position else 999,
-            }
-        )
-    return out
-
-
-def _error_text(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return " ".join(m for msgs in error.message_dict.values() for m in msgs)
-    return " ".join(error.messages)
-
-
-def _counts(request) -> dict:
-    """Inbox counts once per request (the nav tag reuses them)."""
-    if getattr(request, "_approval_counts", None) is None:
-        request._approval_counts = selectors.inbox_counts(request.user)
-    return request._approval_counts
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 # --- inboxes ----------------------------------------------------------------
@@ -108,8 +48,8 @@ def inbox(request, box: str = "waiting"):
         "number": request.GET.get("number", "")[:80],
         "drafter": request.GET.get("drafter", "")[:60],
         "state": request.GET.get("state", ""),
-        "date_from": _date(request.GET.get("from")),
-        "date_to": _date(request.GET.get("to")),
+        "date_from": parse_date(request.GET.get("from")),
+        "date_to": parse_date(request.GET.get("to")),
     }
     if box == "post_reports":
         rows = selectors.post_reports_for(user)
@@ -126,7 +66,7 @@ def inbox(request, box: str = "waiting"):
             "page": page,
             "filters": request.GET,
             "states": State.choices,
-            "counts": _counts(request),
+            "counts": nav_counts(request),
         },
     )
 
@@ -149,8 +89,8 @@ def _leave_from_post(post) -> dict | None:
         return None
     return {
         "kind": post.get("leave_kind"),
-        "start_date": _date(post.get("leave_start")),
-        "end_date": _date(post.get("leave_end")) or _date(post.get("leave_start")),
+        "start_date": parse_date(post.get("leave_start")),
+        "end_date": parse_date(post.get("leave_end")) or parse_date(post.get("leave_start")),
         "reason": post.get("leave_reason", ""),
     }
 
@@ -180,7 +120,7 @@ def _form_context(request, *, document=None, values=None, line=None, cc=None, le
         "line_rows": rows,
         "cc_ids": {str(c) for c in (cc or [])},
         "leave": leave or {},
-        "people": [p for p in _people(institution) if p["id"] != request.user.pk],
+        "people": [p for p in people_choices(institution) if p["id"] != request.user.pk],
         "favourites": favourites,
         "forms": Form.choices,
         "roles": StepRole.choices,
@@ -202,7 +142,7 @@ def _save_favourite(request, line, cc):
                 actor=request.user, institution=request.institution, name=name, line=line, cc=cc
             )
         except ValidationError as error:
-            messages.warning(request, _error_text(error))
+            messages.warning(request, error_text(error))
 
 
 @staff_page(permissions.can_use_approval)
@@ -234,7 +174,7 @@ def create(request):
             _save_favourite(request, line, cc)
             return redirect("approval:detail", pk=document.pk)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             context = _form_context(request, values=values, line=line, cc=cc, leave=leave or {})
             return render(request, "approval/form.html", context, status=400)
     values = {
@@ -253,6 +193,8 @@ def create(request):
     )
 
 
+# Longer than most views: one form carries the fields, the line, cc, leave and files, and
+# a refused save must show every part again as typed; splitting it would scatter that.
 @staff_page(permissions.can_use_approval)
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
@@ -289,7 +231,7 @@ def edit(request, pk: int):
             _save_favourite(request, line, cc)
             return redirect("approval:detail", pk=document.pk)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             context = _form_context(
                 request, document=document, values=values, line=line, cc=cc, leave=leave or {}
             )
@@ -356,11 +298,13 @@ def detail(request, pk: int):
                 PostReport.STANDS
             )
         ),
-        "people": _people(request.institution) if permissions.can_circulate(user, document) else [],
+        "people": people_choices(request.institution)
+        if permissions.can_circulate(user, document)
+        else [],
         "departments": Department.objects.filter(is_active=True)
         if permissions.can_circulate(user, document)
         else [],
-        "counts": _counts(request),
+        "counts": nav_counts(request),
         "boxes": selectors.BOXES,
     }
     return render(request, "approval/detail.html", context)
@@ -391,7 +335,7 @@ def act(request, pk: int, action: str):
         messages.warning(request, error.message)
         return redirect("approval:detail", pk=document.pk)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("approval:detail", pk=document.pk)
     messages.success(request, str(spec.done))
     if spec.creates:
@@ -426,150 +370,3 @@ def attachment(request, pk: int, attachment_id: int):
     if item is None:
         raise Http404
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
-
-
-# --- notices, post-reports, leave, favourites, delegation ---------------------
-
-
-@staff_page(permissions.can_use_approval)
-def notifications(request):
-    page = Paginator(selectors.notifications_for(request.user), 30).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "approval/notifications.html",
-        {"page": page, "counts": _counts(request), "boxes": selectors.BOXES},
-    )
-
-
-@staff_page(permissions.can_use_approval)
-def notification_open(request, pk: int):
-    """Mark the notice read and go where it points (only paths inside this site)."""
-    from groupware.approval.models import Notification
-
-    notice = Notification.objects.filter(user=request.user, pk=pk).first()
-    if notice is None:
-        raise Http404
-    services.notification_mark_read(user=request.user, notification_id=notice.pk)
-    target = notice.url if notice.url.startswith("/") and not notice.url.startswith("//") else "/"
-    return redirect(target)
-
-
-@staff_page(permissions.can_use_approval)
-@require_POST
-def notifications_read(request):
-    services.notification_mark_read(user=request.user)
-    return redirect("approval:notifications")
-
-
-@staff_page(permissions.can_use_approval)
-@require_POST
-def post_report_ack(request, pk: int):
-    report = selectors.post_report_for(request.user, pk)
-    try:
-        services.post_report_acknowledge(actor=request.user, report=report)
-        messages.success(request, _("사후보고를 확인했습니다."))
-    except ApprovalConflict as error:
-        messages.warning(request, error.message)
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("approval:box", args=["post_reports"])  # never leave the site
-    return redirect(target)
-
-
-@staff_page(permissions.can_use_approval)
-def leave_overview(request):
-    """My annual leave: granted, used, pending, remaining; my requests."""
-    from groupware.approval.models import LeaveRequest
-
-    year = timezone_year()
-    return render(
-        request,
-        "approval/leave.html",
-        {
-            "balance": leave_rules.leave_balance(request.user, year),
-            "requests": LeaveRequest.objects.filter(
-                user=request.user, start_date__year=year
-            ).select_related("document"),
-            "counts": _counts(request),
-            "boxes": selectors.BOXES,
-        },
-    )
-
-
-def timezone_year() -> int:
-    from django.utils import timezone
-
-    return timezone.localdate().year
-
-
-@staff_page(permissions.can_use_approval)
-def favourite_lines(request):
-    return render(
-        request,
-        "approval/lines.html",
-        {
-            "favourites": FavouriteLine.objects.filter(owner=request.user),
-            "people": {p["id"]: p["label"] for p in _people(request.institution)},
-            "counts": _counts(request),
-            "boxes": selectors.BOXES,
-        },
-    )
-
-
-@staff_page(permissions.can_use_approval)
-@require_POST
-def favourite_line_delete(request, pk: int):
-    favourite = FavouriteLine.objects.filter(owner=request.user, pk=pk).first()
-    if favourite is None:
-        raise Http404
-    services.favourite_line_delete(actor=request.user, favourite=favourite)
-    messages.success(request, _("즐겨찾는 결재선을 지웠습니다."))
-    return redirect("approval:lines")
-
-
-@staff_page(permissions.can_use_approval)
-@require_http_methods(["GET", "POST"])
-def delegation(request):
-    """위임전결 규정: everyone reads it; institution admins change it."""
-    can_manage = permissions.can_manage_delegation(request.user, request.institution)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        form = request.POST.get("form", "")
-        try:
-            if request.POST.get("delete"):
-                services.delegation_rule_delete(
-                    actor=request.user, institution=request.institution, form=form
-                )
-            else:
-                position = (
-                    Position.objects.filter(pk=request.POST.get("position") or 0).first()
-                    if (request.POST.get("position") or "").isdigit()
-                    else None
-                )
-                services.delegation_rule_set(
-                    actor=request.user,
-                    institution=request.institution,
-                    form=form,
-                    position=position,
-                )
-            messages.success(request, _("위임전결 규정을 저장했습니다."))
-            return redirect("approval:delegation")
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-    return render(
-        request,
-        "approval/delegation.html",
-        {
-            "rules": {r.form: r for r in DelegationRule.objects.select_related("position")},
-            "forms": Form.choices,
-            "positions": Position.objects.all(),
-            "can_manage": can_manage,
-            "counts": _counts(request),
-            "boxes": selectors.BOXES,
-        },
-    )
