@@ -262,7 +262,11 @@ def reconciliation_page(request):
         {
             "form": form,
             "report": report,
-            "query": request.GET.urlencode() or f"day={report.day.isoformat()}",
+            "ledger_total": report.total("ledger_amount"),
+            "gateway_total": report.total("gateway_amount"),
+            "fee_total": report.total("fee"),
+            "payout_total": report.total("pay_out"),
+            "query": f"day={report.day.isoformat()}",
             "gateway": gateway_for(request.institution).name,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,

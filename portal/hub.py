@@ -574,6 +574,12 @@ def notifications_page(request):
         .order_by("-created_at", "-id")
     )
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    from notifications.services import render as render_message
+
+    for n in page:
+        sent = next((d.body for d in n.deliveries.all() if d.body), "")
+        # Not sent yet (held for the night, being retried): show what it will say.
+        n.text = sent or render_message(n, "sms")[1]
     return render(
         request,
         "portal/my/notifications.html",
