@@ -207,7 +207,12 @@ def _search(form: AccessSearchForm):
 
 @admin_required
 def access_records(request):
-    form = AccessSearchForm(request.GET or None)
+    return _access_page(request)
+
+
+def _access_page(request, month_form=None):
+    """The search page; with ``month_form`` (a refused report month) its error shown."""
+    form = AccessSearchForm(request.GET if month_form is None else None)
     records = _search(form).order_by("-seq")
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     people = _people(r.actor_id for r in page)
@@ -223,10 +228,9 @@ def access_records(request):
             page=page,
             rows=rows,
             chain=access_log.verify_chain(),
-            month_form=MonthForm(initial={"month": f"{today:%Y-%m}"}),
-            status=400 if form.is_bound and not form.is_valid() else 200,
+            month_form=month_form or MonthForm(initial={"month": f"{today:%Y-%m}"}),
         ),
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if month_form is not None or (form.is_bound and not form.is_valid()) else 200,
     )
 
 
@@ -235,8 +239,8 @@ def access_report(request):
     """월간 접속기록 점검 보고서 (CSV, UTF-8 with BOM for Excel); the download is recorded too."""
     form = MonthForm(request.GET or None)
     if not form.is_valid():
-        messages.error(request, _("월은 2026-11 형식으로 입력해 주세요."))
-        return redirect("privacy_admin:access")
+        # The search page again, the error beside the month field.
+        return _access_page(request, month_form=form)
     year, month = (int(p) for p in form.cleaned_data["month"].split("-"))
     start = timezone.make_aware(dt.datetime(year, month, 1))
     end = start + dt.timedelta(days=calendar.monthrange(year, month)[1])

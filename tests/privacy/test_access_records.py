@@ -145,7 +145,7 @@ def test_admin_searches_the_log_and_downloads_the_monthly_report(
             action="download", actor_id=world.admin_a.pk, target__startswith="privacy.access_report"
         ).exists()
     bad = admin.get("/manage/privacy/access/report.csv", {"month": "2026-13"})
-    assert bad.status_code == 302
+    assert bad.status_code == 400 and "2026-11 형식" in bad.content.decode()
 
 
 @pytest.mark.parametrize(
