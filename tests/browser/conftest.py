@@ -153,6 +153,7 @@ class Site:
     emails: list = field(default_factory=list)  # every account made here, removed at the end
     slugs: list = field(default_factory=list)  # every institution made here, removed at the end
     authenticators: dict = field(default_factory=dict)  # e-mail → TOTP secret and last step
+    signed_in: dict = field(default_factory=dict)  # e-mail → browser storage state (cookies)
 
     @property
     def apex(self) -> str:
