@@ -124,7 +124,7 @@ def kill_mid_task(world, *, where: str, delay: float) -> dict:
     subject = f"[bench-slow:{where}] booking notice {time.time_ns()}"
     queued = worker(world.env, "enqueue_mail", subject)
     task_id = queued["id"]
-    table = "django_tasks_db_dbtaskresult"
+    table = "django_tasks_database_dbtaskresult"  # django-tasks-db's app label
     started = time.time()
     while time.time() - started < 60:
         state = query(world.url, f"SELECT status FROM {table} WHERE id = %s", [task_id])[0][0]
