@@ -74,6 +74,11 @@ KNOWN_PLACES = {
 }
 
 
+def demo_email(institution, local: str) -> str:
+    """The demo staff member's address: ``<slug>.<local>@demo.kr`` (approval's seed uses it)."""
+    return _email(institution, local)
+
+
 def _email(institution, local: str) -> str:
     return f"{institution.slug}.{local}@demo.kr"
 

@@ -20,16 +20,13 @@ from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
 from groupware.approval.leave import is_workday
 from groupware.approval.models import DelegationRule, Document, Form
 from groupware.models import Absence, Department, Position, StaffProfile
+from groupware.seed import demo_email
 
 logger = logging.getLogger(__name__)
 
 
 def _org_user(institution, local: str):
-    try:
-        from groupware.seed import _email
-    except ImportError:
-        return None
-    return User.objects.filter(email=_email(institution, local)).first()
+    return User.objects.filter(email=demo_email(institution, local)).first()
 
 
 def _ensure_profile(user, department, position):
