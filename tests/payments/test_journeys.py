@@ -58,6 +58,7 @@ def apply_over_http(client, facility, *, days=5) -> int:
             "headcount": 10,
             "contact_phone": "010-1234-5678",
             "action": "submit",
+            "consent_booking_required": "on",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
