@@ -136,7 +136,9 @@ def _apply(spec: registry.PersonalData, subject: registry.Subject) -> int:
     return count
 
 
-def _erase_here(subject: registry.Subject, *, tenant: bool, schema: str, result, actor_id):
+def _erase_here(
+    subject: registry.Subject, *, tenant: bool, schema: str, result, actor_id, why: str
+):
     touched = 0
     for spec in registry.personal_data(tenant=tenant):
         count = _apply(spec, subject)
@@ -149,7 +151,7 @@ def _erase_here(subject: registry.Subject, *, tenant: bool, schema: str, result,
             label=_("회원 탈퇴"),
             count=touched,
             method=DestructionRecord.Method.PSEUDONYMISE,
-            reason=_("회원 탈퇴 (%(pseudonym)s)") % {"pseudonym": subject.pseudonym},
+            reason=f"{why} ({subject.pseudonym})",
             run_by_id=actor_id,
         )
 
@@ -159,7 +161,7 @@ def account_delete(*, user, actor=None, reason: str = "") -> ErasureResult:
     """Delete or pseudonymise the person's data in every schema; their sessions end.
 
     Raises ValidationError (Korean) while ``account_blockers`` names a reason.
-    Dormant-account destruction calls this with ``actor=None``.
+    Dormant-account destruction calls this with ``actor=None, reason="dormant"``.
     """
     User = get_user_model()
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -171,10 +173,13 @@ def account_delete(*, user, actor=None, reason: str = "") -> ErasureResult:
     subject = subject_of(user)
     result = ErasureResult(pseudonym=subject.pseudonym)
     actor_id = actor.pk if actor is not None and actor.pk != user.pk else None
+    why = _("휴면 계정 파기") if reason == "dormant" else _("회원 탈퇴")
     for schema in institution_schemas():
         with schema_context(schema):
-            _erase_here(subject, tenant=True, schema=schema, result=result, actor_id=actor_id)
-    _erase_here(subject, tenant=False, schema="public", result=result, actor_id=actor_id)
+            _erase_here(
+                subject, tenant=True, schema=schema, result=result, actor_id=actor_id, why=why
+            )
+    _erase_here(subject, tenant=False, schema="public", result=result, actor_id=actor_id, why=why)
     _pseudonymise_user(user, subject)
     return result
 
