@@ -269,6 +269,8 @@ def seed_institution(*, institution, people) -> None:
                 actor=admin, facility=facility, items=spec["_equipment"]
             )
         _seed_bookings(facility, people)
+    _seed_residents(people)
+    _seed_online_payments(institution, people)
 
 
 def _open_day(facility: Facility, day: dt.date, hour: int) -> dt.date:
@@ -430,3 +432,94 @@ def _seed_bookings(facility: Facility, people) -> None:
             reason="maintenance",
             note="정기 안전 점검",
         )
+
+
+# Demo residents' own facts (idempotent): 홍길동 is 65+, 김영희 lives in the city, and
+# every one has a verified phone so 알림톡/SMS show up in the outbox (/dev/outbox/).
+RESIDENT_FACTS = {
+    "resident1@demo.kr": {"birth_date": dt.date(1954, 3, 15), "address": "한빛시 문화로 12"},
+    "resident2@demo.kr": {"birth_date": dt.date(1988, 7, 2), "address": "한빛시 중앙로 45"},
+}
+
+
+def _seed_residents(people) -> None:
+    from notifications.models import ChannelPreference
+
+    for person in people.get("residents") or []:
+        facts = RESIDENT_FACTS.get(person.email, {})
+        changed = [k for k, v in facts.items() if getattr(person, k) in (None, "")]
+        for key in changed:
+            setattr(person, key, facts[key])
+        if changed:
+            person.save(update_fields=changed)
+        if person.phone:
+            ChannelPreference.objects.get_or_create(
+                user=person,
+                defaults={
+                    "phone": person.phone,
+                    "phone_verified_at": timezone.now(),
+                    "alimtalk": True,
+                    "email": True,
+                },
+            )
+
+
+def _seed_online_payments(institution, people) -> None:
+    """Once per institution: a booking paid by card through the sandbox gateway, one
+    waiting for a 가상계좌 deposit (deposit it from the hub), and one to pay."""
+    from payments.models import PaymentOrder
+    from payments.sandbox import engine
+    from payments.services import checkout_start, payment_confirm
+
+    if PaymentOrder.objects.exists():
+        return
+    residents = list(people.get("residents") or [])
+    facility = (
+        Facility.objects.filter(visibility="public", is_active=True, base_fee__gt=0)
+        .order_by("-base_fee", "name")
+        .first()
+    )
+    if facility is None or not residents:
+        return
+    manager = people["facility"]
+    merchant = engine.merchant_for(institution)
+    plans = [(residents[0], 25, 10, "card"), (residents[1 % len(residents)], 26, 14, "va")]
+    for person, days, hour, how in plans:
+        r = _book(facility, person, days, hour, manager=manager, purpose="온라인 결제 예시")
+        if r is None:
+            continue
+        if r.status == "requested":
+            r = services.reservation_approve(actor=manager, reservation=r, note="온라인 결제 안내")
+        if not r.total_amount:
+            continue
+        method = "card" if how == "card" else "virtual_account"
+        extra = (
+            {}
+            if how == "card"
+            else {
+                "refund_bank": "88",
+                "refund_account": "110222333444",
+                "refund_holder": person.name,
+                "cash_receipt_type": "소득공제",
+                "cash_receipt_number": person.phone or "010-0000-0000",
+            }
+        )
+        order = checkout_start(actor=person, reservation=r, method=method, **extra)
+        window = engine.checkout_open(
+            merchant=merchant,
+            order_id=order.order_id,
+            order_name=order.order_name,
+            amount=order.amount,
+            method="카드" if how == "card" else "가상계좌",
+            customer_name=order.customer_name,
+            customer_email=order.customer_email,
+            cash_receipt_type=order.cash_receipt_type,
+            cash_receipt_number=order.cash_receipt_number,
+            valid_hours=order.va_valid_hours,
+        )
+        engine.checkout_authorize(window)
+        payment_confirm(order=order, payment_key=window.payment_key)
+    # and one for 홍길동 to pay in the hub
+    r = _book(facility, residents[0], 27, 18, manager=manager, purpose="가족 음악회")
+    if r is not None and r.status == "requested":
+        services.reservation_approve(actor=manager, reservation=r, note="결제해 주세요")

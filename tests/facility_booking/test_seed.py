@@ -24,3 +24,12 @@ def test_seed_is_idempotent_and_covers_every_state(world):
         assert Facility.objects.filter(visibility="internal", kind="vehicle").exists()
         states = set(Reservation.objects.values_list("status", flat=True))
         assert states == set(Status.values), set(Status.values) - states
+        # online payments through the sandbox: one paid by card, one 가상계좌 waiting
+        from payments.models import LedgerEntry, PaymentOrder
+
+        orders = dict(PaymentOrder.objects.values_list("method", "status"))
+        assert orders == {"card": "paid", "virtual_account": "waiting_for_deposit"}
+        card = PaymentOrder.objects.get(method="card")
+        assert LedgerEntry.objects.get(order=card).amount == card.amount
+        assert card.reservation.status == "paid"
+        assert PaymentOrder.objects.count() == 2  # the second seeding added none
