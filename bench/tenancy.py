@@ -8,7 +8,7 @@ TITLE = "Tenancy overhead: institution host vs. the schema switch bypassed"
 DB_NAME = "bench_tenancy"
 # (label, path): the same views both ways.
 ENDPOINTS = [
-    ("API: facility list (JSON)", "/api/facilities/"),
+    ("API: facility list (JSON)", "/api/v1/facilities/"),
     ("page: facility list (HTML)", "/facilities/"),
 ]
 TARGET = 1.15
