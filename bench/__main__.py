@@ -33,6 +33,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="smaller sizes: a quick look, not a report")
     p.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     p.add_argument("--no-write", action="store_true", help="print results, leave the report alone")
+    p.add_argument(
+        "--render-only",
+        action="store_true",
+        help="write the named sections from their last results (var/bench/<name>.json), run nothing",
+    )
     for name, module in BENCHMARKS.items():
         add = getattr(module, "add_arguments", None)
         if add is not None:
@@ -79,8 +84,22 @@ def main(argv=None) -> int:
         return 0
     fresh, failed = {}, []
     for name in selected(args):
-        run = run_one(name, args)
         module = BENCHMARKS[name]
+        if args.render_only:
+            run = json.loads((VAR / f"{name}.json").read_text())
+            details = (
+                module.details(run["result"])
+                if "error" not in run["result"] and hasattr(module, "details")
+                else ""
+            )
+            fresh[name] = report.section(name, module.TITLE, run, details)
+            report.write(
+                Path(args.output),
+                [(n, m.TITLE) for n, m in BENCHMARKS.items()],
+                {name: fresh[name]},
+            )
+            continue
+        run = run_one(name, args)
         result = run["result"]
         details = ""
         if "error" not in result and hasattr(module, "details"):
@@ -96,7 +115,12 @@ def main(argv=None) -> int:
         print(f"   {name}: {report.mark(verdict)} ({run['seconds']:.0f} s)", flush=True)
         if not args.no_write and not args.quick:
             # Written after each benchmark, so a long run interrupted keeps what it measured.
-            report.write(Path(args.output), [(n, m.TITLE) for n, m in BENCHMARKS.items()], fresh)
+            # Only this section: another `make bench` may be writing others meanwhile.
+            report.write(
+                Path(args.output),
+                [(n, m.TITLE) for n, m in BENCHMARKS.items()],
+                {name: fresh[name]},
+            )
     if args.quick or args.no_write:
         print("\n".join(fresh.values()))
     else:
