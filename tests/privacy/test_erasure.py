@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User, UserSession
 from api.tokens import token_create
+from facility_booking import reports
 from facility_booking import services as fb
 from facility_booking.models import Reservation, Status
 from facility_booking.services.facilities import feed_for
@@ -99,6 +100,8 @@ def test_leaving_removes_the_person_from_every_schema(
         total_before = Reservation.objects.filter(status=Status.COMPLETED).aggregate(
             s=Sum("total_amount")
         )["s"]
+        month = Reservation.objects.get(pk=booking_pk).start.date().replace(day=1)
+        report_before = reports.totals(reports.monthly(month))
         opened = AccessRecord.objects.filter(
             actor_id=world.manager_a.pk, subject_id=user.pk, action="view"
         )
@@ -131,6 +134,7 @@ def test_leaving_removes_the_person_from_every_schema(
             ]
             == total_before
         )
+        assert reports.totals(reports.monthly(month)) == report_before
         assert DestructionRecord.objects.filter(kind="account").exists()
         assert opened.exists() and verify_chain().intact
     # Signing in with the old address no longer works; the address is free again.
