@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_exists
 
 from privacy.public import record_access
+from suite.queue import queue_stats
 from tenants import services
 from tenants.errors import LifecycleError
 from tenants.forms import AuditFilterForm, DeleteForm, OnboardForm, ReasonForm
@@ -90,6 +91,7 @@ def institution_list(request):
             "totals": totals,
             "status": status,
             "statuses": Institution.Status.choices,
+            "queue": queue_stats(),  # the task queue: waiting, oldest, running, workers
         },
     )
 

@@ -18,9 +18,27 @@ from tests import factories
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        created = _ensure_test_database()
         _drop_test_databases_of_dead_runs()
         factories.build_world()
         connection.set_schema_to_public()
+    yield
+    if created is not None:
+        from django.test.utils import teardown_databases
+
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
+
+
+def _ensure_test_database():
+    """pytest-django creates the test database only when some selected test asks for ``db``;
+    a run of ``committed_db`` tests alone would otherwise build the test world in — and
+    write to — the development database. Returns what to tear down, if we created it."""
+    from django.test.utils import setup_databases
+
+    if connection.settings_dict["NAME"].startswith("test_"):
+        return None
+    return setup_databases(verbosity=0, interactive=False, aliases={"default"})
 
 
 def _drop_test_databases_of_dead_runs() -> None:

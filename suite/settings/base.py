@@ -134,7 +134,7 @@ if os.environ.get("DB_POOL", "1").lower() not in ("0", "false", "no", "off"):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 1)),
         "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", 10)),
-        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 10)),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 5)),
         "max_idle": float(os.environ.get("DB_POOL_MAX_IDLE", 120)),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -257,6 +257,15 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The task worker (suite/worker.py): a worker silent for SUITE_WORKER_DEAD_AFTER seconds is
+# dead and its RUNNING tasks are queued again (SUITE_TASK_MAX_ATTEMPTS times at most); it
+# beats every SUITE_WORKER_BEAT seconds, tidies up every SUITE_WORKER_HOUSEKEEPING seconds
+# and waits at most SUITE_WORKER_MAX_BACKOFF seconds between reconnection attempts.
+SUITE_WORKER_DEAD_AFTER = int(os.environ.get("SUITE_WORKER_DEAD_AFTER", 60))
+SUITE_WORKER_BEAT = float(os.environ.get("SUITE_WORKER_BEAT", 5))
+SUITE_WORKER_HOUSEKEEPING = float(os.environ.get("SUITE_WORKER_HOUSEKEEPING", 30))
+SUITE_WORKER_MAX_BACKOFF = float(os.environ.get("SUITE_WORKER_MAX_BACKOFF", 30))
+SUITE_TASK_MAX_ATTEMPTS = int(os.environ.get("SUITE_TASK_MAX_ATTEMPTS", 5))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -354,7 +363,10 @@ CACHES["security"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _SECURITY_CACHE_URL}
     if _SECURITY_CACHE_URL.startswith(("redis://", "rediss://"))
     # PostgreSQL (accounts/migrations/0005 creates the table): shared without another service.
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "suite_security_cache"}
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "suite_security_cache",
+    }
 )
 CACHES["security"]["KEY_PREFIX"] = "security"
 # Sessions (accounts/middleware.py): staff and operators are signed out after

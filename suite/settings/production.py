@@ -20,6 +20,7 @@ from suite.settings.base import (  # noqa: E402
     DEVELOPMENT_SECRET_KEY,
     MIDDLEWARE,
     SECRET_KEY,
+    SPECTACULAR_SETTINGS,
     STORAGES,
 )
 
@@ -51,7 +52,18 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The HSTS header asks to be preloaded (with includeSubDomains and a year, as the list
+# requires); submitting the domain to hstspreload.org stays a decision of the operator.
+SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "1") != "0"
+# Load balancers probe the app directly over plain HTTP: no redirect for the health checks.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SUITE_SCHEME = "https"
+
+# drf-spectacular's deploy check generates the API schema once more without a request or a
+# host, which is not how it is served (per host, tests/api/test_schema_docs.py checks every
+# operation there): what it reports are schema-quality notes for development, not
+# deployment settings, so `check --deploy` keeps to the latter.
+SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "ENABLE_DJANGO_DEPLOY_CHECK": False}
 
 # Static files straight from the web processes (WhiteNoise): compressed copies and
 # far-future caching, no separate file server needed. `manage.py collectstatic` on every
