@@ -104,11 +104,12 @@ def section(name: str, title: str, run: dict, details: str = "") -> str:
     load = ", ".join(f"{x:.2f}" for x in run["load_before"])
     load_after = ", ".join(f"{x:.2f}" for x in run["load_after"])
     verdict = overall(result)
-    heading = f"## {title} {'✅' if verdict else '❌' if verdict is False else ''}".rstrip()
+    targets = {True: "✅ all met", False: "❌ not all met", None: "— none set"}[verdict]
     parts = [
         f"<!-- bench:{name} -->",
-        heading,
+        f"## {title}",
         "",
+        f"- **Targets**: {targets}",
         f"- **Run**: {run['date']} · `make bench ONLY={name}` · {run['seconds']:.0f} s",
         f"- **Machine**: {m['nproc']} cores ({m['cpu']}), {m['ram']} memory, {m['system']},"
         f" Python {m['python']}",
@@ -131,7 +132,8 @@ def section(name: str, title: str, run: dict, details: str = "") -> str:
 
 def index_row(name: str, title: str, body: str) -> str:
     heading = body.splitlines()[0] if body else ""
-    verdict = "✅" if heading.endswith("✅") else "❌" if heading.endswith("❌") else "—"
+    targets = re.search(r"\*\*Targets\*\*: (\S+)", body)
+    verdict = targets.group(1) if targets else "—"
     date = re.search(r"\*\*Run\*\*: ([^·]+)", body)
     anchor = re.sub(r"[^\w\- ]", "", heading.lstrip("# ").lower()).strip().replace(" ", "-")
     return (
