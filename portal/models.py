@@ -46,7 +46,17 @@ class PortalEntry(models.Model):
     # Search: weighted bigram lexemes (portal/korean.py), the title without spaces
     # for "exact title" ranking, and facets/filters as columns.
     search = SearchVectorField(null=True)
+    # The title's lexemes alone (small, kept in the row): "is every word in the title" is
+    # answered without reading the whole document's vector (portal/search.py).
+    title_search = SearchVectorField(null=True)
     title_key = models.CharField(max_length=200, blank=True)
+    # A static order for very broad queries (thousands of matches): undated kinds by
+    # their prior, then dated items newest first. Read in index order with a LIMIT,
+    # so the best candidates are found without visiting every match.
+    rank_hint = models.FloatField(null=True, blank=True)
+    # About one entry in ten (by a hash of its identity): the sample that estimates
+    # counts and facets when a query matches more than the exact limit.
+    sample = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     facility_kind = models.CharField(max_length=20, blank=True)
     capacity = models.PositiveIntegerField(null=True, blank=True)
@@ -72,6 +82,19 @@ class PortalEntry(models.Model):
             models.Index(fields=["kind", "-updated_at"], name="portal_entry_kind_idx"),
             models.Index(fields=["owner", "kind"], name="portal_entry_owner_idx"),
             GinIndex(fields=["search"], name="portal_entry_search_gin"),
+            GinIndex(fields=["title_search"], name="portal_entry_title_gin"),
+            models.Index(fields=["title_key"], name="portal_entry_title_key_idx"),
+            GinIndex(
+                fields=["search"],
+                name="portal_entry_sample_gin",
+                condition=models.Q(sample=True),
+            ),
+            models.Index(
+                models.F("rank_hint").desc(nulls_last=True),
+                "id",
+                name="portal_entry_rank_hint_idx",
+                condition=models.Q(owner__isnull=True),
+            ),
             models.Index(
                 fields=["kind", "capacity"],
                 name="portal_entry_venue_idx",

@@ -18,11 +18,11 @@ import html
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
+    BooleanField,
     Case,
-    Count,
     Exists,
     F,
     FloatField,
@@ -31,7 +31,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -40,7 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from portal import korean, public
 from portal.interpret import DEFAULT_SPAN, interpret
-from portal.models import VenueBusy, VenueHours
+from portal.models import PortalEntry, VenueBusy, VenueHours
 from tenants.models import Institution
 
 PAGE_SIZE = 20
@@ -306,7 +305,11 @@ def prepare(params: SearchParams, *, now=None) -> SearchParams:
 
 
 def _base() -> QuerySet:
-    return public.visible().filter(owner__isnull=True, kind__in=public.public_kinds())
+    """Public entries (personal ones have an owner) of active institutions. Hidden
+    (suspended, archived) institutions are few: excluding their ids (a hashed subquery)
+    costs less per row than joining every row to its institution."""
+    hidden = Institution.objects.exclude(status=Institution.Status.ACTIVE).values("pk")
+    return PortalEntry.objects.filter(owner__isnull=True).exclude(institution_id__in=hidden)
 
 
 def _filtered(params: SearchParams, *, facets: bool = False) -> QuerySet:
@@ -316,7 +319,8 @@ def _filtered(params: SearchParams, *, facets: bool = False) -> QuerySet:
         if params.types:
             qs = qs.filter(kind__in=params.types)
         if params.institutions:
-            qs = qs.filter(institution__slug__in=params.institutions)
+            ids = Institution.objects.filter(slug__in=params.institutions).values_list("pk")
+            qs = qs.filter(institution_id__in=list(ids))
         if params.facility_kinds:
             qs = qs.filter(facility_kind__in=params.facility_kinds)
         if params.districts:
@@ -367,11 +371,9 @@ def _query(text: str, mode: str) -> tuple[SearchQuery | None, list[korean.QueryW
     return SearchQuery(korean.tsquery(words, mode=mode), search_type="raw", config="simple"), words
 
 
-def _ranked(qs: QuerySet, query: SearchQuery, text: str, now) -> QuerySet:
+def _factors(qs: QuerySet, query: SearchQuery | None, text: str, now) -> tuple:
+    """The score's cheap factors (title, kind prior, age, finished): read from the row."""
     key = korean.compact(text)
-    rank = SearchRank(
-        F("search"), query, weights=[0.1, 0.2, 0.4, 1.0], cover_density=True, normalization=32
-    )
     title = Case(
         When(title_key=key, then=Value(3.0)),
         When(title_key__contains=key, then=Value(2.0)),
@@ -398,7 +400,26 @@ def _ranked(qs: QuerySet, query: SearchQuery, text: str, now) -> QuerySet:
         default=Value(1.0),
         output_field=FloatField(),
     )
+    return title, prior, recency, finished
+
+
+def _ranked(qs: QuerySet, query: SearchQuery, text: str, now) -> QuerySet:
+    """The full score: ``ts_rank_cd`` over the whole document × the cheap factors."""
+    rank = SearchRank(
+        F("search"), query, weights=[0.1, 0.2, 0.4, 1.0], cover_density=True, normalization=32
+    )
+    title, prior, recency, finished = _factors(qs, query, text, now)
     return qs.filter(search=query).annotate(score=rank * title * prior * recency * finished)
+
+
+def _cheap(qs: QuerySet, query: SearchQuery, text: str, now) -> QuerySet:
+    """An estimate of the score without reading the document's vector: the title's own
+    lexemes (every word in the title ×1.5) stand in for ``ts_rank_cd``. Picks candidates."""
+    title, prior, recency, finished = _factors(qs, query, text, now)
+    in_title = Case(
+        When(title_search=query, then=Value(1.5)), default=Value(1.0), output_field=FloatField()
+    )
+    return qs.annotate(cheap=title * in_title * prior * recency * finished)
 
 
 def matching(params: SearchParams, *, now=None) -> QuerySet:
@@ -430,10 +451,18 @@ class Result:
     count: int
     facets: dict[str, list[dict]]
     relaxed: bool = False  # no entry had every word: entries with any word are shown
+    # More than EXACT_LIMIT matches: ``count`` (and facets when ``facets_estimated``) are
+    # estimates from the one-in-ten sample, and only the best EXACT_LIMIT can be paged to.
+    estimated: bool = False
+    facets_estimated: bool = False
+
+    @property
+    def reachable(self) -> int:
+        return min(self.count, EXACT_LIMIT)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.params.page_size))
+        return max(1, -(-self.reachable // self.params.page_size))
 
     @property
     def has_next(self) -> bool:
@@ -444,81 +473,311 @@ class Result:
         return self.params.page > 1
 
 
+EXACT_LIMIT = 1000
+WINDOW = 100
+SAMPLE_SCALE = 10
+TITLE_LIMIT = 500  # title matches considered when there are more than EXACT_LIMIT matches
+# The planner cannot know that testing ``@@`` on a row costs far more than a GIN lookup
+# (its estimate for bigram queries is off by 10–30×), so the search tells it which access
+# path to take, for its own transaction only: GIN bitmaps for "every match" and the
+# sample, the rank_hint index for "the first N in the static order". Measured in bench/.
+_BITMAP = (("enable_seqscan", "off"), ("enable_indexscan", "off"))
+_ORDERED = (("enable_seqscan", "off"), ("enable_bitmapscan", "off"), ("enable_indexscan", "on"))
+FACETS_SQL = (
+    "SELECT 'f', GROUPING(kind, institution_id)::int, GROUPING(facility_kind, district)::int,"
+    " kind::text, institution_id, facility_kind::text, district::text, COUNT(*)::bigint"
+    " FROM {src} GROUP BY GROUPING SETS ((kind), (institution_id), (facility_kind), (district))"
+)
+COUNT_SQL = (
+    "SELECT 'n', COUNT(*)::int, NULL::int, NULL::text, NULL::int, NULL::text, NULL::text,"
+    " (COUNT(*) FILTER (WHERE ok))::bigint FROM {src}"
+)
+PAGE_SQL = (
+    "SELECT 'p', (row_number() OVER ())::int, NULL::int, NULL::text, NULL::int, NULL::text,"
+    " NULL::text, id::bigint FROM page"
+)
+CANDIDATE_ORDER = "cheap DESC, published_at DESC NULLS LAST, title, id"
+SAMPLE_BEST_SQL = (
+    "(SELECT id FROM s WHERE ok ORDER BY cheap DESC, published_at DESC NULLS LAST, title, id"
+    " LIMIT %s)"
+)
+TITLE_BEST_SQL = (
+    "(SELECT id FROM t ORDER BY cheap DESC, published_at DESC NULLS LAST, title, id LIMIT %s)"
+)
+
+
+def _hint(cursor, hints) -> None:
+    """Planner settings for the rest of this transaction (the search's own)."""
+    cursor.execute("SELECT " + ", ".join(f"set_config('{n}', '{v}', true)" for n, v in hints))
+
+
+def _sql(qs: QuerySet) -> tuple[str, tuple]:
+    """The ORM's own compiled SQL (every value stays a parameter)."""
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _facet_ok(params: SearchParams) -> Q:
+    """The faceted filters (type, institution, facility kind, district) as one condition."""
+    ok = Q()
+    if params.types:
+        ok &= Q(kind__in=params.types)
+    if params.institutions:
+        ids = Institution.objects.filter(slug__in=params.institutions).values_list("pk")
+        ok &= Q(institution_id__in=[pk for (pk,) in ids])
+    if params.facility_kinds:
+        ok &= Q(facility_kind__in=params.facility_kinds)
+    if params.districts:
+        ok &= Q(district__in=params.districts)
+    return ok
+
+
+def _ranked_page(query, text: str, now, params: SearchParams) -> tuple[str, tuple]:
+    """SQL of the page: the ``candidates`` (a CTE of the statement) in full-score order."""
+    offset = (params.page - 1) * params.page_size
+    # = ANY(ARRAY(…)): look the few candidates up by key (an IN-subquery may be planned as
+    # a scan of every row that matches the words)
+    qs = PortalEntry.objects.filter(
+        RawSQL(
+            "portal_portalentry.id = ANY(ARRAY(SELECT id FROM candidates))",
+            (),
+            output_field=BooleanField(),
+        )
+    )
+    if query is None:
+        qs = qs.annotate(score=Value(0.0, output_field=FloatField())).order_by(
+            F("published_at").desc(nulls_last=True), "title", "id"
+        )
+    else:
+        qs = _ranked(qs, query, text, now).order_by("-score", "-published_at", "id")
+    return _sql(qs.values_list("id", "score")[offset : offset + params.page_size])
+
+
+def _split(rows) -> tuple[list, int, int, list[int], list[tuple]]:
+    """A combined result: (facet rows, count passing every filter, count of rows read,
+    page ids in order, other tagged rows)."""
+    facets, count, total, page, other = [], 0, 0, [], []
+    for tag, a, b, kind, inst, fac, dist, n in rows:
+        if tag == "f":
+            facets.append((a, b, kind, inst, fac, dist, n))
+        elif tag == "n":
+            count, total = n, a
+        elif tag == "p":
+            page.append((a, n))
+        else:
+            other.append((tag, n))
+    return facets, count, total, [pk for _pos, pk in sorted(page)], other
+
+
+def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -> dict:
+    """One statement when there are at most EXACT_LIMIT matches (candidates, the ranked
+    page, the count and the facets at once); two more otherwise (see ``_approximate``)."""
+    offset = (params.page - 1) * params.page_size
+    size = min(EXACT_LIMIT, max(WINDOW, -(-(offset + params.page_size) // WINDOW) * WINDOW))
+    wide = _filtered(params, facets=True).order_by()  # no default ordering: a LIMIT follows
+    if query is not None:
+        wide = wide.filter(search=query)
+    ok = _facet_ok(params)
+    wide = wide.annotate(
+        ok=Case(When(ok, then=Value(True)), default=Value(False)) if ok else Value(True),
+    )
+    if query is None:
+        wide = wide.annotate(cheap=Value(0.0, output_field=FloatField()))
+    else:
+        wide = _cheap(wide, query, text, now)
+    columns = ("id", "kind", "institution_id", "facility_kind", "district")
+    matched = wide.values(*columns, "published_at", "title", "ok", "cheap")
+    m_sql, m_params = _sql(matched[: EXACT_LIMIT + 1])
+    p_sql, p_params = _ranked_page(query, text, now, params)
+    parts = [COUNT_SQL.format(src="m"), PAGE_SQL]
+    if with_facets:
+        parts.append(FACETS_SQL.format(src="m"))
+    statement = (
+        f"WITH m AS MATERIALIZED ({m_sql}),"  # noqa: S608 - the ORM's SQL, values are parameters
+        f" candidates AS (SELECT id FROM m WHERE ok ORDER BY {CANDIDATE_ORDER} LIMIT %s),"
+        f" page AS ({p_sql})\n" + "\nUNION ALL\n".join(parts)
+    )
+    estimated = False
+    with transaction.atomic(), connection.cursor() as cursor:
+        _hint(cursor, _BITMAP)
+        # the sample first (a tenth of the matches): a query that clearly matches more than
+        # EXACT_LIMIT goes straight to the estimate, without reading EXACT_LIMIT rows first
+        s_sql, s_params = _sql(wide.filter(sample=True).values("id"))
+        cursor.execute(f"SELECT COUNT(*) FROM ({s_sql}) AS sampled", s_params)  # noqa: S608
+        read = EXACT_LIMIT + 1
+        if cursor.fetchone()[0] * SAMPLE_SCALE <= EXACT_LIMIT:
+            cursor.execute(statement, (*m_params, size, *p_params))
+            facet_rows, count, read, page_ids, _other = _split(cursor.fetchall())
+        if read > EXACT_LIMIT:
+            estimated = True
+            facet_rows, count, page_ids = _approximate(
+                cursor, params, query, text, now, wide, size, with_facets=with_facets
+            )
+        entries = _entries(cursor, page_ids)
+        facets = _facet_dict(cursor, facet_rows, estimated=estimated) if with_facets else {}
+    return {
+        "count": count,
+        "estimated": estimated,
+        "facets": facets,
+        "facets_estimated": estimated,
+        "rows": entries,
+    }
+
+
+def _approximate(cursor, params, query, text, now, wide, size, *, with_facets) -> tuple:
+    """More than EXACT_LIMIT matches, in one statement: the count and facets from the
+    one-in-ten sample; the candidates are the best of the sample, the best of (at most
+    EXACT_LIMIT) title matches and every entry titled exactly so (btree on title_key)."""
+    columns = ("id", "kind", "institution_id", "facility_kind", "district", "ok", "cheap")
+    s_sql, s_params = _sql(wide.filter(sample=True).values(*columns, "published_at", "title"))
+    narrow = wide.filter(ok=True)
+    ctes, args = [f"s AS MATERIALIZED ({s_sql})"], [*s_params]
+    candidates = [SAMPLE_BEST_SQL]
+    args_tail = [size]
+    if query is not None:
+        titled = narrow.filter(title_search=query).values("id", "published_at", "title", "cheap")
+        t_sql, t_params = _sql(titled[:TITLE_LIMIT])
+        x_sql, x_params = _sql(narrow.filter(title_key=korean.compact(text)).values("id"))
+        ctes += [f"t AS MATERIALIZED ({t_sql})", f"x AS ({x_sql})"]
+        args += [*t_params, *x_params]
+        candidates += [TITLE_BEST_SQL, "SELECT id FROM x"]
+        args_tail += [size]
+    p_sql, p_params = _ranked_page(query, text, now, params)
+    ctes += [f"candidates AS ({' UNION '.join(candidates)})", f"page AS ({p_sql})"]
+    parts = [COUNT_SQL.format(src="s"), PAGE_SQL]
+    if with_facets:
+        parts.append(FACETS_SQL.format(src="s"))
+    statement = "WITH " + ", ".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
+    cursor.execute(statement, (*args, *args_tail, *p_params))
+    facet_rows, sampled, _read, page_ids, _other = _split(cursor.fetchall())
+    facet_rows = [(*r[:6], r[6] * SAMPLE_SCALE) for r in facet_rows]
+    return facet_rows, max(sampled * SAMPLE_SCALE, EXACT_LIMIT + 1), page_ids
+
+
+def _converted(fields, row) -> list:
+    """Values as the ORM would give them (JSON decoded …): raw rows skip the converters."""
+    return [
+        f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
+        for f, v in zip(fields, row, strict=True)
+    ]
+
+
+def _entries(cursor, ids: list[int]) -> list:
+    """The page's entries with their institutions (and primary hosts), on the search's
+    cursor: two statements, no new cursor (each would set the search path again)."""
+    if not ids:
+        return []
+    # the vectors are never shown: left out (deferred)
+    skip = ("search", "title_search")
+    fields = [f for f in PortalEntry._meta.concrete_fields if f.name not in skip]
+    cursor.execute(
+        "SELECT "  # noqa: S608 - column names from the model, the ids a parameter
+        + ", ".join(f.column for f in fields)
+        + " FROM portal_portalentry WHERE id = ANY(%s)",
+        (ids,),
+    )
+    names = [f.attname for f in fields]
+    entries = {
+        row[0]: PortalEntry.from_db(connection.alias, names, _converted(fields, row))
+        for row in cursor.fetchall()
+    }
+    institution_fields = list(Institution._meta.concrete_fields)
+    cursor.execute(
+        "SELECT "  # noqa: S608 - column names from the model, the ids a parameter
+        + ", ".join(f"i.{f.column}" for f in institution_fields)
+        + ", (SELECT d.domain FROM tenants_domain d WHERE d.tenant_id = i.id AND d.is_primary"
+        " ORDER BY d.id LIMIT 1) FROM tenants_institution i WHERE i.id = ANY(%s)",
+        (list({e.institution_id for e in entries.values()}),),
+    )
+    institutions = {}
+    for row in cursor.fetchall():
+        institution = Institution.from_db(
+            connection.alias,
+            [f.attname for f in institution_fields],
+            _converted(institution_fields, row[:-1]),
+        )
+        institution._primary_host = row[-1]
+        institutions[institution.pk] = institution
+    out = []
+    for pk in ids:
+        entry = entries.get(pk)
+        if entry is not None and entry.institution_id in institutions:
+            entry.institution = institutions[entry.institution_id]
+            out.append(entry)
+    return out
+
+
 def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
-    """The page of hits, the total, and facets. Two queries (three when relaxing to any word)."""
+    """The page of hits, the total, and facets (relaxed to any word when no entry has all)."""
     now = now or timezone.now()
     prepare(params, now=now)
     text = params.text
     relaxed = False
     query, words = _query(text, "all")
-    base = _filtered(params)
-    if query is None:
-        qs = base.order_by(F("published_at").desc(nulls_last=True), "title", "id")
-        facet_qs = _filtered(params, facets=True)
-    else:
-        qs = _ranked(base, query, text, now).order_by("-score", "-published_at", "id")
-        facet_qs = _filtered(params, facets=True).filter(search=query)
-    offset = (params.page - 1) * params.page_size
-    rows = list(qs.annotate(total=Window(Count("id")))[offset : offset + params.page_size])
-    count = rows[0].total if rows else (qs.count() if offset else 0)
-    if query is not None and count == 0 and len(words) > 1:
+    found = _search(params, query, text, now, with_facets=with_facets)
+    if query is not None and found["count"] == 0 and len(words) > 1:
         any_query, _w = _query(text, "any")
-        qs = _ranked(base, any_query, text, now).order_by("-score", "-published_at", "id")
-        rows = list(qs.annotate(total=Window(Count("id")))[offset : offset + params.page_size])
-        count = rows[0].total if rows else 0
-        facet_qs = _filtered(params, facets=True).filter(search=any_query)
+        found = _search(params, any_query, text, now, with_facets=with_facets)
         relaxed = True
-    facets = _facets(facet_qs) if with_facets else {}
-    hosts = primary_hosts({entry.institution_id for entry in rows})
+    rows = found["rows"]
+    hosts = {
+        e.institution_id: e.institution._primary_host
+        for e in rows
+        if getattr(e.institution, "_primary_host", None)
+    }
+    if len(hosts) < len({e.institution_id for e in rows}):
+        hosts = primary_hosts({entry.institution_id for entry in rows})
     hits = [make_hit(entry, words, now=now, hosts=hosts) for entry in rows]
-    return Result(params=params, hits=hits, count=count, facets=facets, relaxed=relaxed)
+    return Result(
+        params=params,
+        hits=hits,
+        count=found["count"],
+        facets=found["facets"],
+        relaxed=relaxed,
+        estimated=found["estimated"],
+        facets_estimated=found["facets_estimated"],
+    )
 
 
 def _facets(qs: QuerySet) -> dict[str, list[dict]]:
-    """Counts per type, institution, facility kind, district — one GROUPING SETS query."""
+    """Counts per type, institution, facility kind, district of a QuerySet (one query)."""
     inner = qs.order_by().values("kind", "institution_id", "facility_kind", "district")
     sql, sql_params = inner.query.sql_with_params()
-    # ``sql`` is the ORM's own compiled query; every value stays in sql_params
-    head = (
-        "SELECT GROUPING(kind), GROUPING(institution_id), GROUPING(facility_kind),"
-        " GROUPING(district), kind, institution_id, facility_kind, district, COUNT(*) FROM ("
-    )
-    tail = (
-        ") AS matched"
-        " GROUP BY GROUPING SETS ((kind), (institution_id), (facility_kind), (district))"
-    )
-    statement = head + sql + tail
     with connection.cursor() as cursor:
-        cursor.execute(statement, sql_params)
-        rows = cursor.fetchall()
+        cursor.execute(FACETS_SQL.format(src=f"({sql}) AS matched"), sql_params)
+        return _facet_dict(cursor, [r[1:] for r in cursor.fetchall()])
+
+
+def _facet_dict(cursor, rows, *, estimated: bool = False) -> dict[str, list[dict]]:
+    """{type|institution|kind|district: [{value, label, count}]} from GROUPING SETS rows
+    (g1 = GROUPING(kind, institution_id), g2 = GROUPING(facility_kind, district))."""
     out: dict[str, list[dict]] = {"type": [], "institution": [], "kind": [], "district": []}
     institution_ids = []
-    for g_kind, g_inst, g_fac, g_dist, kind, inst, fac, dist, count in rows:
-        if not g_kind:
+    for g1, g2, kind, inst, fac, dist, count in rows:
+        if g1 == 1:
             out["type"].append({"value": kind, "label": public.kind_label(kind), "count": count})
-        elif not g_inst:
+        elif g1 == 2:
             institution_ids.append((inst, count))
-        elif not g_fac and fac:
+        elif g2 == 1 and fac:
             out["kind"].append(
                 {"value": fac, "label": str(FACILITY_KINDS.get(fac, fac)), "count": count}
             )
-        elif not g_dist and dist:
+        elif g2 == 2 and dist:
             out["district"].append({"value": dist, "label": dist, "count": count})
-    names = dict(
-        Institution.objects.filter(pk__in=[i for i, _c in institution_ids]).values_list(
-            "pk", "slug"
-        )
+    cursor.execute(
+        "SELECT id, slug, name FROM tenants_institution WHERE id = ANY(%s)",
+        ([i for i, _c in institution_ids],),
     )
-    labels = dict(
-        Institution.objects.filter(pk__in=[i for i, _c in institution_ids]).values_list(
-            "pk", "name"
-        )
-    )
+    names = {pk: (slug, name) for pk, slug, name in cursor.fetchall()}
     out["institution"] = [
-        {"value": names[i], "label": labels[i], "count": c}
+        {"value": names[i][0], "label": names[i][1], "count": c}
         for i, c in institution_ids
         if i in names
     ]
+    if estimated:
+        for items in out.values():
+            for item in items:
+                item["estimated"] = True
     order = {k: n for n, k in enumerate(public.public_kinds())}
     out["type"].sort(key=lambda f: order.get(f["value"], 99))
     for key in ("institution", "kind", "district"):
