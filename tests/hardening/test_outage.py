@@ -163,3 +163,34 @@ def test_database_errors_are_told_apart(committed_db):
     assert failure_kind(ValueError("not a database error")) is None
     # A database that refuses us for a reason that is not an outage stays a 500 (logged).
     assert failure_kind(_real_outage_error()) in (UNAVAILABLE, None)
+
+
+@pytest.fixture
+def failing_urls(settings):
+    from tests.hardening import urls_failures
+
+    settings.ROOT_URLCONF = "tests.hardening.urls_failures"
+    yield urls_failures.RAISED
+    urls_failures.RAISED.clear()
+
+
+def test_a_deadlock_answers_409_and_an_outage_503_on_pages_and_api(
+    committed_db, failing_urls, world
+):
+    from django.test import Client
+
+    client = Client(HTTP_HOST=world.inst_a.primary_host, raise_request_exception=False)
+    failing_urls.append(_real_deadlock())
+    api = client.post("/api/v1/failing/", {}, content_type="application/json")
+    assert api.status_code == 409 and api["Retry-After"] == "1"
+    assert api.json()["error"]["code"] == "transaction_conflict"
+    page = client.get("/failing/")
+    assert page.status_code == 409 and "다시 시도해 주세요" in page.content.decode()
+    failing_urls[0] = _terminated_connection_error()
+    api = client.post("/api/v1/failing/", {}, content_type="application/json")
+    assert api.status_code == 503 and api["Retry-After"] == "5"
+    assert api.json()["error"]["code"] == "database_unavailable"
+    page = client.get("/failing/")
+    assert page.status_code == 503 and "잠시 이용할 수 없습니다" in page.content.decode()
+    failing_urls[0] = RuntimeError("not the database")
+    assert client.get("/failing/").status_code == 500
