@@ -64,6 +64,11 @@ class DepartmentEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("구분"), choices=Department.Kind.choices)
     order = forms.IntegerField(label=_("정렬 순서"), min_value=0, max_value=100000)
     phone = forms.CharField(label=_("대표 전화"), max_length=30, required=False)
+    is_document_office = forms.BooleanField(
+        label=_("문서과"),
+        required=False,
+        help_text=_("다른 기관에서 온 공문을 접수·배부하는 부서입니다."),
+    )
     is_active = forms.BooleanField(label=_("사용"), required=False)
 
 
@@ -95,6 +100,12 @@ class ProfileAdminForm(ProfileSelfForm):
     )
     rank = forms.ModelChoiceField(label=_("직급"), queryset=Rank.objects.all(), required=False)
     is_department_head = forms.BooleanField(label=_("부서장"), required=False)
+    hire_date = forms.DateField(
+        label=_("입사일"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("입력하면 연차가 근로기준법 제60조에 따라 입사일부터 산정됩니다."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,6 +36,8 @@ class Department(models.Model):
     )
     order = models.PositiveIntegerField(_("정렬 순서"), default=0)
     phone = models.CharField(_("대표 전화"), max_length=30, blank=True)
+    # 문서과: the unit that receives official documents from other institutions (접수·배부).
+    is_document_office = models.BooleanField(_("문서과"), default=False)
     is_active = models.BooleanField(_("사용"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -131,6 +133,9 @@ class StaffProfile(models.Model):
     annual_leave_days = models.DecimalField(
         _("연차 부여일수"), max_digits=4, decimal_places=1, default=15
     )
+    # With a hire date, annual leave accrues by 근로기준법 제60조 (approval.leave); without
+    # one, annual_leave_days is the yearly grant.
+    hire_date = models.DateField(_("입사일"), null=True, blank=True)
     is_active = models.BooleanField(_("재직"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

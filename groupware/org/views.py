@@ -282,7 +282,7 @@ def department_move(request, pk: int):
 def department_edit(request, pk: int):
     """Rename, reorder or stop using a department (admins)."""
     department = get_object_or_404(Department, pk=pk)
-    fields = ("name", "short_name", "kind", "order", "phone", "is_active")
+    fields = ("name", "short_name", "kind", "order", "phone", "is_document_office", "is_active")
     form = DepartmentEditForm(
         request.POST or None, initial={f: getattr(department, f) for f in fields}
     )

@@ -117,7 +117,7 @@ def department_move(*, actor, institution, department: Department, parent: Depar
 def department_update(*, actor, institution, department: Department, **changes) -> Department:
     """Rename / reorder / (de)activate a department; a move goes through department_move."""
     _require_org_admin(actor, institution)
-    allowed = {"name", "short_name", "kind", "order", "phone", "is_active"}
+    allowed = {"name", "short_name", "kind", "order", "phone", "is_active", "is_document_office"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown fields: {unknown}")
@@ -156,6 +156,7 @@ ADMIN_PROFILE_FIELDS = {
     "rank",
     "is_department_head",
     "annual_leave_days",
+    "hire_date",
     "is_active",
 }
 SELF_PROFILE_FIELDS = {"extension", "duties", "photo", "signature"}
