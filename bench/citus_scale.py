@@ -21,7 +21,7 @@ WHERE n.nspname = 'pg_catalog'
 
 
 def add_arguments(group) -> None:
-    group.add_argument("--institutions", type=int, default=1000, help="institutions to fill")
+    group.add_argument("--scale-institutions", type=int, default=1000, help="institutions to fill")
 
 
 def sizes(url: str) -> dict:
@@ -53,7 +53,7 @@ def fill(env: dict, total: int, parallel: int = 2) -> float:
 
 
 def run(args) -> dict:
-    total = 60 if args.quick else args.institutions
+    total = 60 if args.quick else args.scale_institutions
     cluster = BenchCluster("scale")
     cluster.create(max_connections=60, extra={"max_locks_per_transaction": 512})
     try:

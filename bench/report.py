@@ -28,6 +28,9 @@ SECTION = re.compile(
 )
 
 
+LEGACY = re.compile(r"<!-- (?P<name>[a-z0-9-]+):start -->\n.*?<!-- (?P=name):end -->", re.S)
+
+
 def mark(met) -> str:
     return {True: "✅ met", False: "❌ not met", None: "—"}[met]
 
@@ -145,8 +148,16 @@ def write(path: Path, order: list[tuple[str, str]], fresh: dict[str, str]) -> No
     """Rewrite ``path``: fresh sections replace old ones; the others are kept."""
     old = {}
     if path.exists():
-        for match in SECTION.finditer(path.read_text()):
+        text = path.read_text()
+        for match in SECTION.finditer(text):
             old[match["name"]] = match.group(0).rstrip("\n") + "\n"
+        # A block a benchmark wrote on its own (<!-- x:start --> … <!-- x:end -->) outside
+        # any section is kept as the section of that name.
+        for match in LEGACY.finditer(SECTION.sub("", text)):
+            name = match["name"].replace("-", "_")
+            old.setdefault(
+                name, f"<!-- bench:{name} -->\n{match.group(0)}\n<!-- /bench:{name} -->\n"
+            )
     sections = {**old, **fresh}
     known = [name for name, _title in order]
     names = known + [n for n in sections if n not in known]
