@@ -1,26 +1,30 @@
-"""Portal search benchmark: speed (index vs. a naive scan over every schema) and quality.
+"""Portal search: speed (index vs. a naive scan over every schema), the free-venue filter,
+quality on a labelled set, memory, and Kiwi vs. bigrams.
 
-    python -m bench.portal_search [--institutions 100] [--output docs/performance.md]
+    make bench ONLY=portal_search          # registered in bench/registry.py
+    python -m bench.portal_search [--portal-institutions 100] [--portal-keep]
 
 Runs in its own database (``bench_portal``, created and dropped here) so nothing
 else is touched. Fills N institutions × 30 facilities × 200 notices × 20 programs
 × 50 pages (cloned schemas, bulk rows), builds the index with the real sources
-(``portal.public.rebuild``), then measures:
+(``portal.public.rebuild``), then measures in a fresh process:
 
-- p50/p95 of 200 varied Korean queries through ``portal.search.run`` (page +
-  facets, as the portal answers them) and the same queries as a naive
-  ``ILIKE`` scan over every institution's tables (one UNION ALL per query);
+- p50/p95 of 200 varied Korean queries through ``portal.search.run`` (page of 20 +
+  count + facets, as the portal answers them) and the same queries answered by a
+  naive scan over every institution's schema (``ILIKE`` on every word over facilities,
+  notices, programs and pages of all schemas in one UNION ALL: the page of 20 with
+  title matches first, and the count), with the ratio;
 - p50/p95 of the "free on a date and time" filter;
 - recall@10 and MRR on the labelled set ``bench/portal_queries.json``;
-- resident memory of a process before and after serving searches.
+- resident memory of the process after start-up and after the searches;
+- Kiwi (``kiwipiepy``, when installed): load time and memory, the index rebuilt with
+  Kiwi morphemes instead of bigrams, then the same speed and quality runs.
 
-``run(args) -> dict`` is the entry point for ``make bench``; ``section(results)``
-writes the Markdown section for docs/performance.md.
+``run(args) -> dict`` is the entry point for ``make bench`` (bench/README.md).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -29,13 +33,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "bench_portal"
 QUERIES = Path(__file__).with_name("portal_queries.json")
-SECTION_START = "<!-- portal-search:start -->"
-SECTION_END = "<!-- portal-search:end -->"
 
 FACILITY_NAMES = [
     ("대공연장", "hall"),
@@ -85,24 +86,6 @@ NOTICE_TOPICS = [
 ]
 PAGE_TOPICS = ["사업 안내", "이용 안내", "시설 이용 규정", "오시는 길", "자주 묻는 질문"]
 DISTRICTS = ["중구", "동구", "서구", "남구", "북구"]
-
-
-def server_url() -> str:
-    sys.path.insert(0, str(ROOT))
-    from suite.embedded_db import database_url
-
-    return database_url()
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)
 
 
 # -- inside the benchmark database (a child process) ------------------------------------
@@ -292,34 +275,49 @@ def _percentiles(values: list[float]) -> dict:
     values = sorted(values)
     return {
         "p50": statistics.median(values) * 1000,
-        "p95": values[int(len(values) * 0.95) - 1] * 1000,
+        "p95": values[max(0, round(len(values) * 0.95) - 1)] * 1000,
         "mean": statistics.mean(values) * 1000,
         "max": values[-1] * 1000,
         "n": len(values),
     }
 
 
+NAIVE_TABLES = (
+    ("facility_booking_facility", "name", ("name", "description")),
+    ("boards_post", "title", ("title", "body")),
+    ("programs_program", "title", ("title", "summary")),
+    ("website_page", "published_title", ("published_title", "published_body")),
+)
+
+
 def _naive(query: str, schemas: list[str]) -> int:
-    """The way before the index: ILIKE on every word over every schema's tables."""
+    """The way without an index: every word ``ILIKE`` over every schema's tables, answered
+    as the portal answers (a page of 20, title matches first, and the count)."""
     from django.db import connection
 
     words = query.split()[:8] or [""]
     parts, params = [], []
     for schema in schemas:
-        for table, columns in (
-            ("facility_booking_facility", ("name", "description")),
-            ("boards_post", ("title", "body")),
-            ("programs_program", ("title", "summary")),
-            ("website_page", ("published_title", "published_body")),
-        ):
+        for table, title, columns in NAIVE_TABLES:
             where = " AND ".join(
                 "(" + " OR ".join(f"{c} ILIKE %s" for c in columns) + ")" for _w in words
             )
-            parts.append(f'SELECT id FROM "{schema}".{table} WHERE {where}')  # noqa: S608
+            first = " AND ".join(f"{title} ILIKE %s" for _w in words)
+            parts.append(
+                f"SELECT '{schema}' AS s, id, {title} AS title, ({first}) AS in_title"  # noqa: S608
+                f' FROM "{schema}".{table} WHERE {where}'
+            )
+            params.extend(f"%{w}%" for w in words)
             for word in words:
                 params.extend([f"%{word}%"] * len(columns))
+    union = " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({' UNION ALL '.join(parts)}) AS hits", params)  # noqa: S608
+        cursor.execute(
+            f"SELECT s, id, title FROM ({union}) AS hits ORDER BY in_title DESC, title LIMIT 20",  # noqa: S608
+            params,
+        )
+        cursor.fetchall()
+        cursor.execute(f"SELECT COUNT(*) FROM ({union}) AS hits", params)  # noqa: S608
         return cursor.fetchone()[0]
 
 
@@ -329,32 +327,71 @@ def _rss_mb() -> float:
     return psutil.Process().memory_info().rss / 1024 / 1024
 
 
+def _speed(queries: list[str]) -> list[float]:
+    from portal import search
+
+    for query in queries[:5]:  # warm-up: plans, caches, the connection
+        search.run(search.SearchParams(q=query))
+    timings = []
+    for query in queries:
+        started = time.perf_counter()
+        search.run(search.SearchParams(q=query))
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def _quality(items: list[dict]) -> dict:
+    from portal import search
+
+    hits_at_10, reciprocal, misses = 0, [], []
+    for item in items:
+        result = search.run(search.SearchParams(q=item["q"], page_size=10), with_facets=False)
+        titles = [h.entry.title for h in result.hits]
+        rank = next((i + 1 for i, t in enumerate(titles) if t in item["expect"]), None)
+        hits_at_10 += rank is not None
+        reciprocal.append(1 / rank if rank else 0.0)
+        if rank is None:
+            misses.append(item["q"])
+    return {
+        "queries": len(items),
+        "recall_at_10": hits_at_10 / len(items),
+        "mrr": statistics.mean(reciprocal),
+        "misses": misses,
+    }
+
+
+def _estimated_share(queries: list[str]) -> float:
+    from portal import search
+
+    estimated = sum(search.run(search.SearchParams(q=q)).estimated for q in queries)
+    return estimated / len(queries)
+
+
 def step_measure() -> dict:
     import datetime as dt
 
     from django.utils import timezone
 
     from portal import search
+    from portal.models import PortalEntry
     from tenants.models import Institution
 
-    rss_before = _rss_mb()
+    rss_start = _rss_mb()
     data = json.loads(QUERIES.read_text())
     speed_queries = data["speed"]
     schemas = list(
         Institution.objects.exclude(schema_name="public").values_list("schema_name", flat=True)
     )
-    indexed, naive = [], []
-    for query in speed_queries:
-        started = time.perf_counter()
-        search.run(search.SearchParams(q=query))
-        indexed.append(time.perf_counter() - started)
+    indexed = _speed(speed_queries)
+    _naive(speed_queries[0], schemas)  # warm-up
+    naive = []
     for query in speed_queries:
         started = time.perf_counter()
         _naive(query, schemas)
         naive.append(time.perf_counter() - started)
     free = []
     today = timezone.localdate()
-    for n in range(50):
+    for n in range(55):
         day = today + dt.timedelta(days=1 + n % 30)
         start = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + n % 8)))
         started = time.perf_counter()
@@ -365,129 +402,267 @@ def step_measure() -> dict:
                 free_to=start + dt.timedelta(hours=3),
             )
         )
-        free.append(time.perf_counter() - started)
-    # quality
-    hits_at_10, reciprocal = 0, []
-    misses = []
-    for item in data["quality"]:
-        result = search.run(search.SearchParams(q=item["q"], page_size=10), with_facets=False)
-        titles = [h.entry.title for h in result.hits]
-        rank = next((i + 1 for i, t in enumerate(titles) if t in item["expect"]), None)
-        hits_at_10 += rank is not None
-        reciprocal.append(1 / rank if rank else 0.0)
-        if rank is None:
-            misses.append(item["q"])
-    from portal.models import PortalEntry
-
+        if n >= 5:  # the first five warm up
+            free.append(time.perf_counter() - started)
     return {
         "entries": PortalEntry.objects.count(),
         "institutions": len(schemas),
         "indexed": _percentiles(indexed),
         "naive": _percentiles(naive),
         "free": _percentiles(free),
-        "quality": {
-            "queries": len(data["quality"]),
-            "recall_at_10": hits_at_10 / len(data["quality"]),
-            "mrr": statistics.mean(reciprocal),
-            "misses": misses,
-        },
-        "rss_before_mb": rss_before,
+        "estimated_share": _estimated_share(speed_queries),
+        "quality": _quality(data["quality"]),
+        "rss_start_mb": rss_start,
         "rss_after_mb": _rss_mb(),
     }
 
 
-STEPS = {"fill": lambda n: _fill(int(n)), "measure": lambda: step_measure()}
+# -- Kiwi: the same index with morphemes instead of bigrams -----------------------------
+
+KIWI_TAGS = {"NNG", "NNP", "NNB", "NR", "NP", "XR", "SL", "SN", "VV", "VA", "MAG"}
+
+
+def _kiwi_tokenizer():
+    from functools import lru_cache
+
+    from kiwipiepy import Kiwi
+
+    from portal import korean
+
+    kiwi = Kiwi()
+
+    @lru_cache(maxsize=200_000)
+    def tokens(text: str) -> tuple[str, ...]:
+        out = []
+        for token in kiwi.tokenize(korean.normalize(text)):
+            form = token.form.lower()
+            if token.tag in KIWI_TAGS and korean.WORD.fullmatch(form):
+                out.append(form[:40])
+        return tuple(out)
+
+    return kiwi, tokens
+
+
+def step_kiwi() -> dict:
+    """Load Kiwi, rebuild every entry's vectors with its morphemes, search again."""
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from portal import korean, public
+    from portal.models import PortalEntry
+    from tenants.models import Institution
+
+    rss_before = _rss_mb()
+    started = time.perf_counter()
+    kiwi, tokens = _kiwi_tokenizer()
+    tokens("준비")  # the model is loaded on first use
+    load_seconds = time.perf_counter() - started
+    rss_loaded = _rss_mb()
+    sentence = "동절기 운영 시간 변경 안내. 한빛시 주민 여러분께 다목적 홀 이용에 참고해 주세요."
+    started = time.perf_counter()
+    for n in range(200):
+        kiwi.tokenize(f"{sentence} {n}")
+    per_sentence_ms = (time.perf_counter() - started) / 200 * 1000
+
+    korean.document_tokens = lambda text: list(tokens(text))[: korean.MAX_DOC_TOKENS]
+
+    def word_query(word: str) -> str:
+        parts = list(dict.fromkeys(tokens(word))) or [word]
+        return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+
+    korean._word_query = word_query
+    started = time.perf_counter()
+    rows = 0
+    for institution in Institution.objects.exclude(schema_name="public").order_by("slug"):
+        with schema_context(institution.schema_name):
+            updates = []
+            for source in public.sources():
+                keys = [str(k) for k in source.all_keys()]
+                for begin in range(0, len(keys), 500):
+                    docs = source.load(keys[begin : begin + 500])
+                    updates += [
+                        (public._vector(doc), korean.tsvector_literal([(doc.title, "A")]) or None,
+                         institution.pk, source.kind, key)
+                        for key, doc in docs.items()
+                        if doc is not None
+                    ]  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE portal_portalentry SET search = %s::tsvector, title_search = %s::tsvector"
+                " WHERE institution_id = %s AND kind = %s AND key = %s AND owner_id IS NULL",
+                updates,
+            )
+        rows += len(updates)
+        connection.set_schema_to_public()
+    reindex_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE portal_portalentry")
+    data = json.loads(QUERIES.read_text())
+    return {
+        "load_seconds": load_seconds,
+        "rss_before_mb": rss_before,
+        "rss_loaded_mb": rss_loaded,
+        "per_sentence_ms": per_sentence_ms,
+        "reindexed": rows,
+        "reindex_seconds": reindex_seconds,
+        "indexed": _percentiles(_speed(data["speed"])),
+        "quality": _quality(data["quality"]),
+        "rss_after_mb": _rss_mb(),
+        "entries": PortalEntry.objects.count(),
+    }
+
+
+STEPS = {
+    "fill": lambda n: _fill(int(n)),
+    "measure": lambda: step_measure(),
+    "kiwi": lambda: step_kiwi(),
+}
 
 
 # -- outside: orchestration -----------------------------------------------------------
 
+TITLE = "Portal search at 100 institutions: index vs. naive scan, free venues, quality, Kiwi"
 
-def _child(env, *args) -> dict:
-    output = subprocess.run(
+
+def add_arguments(group) -> None:
+    group.add_argument(
+        "--portal-institutions", type=int, default=100, help="institutions to fill (100)"
+    )
+    group.add_argument(
+        "--portal-keep", action="store_true", help="keep the bench_portal database afterwards"
+    )
+    group.add_argument("--portal-no-kiwi", action="store_true", help="skip the Kiwi comparison")
+
+
+def _child(env, *args, timeout: float = 7200) -> dict:
+    done = subprocess.run(
         [sys.executable, "-m", "bench.portal_search", "--step", *map(str, args)],
         cwd=ROOT,
         env=env,
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
+        timeout=timeout,
     )
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    if done.returncode:
+        raise RuntimeError(f"bench.portal_search {args[0]} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _kiwi_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("kiwipiepy") is not None
 
 
 def run(args) -> dict:
-    base = server_url()
-    url = with_database(base, DB_NAME)
-    admin(base, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    admin(base, f"CREATE DATABASE {DB_NAME}")
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DB_POOL": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    results: dict = {"args": {"institutions": args.institutions}, "load_before": os.getloadavg()}
-    try:
-        print(f"· filling {args.institutions} institutions")
-        results["fill"] = _child(env, "fill", args.institutions)
-        print(
-            f"  {results['fill']['entries']} entries, fill {results['fill']['fill_seconds']:.0f}s, index {results['fill']['index_seconds']:.0f}s"
-        )
-        print("· measuring")
-        results["measure"] = _child(env, "measure")
-        m = results["measure"]
-        print(
-            f"  indexed p50 {m['indexed']['p50']:.1f} ms p95 {m['indexed']['p95']:.1f} ms; naive p95 {m['naive']['p95']:.1f} ms"
-        )
-        print(f"  recall@10 {m['quality']['recall_at_10']:.2f}, MRR {m['quality']['mrr']:.2f}")
-    finally:
-        if not getattr(args, "keep", False):
-            admin(base, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    results["load_after"] = os.getloadavg()
-    return results
+    from bench.common import django_env, figure, scratch_database
 
-
-def section(results: dict) -> str:
-    m, f = results["measure"], results["fill"]
-    ratio_p50 = m["naive"]["p50"] / m["indexed"]["p50"]
-    ratio_p95 = m["naive"]["p95"] / m["indexed"]["p95"]
+    count = 10 if getattr(args, "quick", False) else getattr(args, "portal_institutions", 100)
+    keep = getattr(args, "portal_keep", False)
+    with scratch_database(DB_NAME, keep=keep) as url:
+        env = django_env(url, DB_POOL="0")
+        print(f"· {DB_NAME}: filling {count} institutions", flush=True)
+        fill = _child(env, "fill", count)
+        print(f"  {fill['entries']} entries, fill {fill['fill_seconds']:.0f} s,"
+              f" index {fill['index_seconds']:.0f} s", flush=True)  # fmt: skip
+        print("· measuring (bigrams)", flush=True)
+        m = _child(env, "measure")
+        kiwi = None
+        if not getattr(args, "portal_no_kiwi", False) and _kiwi_installed():
+            print("· Kiwi: rebuilding the vectors with morphemes, measuring again", flush=True)
+            kiwi = _child(env, "kiwi")
+    ratio50 = m["naive"]["p50"] / m["indexed"]["p50"]
+    ratio95 = m["naive"]["p95"] / m["indexed"]["p95"]
     q = m["quality"]
-    ok_speed = "✅" if m["indexed"]["p95"] < 50 and ratio_p95 >= 20 else "❌"
-    ok_free = "✅" if m["free"]["p95"] < 100 else "❌"
-    ok_quality = "✅" if q["recall_at_10"] >= 0.9 else "❌"
-    load = ", ".join(f"{x:.1f}" for x in results["load_before"])
-    return f"""{SECTION_START}
-## Portal search (`python -m bench.portal_search`)
+    figures = [
+        figure("index entries", m["entries"], note=f"{m['institutions']} institutions"),
+        figure("200 queries, index: p50", round(m["indexed"]["p50"], 1), "ms"),
+        figure(
+            "200 queries, index: p95",
+            round(m["indexed"]["p95"], 1),
+            "ms",
+            target="< 50 ms",
+            met=m["indexed"]["p95"] < 50,
+        ),
+        figure("the same, naive scan of every schema: p50", round(m["naive"]["p50"], 1), "ms"),
+        figure("the same, naive scan of every schema: p95", round(m["naive"]["p95"], 1), "ms"),
+        figure("index vs. naive at p50", round(ratio50, 1), "×"),
+        figure("index vs. naive at p95", round(ratio95, 1), "×", target="≥ 20×", met=ratio95 >= 20),
+        figure(
+            "free on a date and time + capacity: p95",
+            round(m["free"]["p95"], 1),
+            "ms",
+            target="< 100 ms",
+            met=m["free"]["p95"] < 100,
+            note=f"p50 {m['free']['p50']:.1f} ms",
+        ),
+        figure(
+            f"recall@10 on {q['queries']} labelled queries",
+            round(q["recall_at_10"], 3),
+            target="≥ 0.9",
+            met=q["recall_at_10"] >= 0.9,
+        ),
+        figure(f"MRR on {q['queries']} labelled queries", round(q["mrr"], 3)),
+        figure(
+            "queries answered from the sample (more than 1,000 matches)",
+            round(m["estimated_share"] * 100),
+            "%",
+        ),  # fmt: skip
+        figure("resident memory, bigrams: after start-up", round(m["rss_start_mb"]), "MB"),
+        figure("resident memory, bigrams: after the searches", round(m["rss_after_mb"]), "MB"),
+    ]
+    if kiwi is not None:
+        kq = kiwi["quality"]
+        figures += [
+            figure("Kiwi: model load", round(kiwi["load_seconds"], 1), "s"),
+            figure(
+                "Kiwi: resident memory with the model",
+                round(kiwi["rss_loaded_mb"]),
+                "MB",
+                note=f"{kiwi['rss_loaded_mb'] - kiwi['rss_before_mb']:.0f} MB more",
+            ),
+            figure("Kiwi: one sentence analysed", round(kiwi["per_sentence_ms"], 2), "ms"),
+            figure("Kiwi: 200 queries p95", round(kiwi["indexed"]["p95"], 1), "ms"),
+            figure(
+                f"Kiwi: recall@10 on {kq['queries']} labelled queries", round(kq["recall_at_10"], 3)
+            ),  # fmt: skip
+            figure(f"Kiwi: MRR on {kq['queries']} labelled queries", round(kq["mrr"], 3)),
+        ]
+    return {
+        "institutions": count,
+        "fill": fill,
+        "measure": m,
+        "kiwi": kiwi,
+        "figures": figures,
+        "notes": (
+            "Missed by bigrams: "
+            + (", ".join(q["misses"]) or "none")
+            + "."
+            + (
+                " Missed by Kiwi: " + (", ".join(kiwi["quality"]["misses"]) or "none") + "."
+                if kiwi
+                else " Kiwi not installed: not measured."
+            )
+        ),
+    }
 
-{m["institutions"]} institutions × (30 facilities + 200 notices + 20 programs + 50 pages) = **{m["entries"]:,} index entries**
-(filled in {f["fill_seconds"]:.0f} s, indexed with the real sources in {f["index_seconds"]:.0f} s). Load average before: {load}.
 
-| run | p50 | p95 | max |
-|---|---:|---:|---:|
-| 200 queries, index (`portal.search.run`: page + facets) | {m["indexed"]["p50"]:.1f} ms | {m["indexed"]["p95"]:.1f} ms | {m["indexed"]["max"]:.1f} ms |
-| the same, naive `ILIKE` over every schema (UNION ALL) | {m["naive"]["p50"]:.1f} ms | {m["naive"]["p95"]:.1f} ms | {m["naive"]["max"]:.1f} ms |
-| "free on a date and time" + capacity (50 runs) | {m["free"]["p50"]:.1f} ms | {m["free"]["p95"]:.1f} ms | {m["free"]["max"]:.1f} ms |
-
-- Index vs. naive scan: **{ratio_p50:.1f}× at p50, {ratio_p95:.1f}× at p95** {ok_speed} (target: p95 < 50 ms, ≥ 20×).
-- Free-venue filter p95: **{m["free"]["p95"]:.1f} ms** {ok_free} (target < 100 ms) — one query whatever the number of institutions.
-- Quality on the labelled set (`bench/portal_queries.json`, {q["queries"]} queries):
-  **recall@10 {q["recall_at_10"]:.2f}, MRR {q["mrr"]:.2f}** {ok_quality} (target recall@10 ≥ 0.9).
-  Missed: {", ".join(q["misses"]) or "none"}.
-- Resident memory of the measuring process: {m["rss_before_mb"]:.0f} MB after start-up,
-  {m["rss_after_mb"]:.0f} MB after all searches (bigrams need no model in memory).
-{SECTION_END}
+def details(result: dict) -> str:
+    f = result["fill"]
+    return f"""Filled in {f["fill_seconds"]:.0f} s (cloned schemas, bulk rows) and indexed
+with the real sources (`portal.public.rebuild`) in {f["index_seconds"]:.0f} s. Each search
+is `portal.search.run` as the page and the API call it: the page of 20 with highlights,
+links and citations, the count and the facets (type, institution, facility kind,
+district). The naive scan answers the same query over every institution's own tables
+(facilities, notices, programs, pages) with `ILIKE` on every word in one `UNION ALL`: the
+page of 20 (title matches first) and the count, no facets. The first five queries of each
+run warm up and are not timed. Queries matching more than 1,000 entries are answered
+from the one-in-ten sample (count and facets marked "about"); see docs/portal.md
+"Speed" for the design and the EXPLAIN ANALYZE figures behind it. The Kiwi rows rebuild
+every entry's vectors with Kiwi's morphemes (nouns, roots, verbs, latin words, numbers;
+particles and endings dropped) and run the same queries; the choice is in docs/portal.md.
 """
-
-
-def write_section(text: str, output: Path) -> None:
-    current = output.read_text() if output.exists() else "# Performance\n"
-    if SECTION_START in current and SECTION_END in current:
-        head, rest = current.split(SECTION_START, 1)
-        tail = rest.split(SECTION_END, 1)[1]
-        current = head + text.strip() + tail
-    else:
-        current = current.rstrip() + "\n\n" + text
-    output.write_text(current)
 
 
 def main(argv=None) -> int:
@@ -497,17 +672,9 @@ def main(argv=None) -> int:
         name, *rest = argv[1:]
         print(json.dumps(STEPS[name](*rest), default=str))
         return 0
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.portal_search", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--institutions", type=int, default=100)
-    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
-    parser.add_argument("--keep", action="store_true", help=f"keep the {DB_NAME} database")
-    args = parser.parse_args(argv)
-    results = run(args)
-    write_section(section(results), Path(args.output))
-    print(f"· written to {args.output}")
-    return 0
+    from bench.__main__ import main as bench_main
+
+    return bench_main(["portal_search", *argv])
 
 
 if __name__ == "__main__":

@@ -50,10 +50,6 @@ class PortalEntry(models.Model):
     # answered without reading the whole document's vector (portal/search.py).
     title_search = SearchVectorField(null=True)
     title_key = models.CharField(max_length=200, blank=True)
-    # A static order for very broad queries (thousands of matches): undated kinds by
-    # their prior, then dated items newest first. Read in index order with a LIMIT,
-    # so the best candidates are found without visiting every match.
-    rank_hint = models.FloatField(null=True, blank=True)
     # About one entry in ten (by a hash of its identity): the sample that estimates
     # counts and facets when a query matches more than the exact limit.
     sample = models.BooleanField(default=False)
@@ -88,12 +84,6 @@ class PortalEntry(models.Model):
                 fields=["search"],
                 name="portal_entry_sample_gin",
                 condition=models.Q(sample=True),
-            ),
-            models.Index(
-                models.F("rank_hint").desc(nulls_last=True),
-                "id",
-                name="portal_entry_rank_hint_idx",
-                condition=models.Q(owner__isnull=True),
             ),
             models.Index(
                 fields=["kind", "capacity"],

@@ -134,26 +134,14 @@ def _vector(doc: Doc) -> str:
     )
 
 
-# The static part of the ranking (portal/search.py KIND_PRIOR, DATED_KINDS), as an order:
-# undated kinds above dated ones, by prior; dated items newest first.
-_UNDATED_HINT = {"institution": 1.3, "facility": 1.2, "program": 1.2, "page": 1.05}
-_DATED = ("notice", "document", "disclosure", "job")
-
-
 def search_extras(*, institution_id, kind: str, key, title: str, published_at) -> dict:
-    """The derived search columns of a public entry: title lexemes, static order, sample."""
+    """The derived search columns of a public entry: the title's lexemes and whether the
+    entry is in the one-in-ten sample (a stable hash of its identity)."""
     import hashlib
 
-    if kind in _DATED:
-        # epoch days / 1e6: 0.0–0.03 for centuries of dates, always below the undated kinds
-        stamp = published_at.timestamp() / 86400 / 1e6 if published_at else 0.0
-        hint = stamp
-    else:
-        hint = 1.0 + _UNDATED_HINT.get(kind, 0.9)
     digest = hashlib.blake2b(f"{institution_id}:{kind}:{key}".encode(), digest_size=4).digest()
     return {
         "title_search": korean.tsvector_literal([(title, "A")]) or None,
-        "rank_hint": hint,
         "sample": int.from_bytes(digest, "big") % 10 == 0,
     }
 
@@ -255,7 +243,7 @@ def publish(
             "search": None if owner is not None else _vector(doc),
             "title_key": korean.compact(title)[:200],
             **(
-                {"title_search": None, "rank_hint": None, "sample": False}
+                {"title_search": None, "sample": False}
                 if owner is not None
                 else search_extras(
                     institution_id=institution.pk,

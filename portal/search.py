@@ -368,7 +368,10 @@ def _query(text: str, mode: str) -> tuple[SearchQuery | None, list[korean.QueryW
     words = korean.query_words(text)
     if not words:
         return None, []
-    return SearchQuery(korean.tsquery(words, mode=mode), search_type="raw", config="simple"), words
+    text = korean.tsquery(words, mode=mode)
+    query = SearchQuery(text, search_type="raw", config="simple")
+    query.tsquery_text = text  # the search's own statements pass it as a parameter
+    return query, words
 
 
 def _factors(qs: QuerySet, query: SearchQuery | None, text: str, now) -> tuple:
@@ -479,10 +482,9 @@ SAMPLE_SCALE = 10
 TITLE_LIMIT = 500  # title matches considered when there are more than EXACT_LIMIT matches
 # The planner cannot know that testing ``@@`` on a row costs far more than a GIN lookup
 # (its estimate for bigram queries is off by 10–30×), so the search tells it which access
-# path to take, for its own transaction only: GIN bitmaps for "every match" and the
-# sample, the rank_hint index for "the first N in the static order". Measured in bench/.
+# path to take, for its own transaction only: GIN bitmaps (which need no recheck of the
+# document) for the matches, the sample and the title matches. Measured in bench/.
 _BITMAP = (("enable_seqscan", "off"), ("enable_indexscan", "off"))
-_ORDERED = (("enable_seqscan", "off"), ("enable_bitmapscan", "off"), ("enable_indexscan", "on"))
 FACETS_SQL = (
     "SELECT 'f', GROUPING(kind, institution_id)::int, GROUPING(facility_kind, district)::int,"
     " kind::text, institution_id, facility_kind::text, district::text, COUNT(*)::bigint"
@@ -517,40 +519,81 @@ def _sql(qs: QuerySet) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _facet_ok(params: SearchParams) -> Q:
-    """The faceted filters (type, institution, facility kind, district) as one condition."""
-    ok = Q()
+def _facet_ok(params: SearchParams) -> tuple[str, list]:
+    """The faceted filters (type, institution, facility kind, district) as SQL."""
+    parts, args = [], []
     if params.types:
-        ok &= Q(kind__in=params.types)
+        parts.append("portal_portalentry.kind = ANY(%s)")
+        args.append(list(params.types))
     if params.institutions:
         ids = Institution.objects.filter(slug__in=params.institutions).values_list("pk")
-        ok &= Q(institution_id__in=[pk for (pk,) in ids])
+        parts.append("portal_portalentry.institution_id = ANY(%s)")
+        args.append([pk for (pk,) in ids])
     if params.facility_kinds:
-        ok &= Q(facility_kind__in=params.facility_kinds)
+        parts.append("portal_portalentry.facility_kind = ANY(%s)")
+        args.append(list(params.facility_kinds))
     if params.districts:
-        ok &= Q(district__in=params.districts)
-    return ok
+        parts.append("portal_portalentry.district = ANY(%s)")
+        args.append(list(params.districts))
+    return (" AND ".join(parts) or "TRUE"), args
 
 
-def _ranked_page(query, text: str, now, params: SearchParams) -> tuple[str, tuple]:
-    """SQL of the page: the ``candidates`` (a CTE of the statement) in full-score order."""
+# The score as SQL, for the search's own statements (``_ranked`` is the same formula for
+# the ORM): ts_rank_cd (title A > place B > body C > keywords D) × title equal/contains ×
+# kind prior × age (dated kinds) × finished. The cheap score replaces ts_rank_cd by "every
+# word in the title" (the title's own small vector), readable without the whole document.
+_PRIOR_SQL = (
+    "CASE portal_portalentry.kind "
+    + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_PRIOR.items())
+    + " ELSE 0.9 END"
+)
+_FACTORS_SQL = (
+    "(CASE WHEN portal_portalentry.title_key = %s THEN 3.0"
+    " WHEN portal_portalentry.title_key LIKE %s THEN 2.0 ELSE 1.0 END)"
+    " * (" + _PRIOR_SQL + ")"
+    " * (CASE WHEN portal_portalentry.kind = ANY(%s) AND portal_portalentry.published_at IS NOT NULL"
+    " THEN 0.6 + 0.4 / (1.0 + GREATEST(EXTRACT(EPOCH FROM (%s - portal_portalentry.published_at)),"
+    " 0) / 2592000.0) ELSE 1.0 END)"
+    " * (CASE WHEN portal_portalentry.closes_at < %s AND portal_portalentry.kind = 'job' THEN 0.5"
+    " WHEN portal_portalentry.ends_at < %s THEN 0.5 ELSE 1.0 END)"
+)
+_RANK_SQL = (
+    "ts_rank_cd('{0.1,0.2,0.4,1.0}'::real[], portal_portalentry.search,"
+    " to_tsquery('simple', %s), 32)"
+)
+_IN_TITLE_SQL = "portal_portalentry.title_search @@ to_tsquery('simple', %s)"
+_MATCHES_SQL = "portal_portalentry.search @@ to_tsquery('simple', %s)"
+
+
+def _factor_args(text: str, now) -> list:
+    key = korean.compact(text)
+    return [key, f"%{key}%", list(DATED_KINDS), now, now, now]
+
+
+def _page_sql(tsquery: str | None, text: str, now, params: SearchParams) -> tuple[str, list]:
+    """The page: the ``candidates`` (a CTE of the statement) in full-score order."""
     offset = (params.page - 1) * params.page_size
-    # = ANY(ARRAY(…)): look the few candidates up by key (an IN-subquery may be planned as
-    # a scan of every row that matches the words)
-    qs = PortalEntry.objects.filter(
-        RawSQL(
-            "portal_portalentry.id = ANY(ARRAY(SELECT id FROM candidates))",
-            (),
-            output_field=BooleanField(),
+    # = ANY(ARRAY(…)): the few candidates looked up by key
+    where = "portal_portalentry.id = ANY(ARRAY(SELECT id FROM candidates))"
+    if tsquery is None:
+        sql = (
+            "SELECT portal_portalentry.id FROM portal_portalentry WHERE "  # noqa: S608 - constants
+            + where
+            + " ORDER BY"
+            " portal_portalentry.published_at DESC NULLS LAST, portal_portalentry.title,"
+            " portal_portalentry.id LIMIT %s OFFSET %s"
         )
+        return sql, [params.page_size, offset]
+    sql = (
+        "SELECT portal_portalentry.id, ("  # noqa: S608 - constants; values are parameters
+        + _RANK_SQL
+        + " * "
+        + _FACTORS_SQL
+        + ") AS score"
+        " FROM portal_portalentry WHERE " + where + " ORDER BY score DESC,"
+        " portal_portalentry.published_at DESC, portal_portalentry.id LIMIT %s OFFSET %s"
     )
-    if query is None:
-        qs = qs.annotate(score=Value(0.0, output_field=FloatField())).order_by(
-            F("published_at").desc(nulls_last=True), "title", "id"
-        )
-    else:
-        qs = _ranked(qs, query, text, now).order_by("-score", "-published_at", "id")
-    return _sql(qs.values_list("id", "score")[offset : offset + params.page_size])
+    return sql, [tsquery, *_factor_args(text, now), params.page_size, offset]
 
 
 def _split(rows) -> tuple[list, int, int, list[int], list[tuple]]:
@@ -570,48 +613,67 @@ def _split(rows) -> tuple[list, int, int, list[int], list[tuple]]:
 
 
 def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -> dict:
-    """One statement when there are at most EXACT_LIMIT matches (candidates, the ranked
-    page, the count and the facets at once); two more otherwise (see ``_approximate``)."""
+    """At most EXACT_LIMIT matches: one statement (candidates by the cheap score, the page
+    ranked with the full score, the count and the facets). More: one statement from the
+    one-in-ten sample (see ``_approximate``). The ORM compiles the filters once; the
+    statements are built around that SQL (every value stays a parameter)."""
     offset = (params.page - 1) * params.page_size
     size = min(EXACT_LIMIT, max(WINDOW, -(-(offset + params.page_size) // WINDOW) * WINDOW))
+    tsquery = query.tsquery_text if query is not None else None
+    # the words' condition is a column (``matches``) the statements filter on, so the title
+    # matches need not test the whole document's vector (a title's words are in it)
     wide = _filtered(params, facets=True).order_by()  # no default ordering: a LIMIT follows
-    if query is not None:
-        wide = wide.filter(search=query)
-    ok = _facet_ok(params)
-    wide = wide.annotate(
-        ok=Case(When(ok, then=Value(True)), default=Value(False)) if ok else Value(True),
-    )
-    if query is None:
-        wide = wide.annotate(cheap=Value(0.0, output_field=FloatField()))
+    ok_sql, ok_args = _facet_ok(params)
+    if tsquery is None:
+        cheap = RawSQL("0.0", ())
+        in_title = RawSQL("FALSE", ())
+        matches = RawSQL("TRUE", ())
     else:
-        wide = _cheap(wide, query, text, now)
-    columns = ("id", "kind", "institution_id", "facility_kind", "district")
-    matched = wide.values(*columns, "published_at", "title", "ok", "cheap")
-    m_sql, m_params = _sql(matched[: EXACT_LIMIT + 1])
-    p_sql, p_params = _ranked_page(query, text, now, params)
-    parts = [COUNT_SQL.format(src="m"), PAGE_SQL]
-    if with_facets:
-        parts.append(FACETS_SQL.format(src="m"))
-    statement = (
-        f"WITH m AS MATERIALIZED ({m_sql}),"  # noqa: S608 - the ORM's SQL, values are parameters
-        f" candidates AS (SELECT id FROM m WHERE ok ORDER BY {CANDIDATE_ORDER} LIMIT %s),"
-        f" page AS ({p_sql})\n" + "\nUNION ALL\n".join(parts)
-    )
+        matches = RawSQL(_MATCHES_SQL, (tsquery,))  # noqa: S611 - constant SQL
+        cheap = RawSQL(  # noqa: S611 - constant SQL; values are parameters
+            "(CASE WHEN " + _IN_TITLE_SQL + " THEN 1.5 ELSE 1.0 END) * " + _FACTORS_SQL,
+            (tsquery, *_factor_args(text, now)),
+        )
+        in_title = RawSQL(_IN_TITLE_SQL, (tsquery,))  # noqa: S611 - constant SQL
+    wide = wide.annotate(
+        ok=RawSQL(ok_sql, tuple(ok_args), output_field=BooleanField()),  # noqa: S611
+        cheap=cheap,
+        in_title=in_title,
+        matches=matches,
+    ).values(
+        "id", "kind", "institution_id", "facility_kind", "district", "published_at", "title",
+        "title_key", "sample", "ok", "cheap", "in_title", "matches",
+    )  # fmt: skip
+    w_sql, w_params = _sql(wide)
+    w_params = list(w_params)
     estimated = False
+    facet_rows: list = []
+    count, page_ids = 0, []
     with transaction.atomic(), connection.cursor() as cursor:
         _hint(cursor, _BITMAP)
         # the sample first (a tenth of the matches): a query that clearly matches more than
         # EXACT_LIMIT goes straight to the estimate, without reading EXACT_LIMIT rows first
-        s_sql, s_params = _sql(wide.filter(sample=True).values("id"))
-        cursor.execute(f"SELECT COUNT(*) FROM ({s_sql}) AS sampled", s_params)  # noqa: S608
+        cursor.execute(
+            f"SELECT COUNT(*) FROM ({w_sql}) AS w WHERE w.matches AND w.sample",  # noqa: S608
+            w_params,
+        )
         read = EXACT_LIMIT + 1
         if cursor.fetchone()[0] * SAMPLE_SCALE <= EXACT_LIMIT:
-            cursor.execute(statement, (*m_params, size, *p_params))
+            p_sql, p_params = _page_sql(tsquery, text, now, params)
+            parts = [COUNT_SQL.format(src="m"), PAGE_SQL]
+            if with_facets:
+                parts.append(FACETS_SQL.format(src="m"))
+            statement = (
+                f"WITH m AS MATERIALIZED (SELECT * FROM ({w_sql}) AS w WHERE w.matches LIMIT %s),"  # noqa: S608
+                f" candidates AS (SELECT id FROM m WHERE ok ORDER BY {CANDIDATE_ORDER} LIMIT %s),"
+                f" page AS ({p_sql})\n" + "\nUNION ALL\n".join(parts)
+            )
+            cursor.execute(statement, [*w_params, EXACT_LIMIT + 1, size, *p_params])
             facet_rows, count, read, page_ids, _other = _split(cursor.fetchall())
         if read > EXACT_LIMIT:
             estimated = True
             facet_rows, count, page_ids = _approximate(
-                cursor, params, query, text, now, wide, size, with_facets=with_facets
+                cursor, params, tsquery, text, now, (w_sql, w_params), size, with_facets
             )
         entries = _entries(cursor, page_ids)
         facets = _facet_dict(cursor, facet_rows, estimated=estimated) if with_facets else {}
@@ -624,31 +686,30 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
     }
 
 
-def _approximate(cursor, params, query, text, now, wide, size, *, with_facets) -> tuple:
+def _approximate(cursor, params, tsquery, text, now, wide, size, with_facets) -> tuple:
     """More than EXACT_LIMIT matches, in one statement: the count and facets from the
     one-in-ten sample; the candidates are the best of the sample, the best of (at most
-    EXACT_LIMIT) title matches and every entry titled exactly so (btree on title_key)."""
-    columns = ("id", "kind", "institution_id", "facility_kind", "district", "ok", "cheap")
-    s_sql, s_params = _sql(wide.filter(sample=True).values(*columns, "published_at", "title"))
-    narrow = wide.filter(ok=True)
-    ctes, args = [f"s AS MATERIALIZED ({s_sql})"], [*s_params]
+    TITLE_LIMIT) title matches and every entry titled exactly so (btree on title_key)."""
+    w_sql, w_params = wide
+    ctes = [f"s AS MATERIALIZED (SELECT * FROM ({w_sql}) AS w WHERE w.matches AND w.sample)"]  # noqa: S608
+    args = [*w_params]
     candidates = [SAMPLE_BEST_SQL]
-    args_tail = [size]
-    if query is not None:
-        titled = narrow.filter(title_search=query).values("id", "published_at", "title", "cheap")
-        t_sql, t_params = _sql(titled[:TITLE_LIMIT])
-        x_sql, x_params = _sql(narrow.filter(title_key=korean.compact(text)).values("id"))
-        ctes += [f"t AS MATERIALIZED ({t_sql})", f"x AS ({x_sql})"]
-        args += [*t_params, *x_params]
+    tail = [size]
+    if tsquery is not None:
+        ctes += [
+            f"t AS MATERIALIZED (SELECT * FROM ({w_sql}) AS w WHERE w.ok AND w.in_title LIMIT %s)",  # noqa: S608
+            f"x AS (SELECT id FROM ({w_sql}) AS w WHERE w.ok AND w.matches AND w.title_key = %s)",  # noqa: S608
+        ]
+        args += [*w_params, TITLE_LIMIT, *w_params, korean.compact(text)]
         candidates += [TITLE_BEST_SQL, "SELECT id FROM x"]
-        args_tail += [size]
-    p_sql, p_params = _ranked_page(query, text, now, params)
+        tail += [size]
+    p_sql, p_params = _page_sql(tsquery, text, now, params)
     ctes += [f"candidates AS ({' UNION '.join(candidates)})", f"page AS ({p_sql})"]
     parts = [COUNT_SQL.format(src="s"), PAGE_SQL]
     if with_facets:
         parts.append(FACETS_SQL.format(src="s"))
     statement = "WITH " + ", ".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
-    cursor.execute(statement, (*args, *args_tail, *p_params))
+    cursor.execute(statement, [*args, *tail, *p_params])
     facet_rows, sampled, _read, page_ids, _other = _split(cursor.fetchall())
     facet_rows = [(*r[:6], r[6] * SAMPLE_SCALE) for r in facet_rows]
     return facet_rows, max(sampled * SAMPLE_SCALE, EXACT_LIMIT + 1), page_ids

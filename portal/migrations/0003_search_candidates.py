@@ -23,9 +23,9 @@ def fill(apps, schema_editor):
             setattr(entry, name, value)
         batch.append(entry)
         if len(batch) >= 2000:
-            PortalEntry.objects.bulk_update(batch, ["title_search", "rank_hint", "sample"])
+            PortalEntry.objects.bulk_update(batch, ["title_search", "sample"])
             batch = []
-    PortalEntry.objects.bulk_update(batch, ["title_search", "rank_hint", "sample"])
+    PortalEntry.objects.bulk_update(batch, ["title_search", "sample"])
 
 
 class Migration(migrations.Migration):
