@@ -74,6 +74,11 @@ SearchResponse = inline_serializer(
     "SearchResponse",
     fields={
         "count": serializers.IntegerField(),
+        "count_estimated": serializers.BooleanField(
+            help_text="1,000건이 넘으면 표본(10분의 1)으로 어림한 건수이고, 앞의 1,000건까지만 "
+            "페이지로 볼 수 있습니다."
+        ),
+        "facets_estimated": serializers.BooleanField(help_text="facets 건수가 어림값인지"),
         "next": serializers.CharField(allow_null=True),
         "previous": serializers.CharField(allow_null=True),
         "results": SearchHitSerializer(many=True),
@@ -184,6 +189,8 @@ class SearchView(APIView):
         return Response(
             {
                 "count": result.count,
+                "count_estimated": result.estimated,
+                "facets_estimated": result.facets_estimated,
                 "next": self._page_url(request, params.page + 1) if result.has_next else None,
                 "previous": self._page_url(request, params.page - 1)
                 if result.has_previous

@@ -676,7 +676,7 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
                 cursor, params, tsquery, text, now, (w_sql, w_params), size, with_facets
             )
         entries = _entries(cursor, page_ids)
-        facets = _facet_dict(cursor, facet_rows, estimated=estimated) if with_facets else {}
+        facets = _facet_dict(cursor, facet_rows) if with_facets else {}
     return {
         "count": count,
         "estimated": estimated,
@@ -809,7 +809,7 @@ def _facets(qs: QuerySet) -> dict[str, list[dict]]:
         return _facet_dict(cursor, [r[1:] for r in cursor.fetchall()])
 
 
-def _facet_dict(cursor, rows, *, estimated: bool = False) -> dict[str, list[dict]]:
+def _facet_dict(cursor, rows) -> dict[str, list[dict]]:
     """{type|institution|kind|district: [{value, label, count}]} from GROUPING SETS rows
     (g1 = GROUPING(kind, institution_id), g2 = GROUPING(facility_kind, district))."""
     out: dict[str, list[dict]] = {"type": [], "institution": [], "kind": [], "district": []}
@@ -835,10 +835,6 @@ def _facet_dict(cursor, rows, *, estimated: bool = False) -> dict[str, list[dict
         for i, c in institution_ids
         if i in names
     ]
-    if estimated:
-        for items in out.values():
-            for item in items:
-                item["estimated"] = True
     order = {k: n for n, k in enumerate(public.public_kinds())}
     out["type"].sort(key=lambda f: order.get(f["value"], 99))
     for key in ("institution", "kind", "district"):

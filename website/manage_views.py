@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -299,7 +300,18 @@ def document_publish(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("원문을 홈페이지에 공개했습니다."))
-    return redirect("website:manage_documents")
+    return _back(request, "website:manage_documents")
+
+
+def _back(request, default: str):
+    """To ``next`` (a path on this host: the approval document the action came from), else
+    ``default``."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
 
 
 @document_desk
@@ -310,4 +322,4 @@ def document_withdraw(request, pk: int):
         raise Http404
     services.open_document_withdraw(actor=request.user, institution=request.institution, item=item)
     messages.success(request, _("원문 공개를 철회했습니다."))
-    return redirect("website:manage_documents")
+    return _back(request, "website:manage_documents")

@@ -26,3 +26,31 @@ def site_home():
             )[:3]
         ),
     }
+
+
+@register.inclusion_tag("website/_open_document_action.html", takes_context=True)
+def open_document_action(context, document):
+    """The 원문 공개 box on an approval document's page: an approved 공개 document, to
+    someone who may publish it (its department, or an institution admin), can be published
+    to the institution's site — or, once published, opened there or withdrawn."""
+    from groupware.approval.models import Disclosure, State
+    from website import permissions
+    from website.models import OpenDocument
+
+    request = context.get("request")
+    shown = (
+        request is not None
+        and document.state == State.APPROVED
+        and document.disclosure == Disclosure.PUBLIC
+        and bool(document.number)
+        and permissions.can_publish_document(request.user, request.institution, document)
+    )
+    if not shown:
+        return {"show": False}
+    return {
+        "show": True,
+        "document": document,
+        "item": OpenDocument.objects.filter(document=document).first(),
+        "next": request.path,
+        "csrf_token": context.get("csrf_token"),
+    }
