@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from privacy.public import PersonalData, Subject, register_personal_data
+from privacy.public import (
+    PersonalData,
+    RetentionKind,
+    Subject,
+    register_personal_data,
+    register_retention,
+)
 
 
 def _applications_of(s: Subject) -> Q:
@@ -39,4 +45,39 @@ register_personal_data(
         scrub_fields=("status_reason",),
         description=_("강좌·프로그램 신청 기록(정원·대기 순서 기록으로 가명 보관)"),
     ),
+)
+
+
+DESTROYED = "(파기)"
+
+
+def _destroy_applicant_data(*, cutoff, now) -> int:
+    """Applicant details of programs that ended before ``cutoff`` (counts and order stay)."""
+    from programs.models import Application, ApplicationEvent
+
+    due = Application.objects.filter(program__end_date__lt=cutoff.date()).exclude(
+        applicant_name=DESTROYED
+    )
+    ids = list(due.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    ApplicationEvent.objects.filter(application_id__in=ids).update(actor_name="", reason="")
+    return Application.objects.filter(pk__in=ids).update(
+        applicant_name=DESTROYED, email="", phone="", birth_date=None, status_reason=""
+    )
+
+
+register_retention(
+    RetentionKind(
+        key="program_applicant",
+        label=_("프로그램 신청자 정보"),
+        default_days=365 * 3,
+        min_days=30,
+        destroy=_destroy_applicant_data,
+        description=_(
+            "강좌·행사 신청자 이름·이메일·연락처·생년월일. 프로그램이 끝난 뒤 이 기간이 지나면 파기하고, 인원 기록만 남깁니다."
+        ),
+        basis=_("종료일로부터"),
+        method="pseudonymise",
+    )
 )

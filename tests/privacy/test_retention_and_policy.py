@@ -189,3 +189,27 @@ def test_booking_asks_its_consent_on_submit_and_stores_it_in_the_institution(
         consent = Consent.objects.get(user_id=world.resident.pk, key="booking.required")
         assert consent.granted and consent.context == f"booking:{booking.pk}"
         assert consent.version and "3년" in consent.retention
+
+
+def test_program_applicant_data_is_destroyed_after_the_program(world, in_schema):
+    from programs.models import Application
+    from programs.services import application_apply
+    from tests.programs.conftest import make_program
+
+    with in_schema(world.inst_a):
+        program = make_program()
+        application = application_apply(
+            applicant=world.resident,
+            institution=world.inst_a,
+            program=program,
+            birth_date=dt.date(1950, 3, 1),
+            phone="010-3333-4444",
+        )
+        later = timezone.now() + dt.timedelta(days=3 * 365 + 120)
+        done = retention.destroy_due(now=later)
+        assert done["program_applicant"] == 1
+        application.refresh_from_db()
+        assert application.phone == "" and application.birth_date is None
+        assert application.status == "confirmed"  # the count of places stays right
+        assert DestructionRecord.objects.filter(kind="program_applicant", count=1).exists()
+        assert Application.objects.filter(program=program).count() == 1
