@@ -45,7 +45,11 @@ def test_invite_new_person_sends_a_link_that_sets_a_password(
     response = invitee.post(
         form_url,
         # (not "welcome-2026!": a common word plus a year is refused, accounts/passwords.py)
-        {"name": "신입직원", "new_password1": "new-staff-2026!", "new_password2": "new-staff-2026!"},
+        {
+            "name": "신입직원",
+            "new_password1": "new-staff-2026!",
+            "new_password2": "new-staff-2026!",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="newbie@test.kr")
