@@ -222,3 +222,28 @@ def test_program_roster_is_masked_and_full_views_and_exports_are_recorded(
     assert ("unmask", f"programs.program:{program.pk}:roster") in actions
     assert ("export", f"programs.program:{program.pk}:roster") in actions
     assert ("export", f"programs.program:{program.pk}:roster:full") in actions
+
+
+def test_access_logged_decorator_records_only_answers_that_succeeded(world, in_schema, rf):
+    from django.http import HttpResponse, HttpResponseNotFound
+
+    from privacy.public import access_logged
+
+    @access_logged(
+        action="export", target="demo.export:{pk}", purpose="점검", rows=lambda r, resp: 42
+    )
+    def ok_view(request, pk):
+        return HttpResponse("ok")
+
+    @access_logged(action="view", target="demo.view:{pk}", purpose="점검")
+    def missing_view(request, pk):
+        return HttpResponseNotFound("no")
+
+    with in_schema(world.inst_a):
+        request = rf.get("/x", REMOTE_ADDR="192.0.2.1")
+        request.user = world.manager_a
+        ok_view(request, pk=7)
+        missing_view(request, pk=8)
+        record = AccessRecord.objects.get(target="demo.export:7")
+        assert record.row_count == 42 and record.ip_address == "192.0.2.1"
+        assert not AccessRecord.objects.filter(target="demo.view:8").exists()
