@@ -5,8 +5,10 @@
   Activity is written to the session at most once a minute, so a page view does not
   cost a session write.
 - Two-factor: institution admins on their institution's staff pages (``/staff/``,
-  ``/manage/``, any ``…/manage/…`` such as ``/facilities/manage/``, and its API by session) and platform operators on the console (and the platform API by session) are
-  sent to enter a code, or to set up an authenticator first.
+  ``/manage/``, any ``…/manage/…`` such as ``/facilities/manage/``, and its API by
+  session) and platform operators on the console (and the platform API by session) are
+  sent to enter a code, or to set up an authenticator first. Making an API token needs
+  it from anyone who has or must have it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from accounts.sessions import AUTH_AT, PRIVILEGED, SEEN_AT
 
 STAFF_PREFIXES = ("/staff/", "/manage/", "/facilities/manage/", "/api/")
 CONSOLE_PREFIXES = ("/console/", "/api/")
-TOKEN_PREFIX = ("/accounts/tokens/", "/api/tokens/", "/api/v1/tokens/")
+TOKEN_PREFIXES = ("/accounts/tokens/", "/api/tokens/", "/api/v1/tokens/")
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/privacy/", "/media/")
 TOUCH_EVERY = 60
 
@@ -103,7 +105,7 @@ class SessionSecurityMiddleware:
             return None
         path = request.path
         institution = getattr(request, "institution", None)
-        if path.startswith(TOKEN_PREFIX):
+        if path.startswith(TOKEN_PREFIXES):
             # An API token outlives the session: whoever must (or chose to) use the second
             # factor gives it before making one, or a password alone would buy the API.
             needed = mfa.must_use_two_factor(user) or mfa.has_two_factor(user)
