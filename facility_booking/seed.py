@@ -386,9 +386,13 @@ def _seed_bookings(facility: Facility, people) -> None:
             r = services.reservation_record_payment(
                 actor=manager, reservation=r, amount=r.total_amount, method="card_on_site"
             )
-        services.reservation_cancel(
+        r = services.reservation_cancel(
             actor=manager, reservation=r, by_institution=True, reason="시설 긴급 보수 공사"
         )
+        from payments.services import refund_record_manual
+
+        for refund in r.refunds.filter(status="manual"):  # paid back at the desk
+            refund_record_manual(actor=manager, refund=refund, method="bank_transfer")
 
     # expired: approved long ago, never paid
     r = _book(facility, r2, 6, 18, manager=manager, purpose="동창회")

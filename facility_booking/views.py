@@ -225,6 +225,19 @@ def cancellable(reservation) -> bool:
     )
 
 
+def payable(reservation) -> bool:
+    """The applicant may start paying now: approved, a fee, before the deadline, and no
+    online payment under way (an issued 가상계좌 waits for its deposit)."""
+    return bool(
+        reservation.awaits_payment
+        and reservation.payment_due
+        and reservation.payment_due > timezone.now()
+        and not reservation.payment_orders.filter(
+            status__in=("confirming", "waiting_for_deposit")
+        ).exists()
+    )
+
+
 def _my_booking_context(reservation, **extra) -> dict:
     return {
         "r": reservation,
@@ -234,9 +247,7 @@ def _my_booking_context(reservation, **extra) -> dict:
         "orders": reservation.payment_orders.all()[:10],
         "refunds": reservation.refunds.all(),
         "proofs": reservation.proofs.all(),
-        "payable": reservation.awaits_payment
-        and reservation.payment_due
-        and reservation.payment_due > timezone.now(),
+        "payable": payable(reservation),
         **extra,
     }
 

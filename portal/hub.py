@@ -256,7 +256,7 @@ def booking(request, slug: str, pk: int):
 
 
 def _booking_context(r, institution, **extra) -> dict:
-    from facility_booking.views import cancellable
+    from facility_booking.views import cancellable, payable
 
     return {
         "r": r,
@@ -268,7 +268,7 @@ def _booking_context(r, institution, **extra) -> dict:
         "refunds": r.refunds.all(),
         "proofs": r.proofs.all(),
         "can_cancel": cancellable(r),
-        "payable": r.awaits_payment and r.payment_due and r.payment_due > timezone.now(),
+        "payable": payable(r),
         "hub_tab": "home",
         **extra,
     }

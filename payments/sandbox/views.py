@@ -50,9 +50,13 @@ def _platform_hosts() -> set[str]:
 
 def _safe_return(url: str) -> bool:
     """Return addresses must be on the platform (no open redirect through the sandbox)."""
-    host = (urlsplit(url).hostname or "").lower()
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    # Any port: the platform may be served on one (make run: :8000).
     return bool(url) and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={host} if host in _platform_hosts() else set(), require_https=False
+        url,
+        allowed_hosts={parts.netloc} if host in _platform_hosts() else set(),
+        require_https=False,
     )
 
 

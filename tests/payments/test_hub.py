@@ -178,6 +178,16 @@ def test_sandbox_window_refuses_bad_parameters_and_foreign_return_addresses(worl
     assert client.get("/sandbox-pg/checkout/", params).status_code == 200
 
 
+def test_sandbox_return_addresses_may_carry_the_platform_port(world):
+    from payments.sandbox.views import _safe_return
+
+    assert _safe_return("http://localhost:8140/portal/my/payments/testa/success/")
+    assert _safe_return("https://testa.localhost:8443/payments/return/fail/")
+    assert not _safe_return("http://localhost.evil.example:8140/x")
+    assert not _safe_return("http://evil.example/?localhost")
+    assert not _safe_return("//evil.example/x")
+
+
 def test_sandbox_dashboard_is_for_developers(world, apex, settings):
     settings.DEBUG = False
     assert apex(world.resident).get("/sandbox-pg/").status_code == 403
