@@ -119,5 +119,9 @@ def committed_db(django_db_setup, django_db_blocker):
     you create; never flush.
     """
     with django_db_blocker.unblock():
+        # Committed rows must land in this run's test database, never the development one
+        # (run alone, a concurrency test once built its world on the plain database).
+        name = connection.settings_dict["NAME"]
+        assert name.startswith("test_"), f"committed_db outside the test database: {name}"
         yield
         connection.set_schema_to_public()
