@@ -134,7 +134,7 @@ def section(name: str, title: str, run: dict, details: str = "") -> str:
 
 
 def index_row(name: str, title: str, body: str) -> str:
-    heading = body.splitlines()[0] if body else ""
+    heading = next((line for line in body.splitlines() if line.startswith("## ")), "")
     targets = re.search(r"\*\*Targets\*\*: (\S+)", body)
     verdict = targets.group(1) if targets else "—"
     date = re.search(r"\*\*Run\*\*: ([^·]+)", body)
