@@ -42,6 +42,14 @@ def _events_of(s: Subject) -> Q:
 
 
 register_personal_data(
+    # 감면 proofs first (they find their booking through its applicant): rows and files go.
+    PersonalData(
+        model="facility_booking.DiscountProof",
+        match=lambda s: Q(reservation__applicant_id=s.user_id) | Q(uploaded_by_id=s.user_id),
+        delete=True,
+        file_fields=("file",),
+        description=_lazy("감면 증빙 파일"),
+    ),
     # Events first: they find the bookings through the applicant's e-mail, which the
     # booking rule below clears.
     PersonalData(
