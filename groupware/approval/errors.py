@@ -21,6 +21,15 @@ MESSAGES = {
         "위임전결 규정에 따라 {form}의 최종 결재는 {position} 이상이 해야 합니다. "
         "({name}님은 {actual})"
     ),
+    "delegation_amount_breach": _(
+        "위임전결 규정에 따라 {amount}원의 {form}은(는) {position} 이상이 최종 결재해야 합니다. "
+        "({limit}원 이하 {position} 전결 · {name}님은 {actual})"
+    ),
+    "delegation_above_limits": _(
+        "{amount}원의 {form}은(는) 위임전결 한도를 넘어 {position} 결재 사항입니다. "
+        "({name}님은 {actual})"
+    ),
+    "delegation_amount_invalid": _("금액 한도는 1원 이상의 원 단위 숫자로 입력해 주세요."),
     "delegation_no_position": _(
         "최종 결재권자 {name}님의 직위가 조직도에 없어 위임전결 규정을 확인할 수 없습니다."
     ),
@@ -44,6 +53,30 @@ MESSAGES = {
     "leave_balance": _("남은 연차({remaining}일)보다 많이 신청할 수 없습니다. (신청 {days}일)"),
     "leave_year": _("휴가는 작년·올해·내년 중 한 해 안에서 신청해 주세요."),
     "form_invalid": _("양식을 선택해 주세요."),
+    "form_inactive": _("사용하지 않는 양식입니다. 다른 양식을 선택해 주세요."),
+    "form_attachment_required": _("{form}에는 증빙 서류를 한 개 이상 붙여 주세요."),
+    "form_code_taken": _("이미 쓰이고 있는 양식 코드입니다."),
+    "form_code_invalid": _("양식 코드는 영문 소문자로 시작하는 영문·숫자·하이픈(40자 이내)입니다."),
+    "form_name_required": _("양식명을 입력해 주세요."),
+    "form_builtin": _("기본 양식의 항목은 바꿀 수 없습니다."),
+    "form_amount_field": _("전결 기준 금액 항목은 금액 형식 항목 중에서 고르세요."),
+    "recipient_unknown": _("수신 기관을 찾을 수 없습니다. 목록에서 다시 선택해 주세요."),
+    "recipient_self": _("우리 기관에는 발송하지 않습니다. 내부결재를 선택해 주세요."),
+    "recipient_email": _("외부 수신자의 전자우편 주소가 올바르지 않습니다: {value}"),
+    "recipients_too_many": _("수신자는 30곳까지 지정할 수 있습니다."),
+    "leave_cancel_target": _(
+        "취소할 휴가를 선택해 주세요. (결재가 끝난 본인의 휴가만 취소할 수 있습니다)"
+    ),
+    "leave_cancel_taken": _("이미 취소했거나 취소 결재가 진행 중인 휴가입니다."),
+    "leave_hourly_hours": _("시간 단위 연차는 시작 시각과 {unit}시간 단위의 시간을 입력해 주세요."),
+    "leave_hourly_too_long": _(
+        "시간 단위 연차는 하루 근무시간({hours}시간)보다 짧아야 합니다. 연차나 반차로 신청해 주세요."
+    ),
+    "disposal_reason_required": _("폐기·연장 사유를 입력해 주세요."),
+    "disposal_not_due": _("아직 보존기간이 끝나지 않은 기록물입니다."),
+    "disposal_done": _("이미 폐기한 기록물입니다."),
+    "disposal_extend_longer": _("연장할 보존기간은 지금보다 길어야 합니다."),
+    "settings_invalid": _("설정값이 올바르지 않습니다."),
     "choice_invalid": _("선택값이 올바르지 않습니다."),
     "favourite_name_required": _("결재선 이름을 입력해 주세요."),
     "delegation_position_required": _("전결권자 직위를 선택해 주세요."),

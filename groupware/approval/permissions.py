@@ -76,8 +76,15 @@ def is_drafter(user, document: Document) -> bool:
 
 
 def can_view_document(user, document: Document) -> bool:
-    """Drafter; anyone on the line, who acted, was cc'd, circulated or post-reported."""
+    """Drafter; anyone on the line, who acted, was cc'd, circulated or post-reported; the
+    department box (box_opens) for approved documents. Nobody once disposed of."""
+    if document.disposed_at is not None:
+        return False
     if is_drafter(user, document):
+        return True
+    if document.state == State.APPROVED and box_opens(
+        user, document.department_id, document.disclosure
+    ):
         return True
     if document.state == State.DRAFT:
         return False
@@ -163,3 +170,95 @@ def skippable_steps(user, document: Document, steps=None) -> list[tuple[Step, Ab
             if absence is not None:
                 out.append((step, absence))
     return out
+
+
+# --- forms, line templates, settings --------------------------------------------------
+
+
+def can_manage_forms(user, institution) -> bool:
+    """양식 (document forms and their fields) are kept by institution admins."""
+    return access.is_institution_admin(user, institution)
+
+
+def can_manage_settings(user, institution) -> bool:
+    """전자결재 설정 (hourly leave unit, working hours) — institution admins."""
+    return access.is_institution_admin(user, institution)
+
+
+def department_of(user) -> int | None:
+    """The person's department id in the org chart (None outside every department)."""
+    from groupware.public import profile_of
+
+    profile = profile_of(user)
+    return profile.department_id if profile is not None and profile.is_active else None
+
+
+def is_head_of(user, department_id: int | None) -> bool:
+    from groupware.public import profile_of
+
+    profile = profile_of(user)
+    return (
+        department_id is not None
+        and profile is not None
+        and profile.is_active
+        and profile.is_department_head
+        and profile.department_id == department_id
+    )
+
+
+def can_manage_line_templates(user, institution, department) -> bool:
+    """A department's shared lines: its head, or an institution admin."""
+    if access.is_institution_admin(user, institution):
+        return True
+    return is_head_of(user, getattr(department, "pk", department))
+
+
+def can_use_line_template(user, template) -> bool:
+    return department_of(user) == template.department_id
+
+
+# --- registers, the department box, retention -----------------------------------------
+
+
+def is_document_office(user, institution) -> bool:
+    """문서과: a member of a department marked 문서과 (or, while none is marked, an
+    institution admin) receives other institutions' documents and keeps the registers."""
+    from groupware.models import Department
+
+    if not access.is_member(user, institution):
+        return False
+    offices = list(
+        Department.objects.filter(is_document_office=True, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not offices:
+        return access.is_institution_admin(user, institution)
+    return department_of(user) in offices
+
+
+def register_scope(user, institution) -> set[int | None] | None:
+    """Departments whose register the user may read: None for all (문서과, admins), else
+    their own department (a member outside every department reads none)."""
+    if access.is_institution_admin(user, institution) or is_document_office(user, institution):
+        return None
+    department = department_of(user)
+    return {department} if department is not None else set()
+
+
+def can_read_register(user, institution, department_id: int | None) -> bool:
+    scope = register_scope(user, institution)
+    return scope is None or department_id in scope
+
+
+def can_decide_disposal(user, institution, department_id: int | None) -> bool:
+    """폐기·연장: the department's head, or an institution admin."""
+    return access.is_institution_admin(user, institution) or is_head_of(user, department_id)
+
+
+def box_opens(user, department_id: int | None, disclosure: str) -> bool:
+    """The department box: members open 공개·부분공개 documents of their department; the
+    head opens every one (비공개 too). Others open only what they took part in."""
+    if department_id is None or department_of(user) != department_id:
+        return False
+    return disclosure != "closed" or is_head_of(user, department_id)

@@ -1,28 +1,53 @@
-"""전자결재's public face: what the calendar, the dashboard and other apps use.
+"""전자결재's public face: what the calendar, the dashboard, the exchange and other apps use.
 
-- ``approved_leaves(start, end)`` — approved leave overlapping local dates [start, end];
-- ``leave_approved`` — the registry of reactions to an approved 휴가신청서 (the calendar
-  records an absence); receivers get a ``LeaveApproved`` after the approval commits;
+- ``approved_leaves(start, end)`` — approved, not cancelled leave overlapping local dates
+  [start, end];
+- ``leave_approved`` / ``leave_cancelled`` — registries of reactions to an approved
+  휴가신청서 and to its approved 휴가취소신청서 (the calendar records / removes an absence);
+  receivers get a ``LeaveApproved`` after the approval commits;
 - ``leave_balance(user, year)`` and ``format_days``;
-- ``waiting_for`` / ``in_progress_of`` — the dashboard's sections read these.
+- ``waiting_for`` / ``in_progress_of`` — the dashboard's sections read these;
+- for the document exchange (groupware.exchange): ``lock_document``,
+  ``document_record`` (a history row), ``register_received`` (접수등록번호 in a
+  department's register), ``document_create_draft`` / ``propose_line`` (a reply),
+  ``ensure_pdf``, ``document_panels`` (blocks the exchange adds to the document page),
+  ``record_disposed`` (a disposal decided in the register reaches the received copy).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from groupware.approval.leave import approved_leaves, format_days, leave_balance
+from groupware.approval.pdf import ensure_pdf
 from groupware.approval.selectors import in_progress_of, waiting_for
+from groupware.approval.services.common import lock_document
+from groupware.approval.services.common import record as document_record
+from groupware.approval.services.drafting import document_create_draft
+from groupware.approval.services.lines import propose_line
+from groupware.approval.services.numbering import register_received
 from suite.registry import Registry
 
 __all__ = [
+    "DocumentPanel",
+    "document_create_draft",
+    "document_record",
+    "ensure_pdf",
+    "lock_document",
+    "propose_line",
+    "register_received",
     "LeaveApproved",
+    "RecordDisposed",
     "approved_leaves",
+    "document_panels",
     "format_days",
     "in_progress_of",
     "leave_approved",
     "leave_balance",
+    "leave_cancelled",
+    "record_disposed",
     "waiting_for",
 ]
 
@@ -40,3 +65,29 @@ class LeaveApproved:
 
 
 leave_approved: Registry[LeaveApproved, object] = Registry("approval.leave_approved")
+leave_cancelled: Registry[LeaveApproved, object] = Registry("approval.leave_cancelled")
+
+
+@dataclass(frozen=True)
+class DocumentPanel:
+    """What another app shows on a document's page: ``request``, ``document``; the
+    receiver returns rendered HTML (or "" for nothing)."""
+
+    request: Any
+    document: Any
+
+
+document_panels: Registry[DocumentPanel, str] = Registry("approval.document_panels")
+
+
+@dataclass(frozen=True)
+class RecordDisposed:
+    """A register row whose record was disposed of (폐기): ``source`` and ``source_id``
+    name the received copy in the app that keeps it. Sent inside the transaction."""
+
+    entry_id: int
+    source: str
+    source_id: int
+
+
+record_disposed: Registry[RecordDisposed, object] = Registry("approval.record_disposed")

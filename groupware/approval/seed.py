@@ -80,6 +80,26 @@ def _next_workday(start: datetime.date) -> datetime.date:
     return day
 
 
+def _expense(amount: int) -> dict:
+    return {
+        "amount": amount,
+        "budget_item": "사무관리비 > 일반수용비",
+        "vendor": "한빛전기상사",
+        "payment_method": "계좌이체",
+        "items": [
+            {"name": "LED 조명", "quantity": "20", "unit_price": amount // 20, "amount": amount}
+        ],
+    }
+
+
+def _receipt():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(
+        "견적서.pdf", b"%PDF-1.4\n% demo quotation\n", content_type="application/pdf"
+    )
+
+
 # Long because it is demo data written out (idempotent get-or-create, one item per line).
 def seed_institution(*, institution, people) -> dict:
     cast = _cast(institution, people)
@@ -101,6 +121,9 @@ def seed_institution(*, institution, people) -> dict:
         existing = Document.objects.filter(title=title, drafter=drafter).first()
         if existing is not None:
             return None
+        if form == Form.EXPENSE:
+            extra.setdefault("form_data", _expense(880_000))
+            extra.setdefault("attachments", [_receipt()])
         doc = services.document_create_draft(
             actor=drafter, line=steps, form=form, title=title, body=body, **kw, **extra
         )

@@ -70,7 +70,23 @@ def visible_documents(user, deputised: list[int] | None = None):
     related = Q(Exists(on_line)) | Q(Exists(reader)) | Q(Exists(reported))
     if deputy_ids:
         related |= _waiting_q(user, deputised)
-    return Document.objects.filter(Q(drafter=user) | (~Q(state=State.DRAFT) & related))
+    return Document.objects.filter(disposed_at__isnull=True).filter(
+        Q(drafter=user) | (~Q(state=State.DRAFT) & related) | department_box_q(user)
+    )
+
+
+def department_box_q(user) -> Q:
+    """부서 문서함: approved documents of the user's department that its members may open
+    (공개·부분공개; the head every one). permissions.box_opens says the same per document."""
+    from groupware.approval.permissions import department_of, is_head_of
+
+    department = department_of(user)
+    if department is None:
+        return Q(pk__in=[])
+    box = Q(state=State.APPROVED, department_id=department)
+    if not is_head_of(user, department):
+        box &= ~Q(disclosure="closed")
+    return box
 
 
 def document_for(user, pk) -> Document:

@@ -18,9 +18,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Form(models.TextChoices):
+    """The built-in 양식. Institutions add their own (``FormTemplate``); a document's
+    ``form`` holds the template's code."""
+
     GENERAL = "general", _("기안문")
     EXPENSE = "expense", _("지출결의서")
+    TRIP = "trip", _("출장신청서")
     LEAVE = "leave", _("휴가신청서")
+    LEAVE_CANCEL = "leave_cancel", _("휴가취소신청서")
+
+
+def form_label(code: str) -> str:
+    """The built-in form's name, or the code itself for an unknown one."""
+    try:
+        return str(Form(code).label)
+    except ValueError:
+        return code
 
 
 class State(models.TextChoices):
@@ -69,36 +82,6 @@ class StepStatus(models.TextChoices):
     CLOSED = "closed", _("종료")  # the round ended (recall/return) before this step acted
 
 
-class DelegationRule(models.Model):
-    """위임전결 규정: for a form, the position that gives final approval."""
-
-    form = models.CharField(_("양식"), max_length=20, choices=Form.choices, unique=True)
-    position = models.ForeignKey(
-        "groupware.Position",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("전결권자 직위"),
-    )
-    note = models.CharField(_("비고"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["form"]
-
-    def __str__(self) -> str:
-        return f"{self.get_form_display()} → {self.position}"
-
-
-class NumberCounter(models.Model):
-    """The last 생산등록번호 serial issued in a year (locked while issuing the next)."""
-
-    year = models.PositiveIntegerField(unique=True)
-    last_serial = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_serial}"
-
-
 def attachment_path(instance, filename: str) -> str:
     # private/ is never served by the media view; downloads go through a checked view.
     base = os.path.basename(filename)[-120:] or "file"
@@ -110,7 +93,13 @@ def pdf_path(instance, filename: str) -> str:
 
 
 class Document(models.Model):
-    form = models.CharField(_("양식"), max_length=20, choices=Form.choices, default=Form.GENERAL)
+    # the FormTemplate's code; name and fields are copied when drafted (the PDF prints the
+    # form as it was, whatever the admin changes later)
+    form = models.CharField(_("양식"), max_length=40, default=Form.GENERAL)
+    form_name = models.CharField(_("양식명"), max_length=60, blank=True)
+    form_fields = models.JSONField(default=list, blank=True)
+    form_data = models.JSONField(default=dict, blank=True)
+    amount = models.BigIntegerField(_("금액(원)"), null=True, blank=True)
     title = models.CharField(_("제목"), max_length=200)
     body = models.TextField(_("본문"), blank=True)
     state = models.CharField(_("상태"), max_length=20, choices=State.choices, default=State.DRAFT)
@@ -147,13 +136,28 @@ class Document(models.Model):
     number_prefix = models.CharField(max_length=60, blank=True)
     number_year = models.PositiveIntegerField(null=True, blank=True)
     serial = models.PositiveIntegerField(null=True, blank=True)
-    number = models.CharField(_("생산등록번호"), max_length=80, null=True, blank=True, unique=True)
+    # printed 처리과명-연번; the serial runs per department per year, so the same text may
+    # come back in another year — (department, number_year, serial) is what is unique
+    number = models.CharField(
+        _("생산등록번호"), max_length=80, null=True, blank=True, db_index=True
+    )
     enforced_on = models.DateField(_("시행일"), null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     redrafted_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="redrafts"
     )
+    # 휴가취소신청서: the approved 휴가신청서 it cancels (its days come back once approved)
+    cancels = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cancellations",
+        verbose_name=_("취소할 휴가신청"),
+    )
+    # 폐기: the register keeps its row; the text and files are destroyed
+    disposed_at = models.DateTimeField(_("폐기일시"), null=True, blank=True)
     pdf = models.FileField(upload_to=pdf_path, blank=True, max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -179,12 +183,32 @@ class Document(models.Model):
                 name="approval_document_disclosure_ground",
             ),
             models.UniqueConstraint(
-                fields=["number_year", "serial"], name="approval_document_serial_once"
+                fields=["department", "number_year", "serial"],
+                condition=Q(serial__isnull=False),
+                name="approval_document_serial_once",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="approval_document_amount_not_negative",
             ),
         ]
 
     def __str__(self) -> str:
         return self.number or self.title
+
+    @property
+    def form_label(self) -> str:
+        return self.form_name or form_label(self.form)
+
+    @property
+    def is_disposed(self) -> bool:
+        return self.disposed_at is not None
+
+    @property
+    def is_outgoing(self) -> bool:
+        """대외 시행문: sent to named recipients (stamped with the seal), not 내부결재."""
+        return self.recipient_kind == RecipientKind.NAMED
 
     @property
     def is_frozen(self) -> bool:
@@ -296,6 +320,8 @@ class Action(models.TextChoices):
     POST_REPORT_ACK = "post_report_ack", _("사후보고 확인")
     ATTACH = "attach", _("첨부")
     HANDOVER = "handover", _("인계인수")
+    SEND = "send", _("발송")
+    DISPOSE = "dispose", _("폐기")
 
 
 class DocumentEvent(models.Model):
@@ -423,80 +449,53 @@ class PostReport(models.Model):
         return f"사후보고 {self.document_id} → {self.user_id}"
 
 
-class FavouriteLine(models.Model):
-    """A drafter's saved approval line: [{"user": id, "role": ..., "order": n}], cc ids."""
+class DocumentRecipient(models.Model):
+    """수신자: an institution of this cloud (delivered through the exchange) or a recipient
+    outside it (e-mailed the PDF). Frozen with the document once approved."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    class Kind(models.TextChoices):
+        CLOUD = "cloud", _("클라우드 기관")
+        EMAIL = "email", _("외부 (전자우편)")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="recipient_list")
+    order = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    institution = models.ForeignKey(
+        "tenants.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
-    name = models.CharField(_("이름"), max_length=60)
-    steps = models.JSONField(default=list)
-    cc = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("수신자"), max_length=100)
+    department_hint = models.CharField(_("처리과(참조)"), max_length=60, blank=True)
+    email = models.EmailField(_("전자우편"), blank=True)
 
     class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="approval_favourite_name"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class LeaveKind(models.TextChoices):
-    ANNUAL = "annual", _("연차")
-    HALF = "half", _("반차")
-    SICK = "sick", _("병가")
-    OFFICIAL = "official", _("공가")
-    FAMILY = "family", _("경조사")
-
-
-class LeaveRequest(models.Model):
-    """휴가신청서 details. Annual and half-day leave count against the yearly balance."""
-
-    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="leave")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    kind = models.CharField(_("휴가 구분"), max_length=12, choices=LeaveKind.choices)
-    start_date = models.DateField(_("시작일"))
-    end_date = models.DateField(_("종료일"))
-    days = models.DecimalField(_("일수"), max_digits=4, decimal_places=1)
-    reason = models.CharField(_("사유"), max_length=300)
-
-    class Meta:
-        ordering = ["-start_date"]
+        ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="approval_leave_dates"
+                condition=(Q(kind="cloud") & Q(institution__isnull=False))
+                | (Q(kind="email") & ~Q(email="")),
+                name="approval_recipient_kind_target",
             ),
-            models.CheckConstraint(condition=Q(days__gt=0), name="approval_leave_days_positive"),
+            models.UniqueConstraint(
+                fields=["document", "institution"],
+                condition=Q(kind="cloud"),
+                name="approval_recipient_institution_once",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "email"],
+                condition=Q(kind="email"),
+                name="approval_recipient_email_once",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.start_date}~{self.end_date}"
+        return self.label
 
     @property
-    def counts_against_balance(self) -> bool:
-        return self.kind in (LeaveKind.ANNUAL, LeaveKind.HALF)
-
-
-class Notification(models.Model):
-    """An in-app notice (알림): generic enough for any groupware app."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
-    kind = models.CharField(max_length=40)
-    title = models.CharField(max_length=200)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="approval_notice_unread")]
-
-    def __str__(self) -> str:
-        return self.title
+    def label(self) -> str:
+        """수신 as printed: 한빛시 체육회장(체육진흥팀장)."""
+        return f"{self.name}({self.department_hint})" if self.department_hint else self.name

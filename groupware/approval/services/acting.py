@@ -125,24 +125,47 @@ def advance(document, actor, institution, from_state) -> None:
     _establish(document, actor, institution)
 
 
+def _lock_person(user_id) -> None:
+    """One leave approval at a time per person, so two requests cannot both spend the last
+    days (nor two cancellations return them twice)."""
+    from groupware.models import StaffProfile
+
+    list(
+        StaffProfile.objects.select_for_update()
+        .filter(user_id=user_id)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def _cancelled_leave(document):
+    """휴가취소신청서 at its last approval: the leave it takes back, checked again under
+    the person's lock (no second cancellation of the same leave)."""
+    if document.form != Form.LEAVE_CANCEL or document.cancels_id is None:
+        return None
+    _lock_person(document.drafter_id)
+    target = Document.objects.select_related("leave").get(pk=document.cancels_id)
+    taken = Document.objects.filter(
+        cancels=target, form=Form.LEAVE_CANCEL, state=State.APPROVED
+    ).exclude(pk=document.pk)
+    if target.state != State.APPROVED or taken.exists():
+        raise invalid("leave_cancel_taken", "cancels")
+    return target.leave
+
+
 def _establish(document, actor, institution) -> None:
-    """성립: number, 시행일, frozen. Caller holds the document lock; steps are already signed."""
+    """성립: number (in the department's register), 시행일, frozen. Caller holds the document
+    lock; steps are already signed."""
     leave = getattr(document, "leave", None) if document.form == Form.LEAVE else None
     if leave is not None and leave.counts_against_balance:
-        from groupware.models import StaffProfile
-
-        # one approval at a time per person, so two requests cannot both spend the last days
-        list(
-            StaffProfile.objects.select_for_update()
-            .filter(user_id=document.drafter_id)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
+        _lock_person(document.drafter_id)
         check_leave_balance(document.drafter, leave, document_id=document.pk, approved_only=True)
+    cancelled = _cancelled_leave(document)
     numbering.issue_number(document, institution)
     transition(document, Action.APPROVE, State.APPROVED)
     document.approved_at = timezone.now()
     document.save()
+    numbering.register_produced(document)
     audit_record(
         actor=actor,
         action="approval.approve",
@@ -157,6 +180,8 @@ def _establish(document, actor, institution) -> None:
             generate_document_pdf.enqueue(schema_name=schema, document_id=document.pk)
         if leave is not None:
             leave_rules.on_leave_approved(leave)
+        if cancelled is not None:
+            leave_rules.on_leave_cancelled(cancelled)
 
     transaction.on_commit(after_commit, robust=True)
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 from groupware.approval import leave as leave_rules
 from groupware.approval.errors import invalid
 from groupware.approval.models import (
+    ANNUAL_KINDS,
     Action,
     Document,
     DocumentEvent,
-    LeaveKind,
     LeaveRequest,
 )
 from groupware.public import profile_of
@@ -57,12 +57,16 @@ def users_of(ids):
 
 
 def check_leave_balance(user, leave: dict | LeaveRequest, *, document_id=None, approved_only=False):
+    """Annual leave (연차·반차·시간 단위) within what was granted by its first day
+    (근로기준법 제60조 accrual) less what is spent (and, unless ``approved_only``, on its way)."""
     kind = leave["kind"] if isinstance(leave, dict) else leave.kind
-    if kind not in (LeaveKind.ANNUAL, LeaveKind.HALF):
+    if kind not in ANNUAL_KINDS:
         return
     days = leave["days"] if isinstance(leave, dict) else leave.days
     start = leave["start_date"] if isinstance(leave, dict) else leave.start_date
-    balance = leave_rules.leave_balance(user, start.year, exclude_document_id=document_id)
+    balance = leave_rules.leave_balance(
+        user, start.year, exclude_document_id=document_id, as_of=start
+    )
     limit = balance["remaining"] if approved_only else balance["available"]
     if Decimal(days) > limit:
         raise invalid(

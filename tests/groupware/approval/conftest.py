@@ -71,7 +71,30 @@ def standard_line(org):
     return line(org, ("review", org.reviewer), ("cooperate", org.director), ("approve", org.head))
 
 
+def expense_data(amount=1_200_000, **changes):
+    """A complete 지출결의서: its line items add up to the amount."""
+    data = {
+        "amount": amount,
+        "budget_item": "사무관리비 > 일반수용비",
+        "vendor": "한빛음향",
+        "payment_method": "계좌이체",
+        "items": [{"name": "음향 장비", "quantity": "1", "unit_price": amount, "amount": amount}],
+    }
+    data.update(changes)
+    return data
+
+
+def receipt(name="영수증.pdf"):
+    """증빙 서류 (a small PDF)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% receipt\n", content_type="application/pdf")
+
+
 def make_draft(org, *, title="2026년 문화행사 개최 계획", steps=None, **extra):
+    if extra.get("form") == "expense":
+        extra.setdefault("form_data", expense_data())
+        extra.setdefault("attachments", [receipt()])
     return services.document_create_draft(
         actor=org.drafter,
         institution=org.inst,

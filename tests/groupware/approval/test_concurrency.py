@@ -59,6 +59,8 @@ def committed_org(django_db_setup, committed_db, settings):
         try:
             if mine:
                 for table in (
+                    "approval_registerentry",
+                    "approval_documentrecipient",
                     "approval_documentevent",
                     "approval_postreport",
                     "approval_reader",
@@ -139,7 +141,8 @@ def test_double_click_on_final_approval_makes_one_transition(committed_org):
         doc.refresh_from_db()
         assert doc.state == State.APPROVED
         assert DocumentEvent.objects.filter(document=doc, action="final_approve").count() == 1
-        assert NumberCounter.objects.get(year=doc.number_year).last_serial == doc.serial
+        counter = NumberCounter.objects.get(department=doc.department, year=doc.number_year)
+        assert counter.last_serial == doc.serial
 
 
 def test_approver_and_deputy_at_once_make_one_transition(committed_org):
@@ -208,7 +211,7 @@ def test_concurrent_approvals_issue_gapless_unique_numbers(committed_org):
         year = Document.objects.filter(state=State.APPROVED).first().number_year
         assert serials == list(range(1, 9))  # no gap, no duplicate
         assert len(numbers) == 8
-        assert NumberCounter.objects.get(year=year).last_serial == 8
+        assert NumberCounter.objects.get(department=org.team, year=year).last_serial == 8
 
 
 def test_a_failed_approval_does_not_burn_a_number(committed_org):
@@ -228,3 +231,45 @@ def test_a_failed_approval_does_not_burn_a_number(committed_org):
         first.refresh_from_db()
         assert first.state == State.IN_APPROVAL and first.number is None
         assert second.serial == 1
+
+
+def test_concurrent_approvals_in_several_departments_number_each_register_gaplessly(
+    committed_org,
+):
+    """24 approvals at once in three departments (24 threads, one connection each): every
+    department's register runs 1…8 without a gap or a repeat; the others do not wait."""
+    from groupware.approval.models import RegisterEntry
+
+    org = committed_org
+    schema = org.inst.schema_name
+    with schema_context(schema):
+        departments = [
+            org.team,
+            Department.objects.create(name="동시성홍보팀", short_name="홍보팀"),
+            Department.objects.create(name="동시성시설팀", short_name="시설팀"),
+        ]
+        docs = []
+        for department in departments:
+            # a document belongs to its drafter's department when drafted
+            StaffProfile.objects.filter(user=org.drafter).update(department=department)
+            docs += [_at_final_step(org, f"{department.short_name} 문서 {i}") for i in range(8)]
+        StaffProfile.objects.filter(user=org.drafter).update(department=org.team)
+
+    def approve(doc):
+        return lambda: services.document_approve(actor=org.head, institution=org.inst, document=doc)
+
+    results = _race(schema, [approve(d) for d in docs])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with schema_context(schema):
+        for department in departments:
+            rows = RegisterEntry.objects.filter(
+                department=department, document__in=[d.pk for d in docs]
+            )
+            assert sorted(rows.values_list("serial", flat=True)) == list(range(1, 9))
+            numbers = set(rows.values_list("number", flat=True))
+            assert numbers == {f"{department.document_prefix}-{i}" for i in range(1, 9)}
+            year = rows.first().year
+            assert NumberCounter.objects.get(department=department, year=year).last_serial == 8
+        assert (
+            Document.objects.filter(pk__in=[d.pk for d in docs], state=State.APPROVED).count() == 24
+        )

@@ -107,4 +107,4 @@ def test_triggers_exist_in_every_institution_schema(world):
         )
         counts = dict(cursor.fetchall())
     for institution in (world.inst_a, world.inst_b):
-        assert counts.get(institution.schema_name) == 8
+        assert counts.get(institution.schema_name) == 11  # 0002 (8) + 0006 (3)

@@ -34,17 +34,42 @@ def test_the_institution_number_format_is_honoured(org):
     assert doc.number == f"문화예술팀-{doc.number_year}-1"
 
 
-def test_each_year_has_its_own_counter(org):
+def test_each_department_and_year_has_its_own_counter(org):
+    from groupware.models import Department
+
+    other = Department.objects.create(name="홍보팀", short_name="홍보팀")
     with transaction.atomic():
-        assert next_serial(2031) == 1
-        assert next_serial(2031) == 2
-        assert next_serial(2032) == 1
-    assert dict(
-        NumberCounter.objects.filter(year__in=(2031, 2032)).values_list("year", "last_serial")
-    ) == {
-        2031: 2,
-        2032: 1,
-    }
+        assert next_serial(org.team, 2031) == 1
+        assert next_serial(org.team, 2031) == 2
+        assert next_serial(other, 2031) == 1  # another register
+        assert next_serial(org.team, 2032) == 1  # a new year
+        assert next_serial(None, 2031) == 1  # the institution's own register
+    counters = NumberCounter.objects.filter(year__in=(2031, 2032))
+    assert sorted(counters.values_list("department_id", "year", "last_serial"), key=str) == sorted(
+        [(org.team.pk, 2031, 2), (other.pk, 2031, 1), (org.team.pk, 2032, 1), (None, 2031, 1)],
+        key=str,
+    )
+
+
+def test_departments_number_separately_and_the_register_keeps_both(org):
+    from groupware.approval.models import RegisterEntry
+    from groupware.models import Department
+
+    other = Department.objects.create(name="홍보팀", short_name="홍보팀")
+    first = approve_all(org, submitted(org))
+    StaffProfile.objects.filter(user=org.drafter).update(department=other)
+    second = approve_all(org, submitted(org, title="홍보팀 문서"))
+    third = approve_all(org, submitted(org, title="홍보팀 두 번째 문서"))
+    for doc in (first, second, third):
+        doc.refresh_from_db()
+    assert (first.number, second.number, third.number) == ("문화예술팀-1", "홍보팀-1", "홍보팀-2")
+    rows = RegisterEntry.objects.filter(document__in=[first, second, third]).order_by("pk")
+    assert [(r.department_id, r.serial, r.kind) for r in rows] == [
+        (org.team.pk, 1, "produced"),
+        (other.pk, 1, "produced"),
+        (other.pk, 2, "produced"),
+    ]
+    assert rows[0].title == first.title and rows[0].retention_until == first.number_year + 5
 
 
 def test_numbers_are_unique_in_the_database(org):
