@@ -37,6 +37,7 @@ SHARED_APPS = [
     "api",
     "notifications",  # one outbox, channel choices, verified phones (people are platform-wide)
     "payments.sandbox",  # the sandbox payment gateway's own books ("another company")
+    "groupware.exchange.relay",  # 문서유통 envelopes between institutions (public schema)
     "privacy",  # also a tenant app: each institution's policy, access records, retention
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -58,6 +59,7 @@ TENANT_APPS = [
     "institution",
     "groupware",  # org chart, directory, absences, the staff dashboard
     "groupware.approval",  # 전자결재
+    "groupware.exchange",  # 문서유통: the institution's received copies (접수·배부)
     "groupware.boards",  # 게시판
     "groupware.schedule",  # 일정 (shared calendar)
     "facility_booking",
