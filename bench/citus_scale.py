@@ -22,6 +22,12 @@ WHERE n.nspname = 'pg_catalog'
 
 def add_arguments(group) -> None:
     group.add_argument("--scale-institutions", type=int, default=1000, help="institutions to fill")
+    group.add_argument(
+        "--scale-reuse",
+        action="store_true",
+        help="measure on the cluster a previous run left filled (var/bench/scale), if any",
+    )
+    group.add_argument("--scale-keep", action="store_true", help="keep the filled cluster")
 
 
 def sizes(url: str) -> dict:
