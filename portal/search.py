@@ -498,7 +498,15 @@ PAGE_SQL = (
     "SELECT 'p', (row_number() OVER ())::int, NULL::int, NULL::text, NULL::int, NULL::text,"
     " NULL::text, id::bigint FROM page"
 )
-CANDIDATE_ORDER = "cheap DESC, published_at DESC NULLS LAST, title, id"
+CANDIDATES_CTE = (
+    "candidates AS (SELECT id FROM m WHERE ok ORDER BY cheap DESC, published_at DESC NULLS LAST,"
+    " title, id LIMIT %s)"
+)
+FIRST_SQL = (
+    "(SELECT id FROM ({w_sql}) AS w WHERE w.ok"
+    " ORDER BY w.published_at DESC NULLS LAST, w.title, w.id LIMIT %s)"
+)
+SAMPLE_CTE = "s AS MATERIALIZED (SELECT * FROM ({w_sql}) AS w WHERE w.matches AND w.sample)"
 SAMPLE_BEST_SQL = (
     "(SELECT id FROM s WHERE ok ORDER BY cheap DESC, published_at DESC NULLS LAST, title, id"
     " LIMIT %s)"
@@ -646,32 +654,53 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
     )  # fmt: skip
     w_sql, w_params = _sql(wide)
     w_params = list(w_params)
-    estimated = False
+    estimated = facets_estimated = False
     facet_rows: list = []
     count, page_ids = 0, []
+    opened = bool(params.types or params.institutions or params.facility_kinds or params.districts)
     with transaction.atomic(), connection.cursor() as cursor:
-        _hint(cursor, _BITMAP)
+        if tsquery is not None:  # without words (a venue search) the planner's own choice
+            _hint(cursor, _BITMAP)
         # the sample first (a tenth of the matches): a query that clearly matches more than
         # EXACT_LIMIT goes straight to the estimate, without reading EXACT_LIMIT rows first
         cursor.execute(
-            f"SELECT COUNT(*) FROM ({w_sql}) AS w WHERE w.matches AND w.sample",  # noqa: S608
+            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE w.ok) FROM ({w_sql}) AS w"  # noqa: S608
+            " WHERE w.matches AND w.sample",
             w_params,
         )
+        wide_sampled, narrow_sampled = cursor.fetchone()
         read = EXACT_LIMIT + 1
-        if cursor.fetchone()[0] * SAMPLE_SCALE <= EXACT_LIMIT:
+        wide_small = wide_sampled * SAMPLE_SCALE <= EXACT_LIMIT
+        if wide_small or (opened and narrow_sampled * SAMPLE_SCALE <= EXACT_LIMIT):
+            # every match competes; with many matches but a narrow facet filter (one
+            # institution, one type), only the filtered ones are read and the facets of
+            # the whole come from the sample
             p_sql, p_params = _page_sql(tsquery, text, now, params)
             parts = [COUNT_SQL.format(src="m"), PAGE_SQL]
-            if with_facets:
+            ctes = [
+                f"m AS MATERIALIZED (SELECT * FROM ({w_sql}) AS w WHERE w.matches"  # noqa: S608
+                + ("" if wide_small else " AND w.ok")
+                + " LIMIT %s)"
+            ]
+            args = [*w_params, EXACT_LIMIT + 1]
+            if with_facets and wide_small:
                 parts.append(FACETS_SQL.format(src="m"))
-            statement = (
-                f"WITH m AS MATERIALIZED (SELECT * FROM ({w_sql}) AS w WHERE w.matches LIMIT %s),"  # noqa: S608
-                f" candidates AS (SELECT id FROM m WHERE ok ORDER BY {CANDIDATE_ORDER} LIMIT %s),"
-                f" page AS ({p_sql})\n" + "\nUNION ALL\n".join(parts)
-            )
-            cursor.execute(statement, [*w_params, EXACT_LIMIT + 1, size, *p_params])
+            elif with_facets:
+                ctes.append(SAMPLE_CTE.format(w_sql=w_sql))
+                args += w_params
+                parts.append(FACETS_SQL.format(src="s"))
+            ctes += [
+                CANDIDATES_CTE,
+                f"page AS ({p_sql})",
+            ]
+            statement = "WITH " + ", ".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
+            cursor.execute(statement, [*args, size, *p_params])
             facet_rows, count, read, page_ids, _other = _split(cursor.fetchall())
+            if not wide_small:
+                facets_estimated = True
+                facet_rows = [(*r[:6], r[6] * SAMPLE_SCALE) for r in facet_rows]
         if read > EXACT_LIMIT:
-            estimated = True
+            estimated = facets_estimated = True
             facet_rows, count, page_ids = _approximate(
                 cursor, params, tsquery, text, now, (w_sql, w_params), size, with_facets
             )
@@ -681,7 +710,7 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
         "count": count,
         "estimated": estimated,
         "facets": facets,
-        "facets_estimated": estimated,
+        "facets_estimated": facets_estimated,
         "rows": entries,
     }
 
@@ -691,9 +720,13 @@ def _approximate(cursor, params, tsquery, text, now, wide, size, with_facets) ->
     one-in-ten sample; the candidates are the best of the sample, the best of (at most
     TITLE_LIMIT) title matches and every entry titled exactly so (btree on title_key)."""
     w_sql, w_params = wide
-    ctes = [f"s AS MATERIALIZED (SELECT * FROM ({w_sql}) AS w WHERE w.matches AND w.sample)"]  # noqa: S608
+    ctes = [SAMPLE_CTE.format(w_sql=w_sql)]
     args = [*w_params]
-    candidates = [SAMPLE_BEST_SQL]
+    if tsquery is None:  # no words to rank by: the first in the listing order, from all
+        candidates = [FIRST_SQL.format(w_sql=w_sql)]
+        args += w_params
+    else:
+        candidates = [SAMPLE_BEST_SQL]
     tail = [size]
     if tsquery is not None:
         ctes += [

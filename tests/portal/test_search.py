@@ -217,3 +217,44 @@ def test_parse_refuses_bad_filters_in_korean():
     assert set(errors) == {"capacity", "type", "kind"}
     _p, errors = search.parse({"type": "secret", "page": "zz"}, now=now, strict=False)
     assert errors == {}
+
+
+def test_a_query_matching_more_than_the_exact_limit_is_estimated_from_the_sample(
+    world, monkeypatch
+):
+    """Beyond EXACT_LIMIT matches the count and facets come from the one-in-ten sample
+    (marked estimated), only the best EXACT_LIMIT can be paged to, and an entry titled
+    exactly like the query still comes first."""
+    for n in range(60):
+        put(world.inst_a, "notice", n, f"시설 안내 {n}", published_at=timezone.now())
+    put(world.inst_b, "facility", 1, "안내", facility_kind="other")
+    exact = run(q="안내")
+    assert not exact.estimated and exact.count == 61 and titles(exact)[0] == "안내"
+    monkeypatch.setattr(search, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(search, "WINDOW", 10)
+    result = run(q="안내")
+    assert result.estimated and result.facets_estimated
+    assert result.count > 10 and result.pages == 1  # 10 reachable = one page of 20
+    assert titles(result)[0] == "안내"
+    assert {f["value"] for f in result.facets["type"]} <= {"notice", "facility"}
+    narrow = run(q="안내", institutions=[world.inst_b.slug])
+    assert not narrow.estimated and titles(narrow) == ["안내"] and narrow.count == 1
+    assert narrow.facets_estimated  # the facets still cover every institution's matches
+    past = run(q="안내", page=2)
+    assert past.hits == []
+
+
+def test_filters_change_the_exact_results_and_hidden_institutions_vanish(world):
+    put(world.inst_a, "facility", 1, "별빛 강당", facility_kind="hall", capacity=150, fee=0)
+    put(world.inst_a, "facility", 2, "달빛 강당", facility_kind="hall", capacity=30, fee=5000)
+    put(world.inst_b, "facility", 3, "햇빛 강당", facility_kind="hall", capacity=200, fee=0)
+    assert set(titles(run(q="강당", capacity=100))) == {"별빛 강당", "햇빛 강당"}
+    assert set(titles(run(q="강당", fee_max=0, facility_kinds=["hall"]))) == {
+        "별빛 강당",
+        "햇빛 강당",
+    }
+    world.inst_b.status = "suspended"
+    world.inst_b.save(update_fields=["status"])
+    result = run(q="강당")
+    assert set(titles(result)) == {"별빛 강당", "달빛 강당"} and result.count == 2
+    assert {f["value"] for f in result.facets["institution"]} == {world.inst_a.slug}
