@@ -130,6 +130,7 @@ def booking_detail(request, pk: int):
 
 
 def _detail_context(r, **forms):
+    from facility_booking.portal import current_institution
     from notifications.public import messages_about
     from payments.forms import ManualRefundForm
 
@@ -148,7 +149,10 @@ def _detail_context(r, **forms):
         "orders": r.payment_orders.all()[:10],
         "refunds": r.refunds.all(),
         "proofs": r.proofs.all(),
-        "notices": messages_about(f"facility_booking.reservation:{r.pk}")[:20],
+        # booking ids repeat across institutions: only this institution's messages
+        "notices": messages_about(
+            f"facility_booking.reservation:{r.pk}", institution=current_institution()
+        )[:20],
         "staff_view": True,
         "now": timezone.now(),
     }

@@ -24,12 +24,11 @@ from notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from notifications.services import notify, preference_of
 
 
-def messages_about(ref: str, *, institution=None):
-    """Notifications about one object (newest first), with their deliveries."""
-    qs = Notification.objects.filter(ref=ref).prefetch_related("deliveries")
-    if institution is not None:
-        qs = qs.filter(institution=institution)
-    return qs.order_by("-created_at", "-id")
+def messages_about(ref: str, *, institution):
+    """One institution's notifications about one of its objects (newest first), with
+    their deliveries. Object ids repeat across institutions: the institution is needed."""
+    qs = Notification.objects.filter(ref=ref, institution=institution)
+    return qs.prefetch_related("deliveries").order_by("-created_at", "-id")
 
 
 __all__ = [

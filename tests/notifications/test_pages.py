@@ -201,3 +201,25 @@ def test_developers_outbox(world, apex, settings):
     settings.DEBUG = True
     assert apex(world.resident).get("/dev/outbox/").status_code == 200
     assert Delivery.objects.filter(notification__recipient=world.resident).exists()
+
+
+def test_staff_booking_page_lists_only_this_institutions_messages(world, on_host):
+    from django_tenants.utils import schema_context
+
+    from facility_booking import services as fb
+    from tests.facility_booking.conftest import make_facility, request_kwargs
+
+    with schema_context(world.inst_a.schema_name):
+        facility = make_facility()
+        r = fb.reservation_request(**request_kwargs(facility, world.resident))
+    ref = f"facility_booking.reservation:{r.pk}"
+    notify(
+        event="booking_rejected",
+        recipient=world.resident2,
+        context={"facility": "B의 비밀 체육관"},
+        institution=world.inst_b,
+        ref=ref,  # the same id in another institution
+    )
+    page = on_host(world.inst_a, world.manager_a).get(f"/facilities/manage/bookings/{r.pk}/")
+    text = page.content.decode()
+    assert "대관 신청 접수" in text and "대관 반려" not in text
