@@ -146,3 +146,39 @@ def test_rebuild_command_refuses_unknown_institutions(world):
 
 def test_refresh_of_an_unknown_schema_does_nothing(world):
     assert public.refresh("inst_nowhere", [("facility", "1")]) == {"written": 0, "withdrawn": 0}
+
+
+def test_no_entry_stores_an_absolute_url(world, django_capture_on_commit_callbacks):
+    """Notices from boards, facilities and booking summaries keep routes (or paths): links
+    are built for the institution's current host when shown."""
+    from facility_booking import services as booking
+    from groupware.boards import services as boards
+    from groupware.boards.models import Board
+
+    with (
+        schema_context(world.inst_a.schema_name),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        facility = make_facility(name="주소 없는 강당")
+        board = Board.objects.create(name="알림마당", kind=Board.Kind.NOTICE)
+        boards.post_create(
+            actor=world.admin_a,
+            institution=world.inst_a,
+            board=board,
+            title="주소 없는 공지",
+            is_public=True,
+        )
+        booking.reservation_request(
+            actor=world.resident,
+            facility=facility,
+            start=at(3, 10),
+            end=at(3, 12),
+            purpose="모임",
+            headcount=5,
+            contact_phone="010-1234-5678",
+        )
+    kinds = set(PortalEntry.objects.values_list("kind", flat=True))
+    assert {"facility", "notice", "booking"} <= kinds
+    assert not PortalEntry.objects.filter(url__contains="://").exists()
+    notice = PortalEntry.objects.get(kind="notice", title="주소 없는 공지")
+    assert notice.route == "boards:public_post" and notice.link.endswith(notice.path)
