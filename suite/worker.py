@@ -45,6 +45,14 @@ logger = logging.getLogger("suite.worker")
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
+def _drop_connection() -> None:
+    """Forget this thread's connection, even when closing it fails (the server is gone)."""
+    try:
+        connection.close()
+    except DATABASE_ERRORS:
+        connection.connection = None
+
+
 class _Beat(threading.Thread):
     """Keeps the heartbeat fresh while a (long) task runs; its own connection."""
 
@@ -62,10 +70,9 @@ class _Beat(threading.Thread):
                         beat_at=timezone.now()
                     )
                 except DATABASE_ERRORS:
-                    close_old_connections()
-                    connection.close()
+                    _drop_connection()  # the next beat reconnects
         finally:
-            connection.close()
+            _drop_connection()
 
 
 class ResilientWorker(Worker):
@@ -124,7 +131,7 @@ class ResilientWorker(Worker):
                         str(error).strip().splitlines()[0] if str(error).strip() else "",
                         backoff,
                     )
-                    self._drop_connection()
+                    _drop_connection()
                     if self.running:
                         time.sleep(backoff)
                     continue
@@ -132,13 +139,7 @@ class ResilientWorker(Worker):
                     return
         finally:
             self.forget()
-            connection.close()
-
-    def _drop_connection(self) -> None:
-        try:
-            connection.close()
-        except DATABASE_ERRORS:
-            connection.connection = None
+            _drop_connection()
 
     def step(self) -> bool:
         """Poll once and run at most one task. True when the worker should stop."""
