@@ -498,14 +498,12 @@ PAGE_SQL = (
     "SELECT 'p', (row_number() OVER ())::int, NULL::int, NULL::text, NULL::int, NULL::text,"
     " NULL::text, id::bigint FROM page"
 )
-CANDIDATES_CTE = (
-    "candidates AS (SELECT id FROM m WHERE ok ORDER BY cheap DESC, published_at DESC NULLS LAST,"
-    " title, id LIMIT %s)"
-)
-FIRST_SQL = (
-    "(SELECT id FROM ({w_sql}) AS w WHERE w.ok"
-    " ORDER BY w.published_at DESC NULLS LAST, w.title, w.id LIMIT %s)"
-)
+# Without words: newest first; a venue search (capacity, free on …) lists the smallest
+# venue that fits first (read in the order of the venue index: kind, capacity).
+LISTING_ORDER = "published_at DESC NULLS LAST, title, id"
+VENUE_ORDER = "capacity, title, id"
+CANDIDATES_CTE = "candidates AS (SELECT id FROM m WHERE ok ORDER BY cheap DESC, {order} LIMIT %s)"
+FIRST_SQL = "(SELECT id FROM ({w_sql}) AS w WHERE w.ok ORDER BY {order} LIMIT %s)"
 SAMPLE_CTE = "s AS MATERIALIZED (SELECT * FROM ({w_sql}) AS w WHERE w.matches AND w.sample)"
 SAMPLE_BEST_SQL = (
     "(SELECT id FROM s WHERE ok ORDER BY cheap DESC, published_at DESC NULLS LAST, title, id"
@@ -578,6 +576,10 @@ def _factor_args(text: str, now) -> list:
     return [key, f"%{key}%", list(DATED_KINDS), now, now, now]
 
 
+def _order(params: SearchParams) -> str:
+    return VENUE_ORDER if params.is_venue_search else LISTING_ORDER
+
+
 def _page_sql(tsquery: str | None, text: str, now, params: SearchParams) -> tuple[str, list]:
     """The page: the ``candidates`` (a CTE of the statement) in full-score order."""
     offset = (params.page - 1) * params.page_size
@@ -587,9 +589,9 @@ def _page_sql(tsquery: str | None, text: str, now, params: SearchParams) -> tupl
         sql = (
             "SELECT portal_portalentry.id FROM portal_portalentry WHERE "  # noqa: S608 - constants
             + where
-            + " ORDER BY"
-            " portal_portalentry.published_at DESC NULLS LAST, portal_portalentry.title,"
-            " portal_portalentry.id LIMIT %s OFFSET %s"
+            + " ORDER BY "
+            + ", ".join(f"portal_portalentry.{c}" for c in _order(params).split(", "))
+            + " LIMIT %s OFFSET %s"
         )
         return sql, [params.page_size, offset]
     sql = (
@@ -650,7 +652,7 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
         matches=matches,
     ).values(
         "id", "kind", "institution_id", "facility_kind", "district", "published_at", "title",
-        "title_key", "sample", "ok", "cheap", "in_title", "matches",
+        "title_key", "capacity", "sample", "ok", "cheap", "in_title", "matches",
     )  # fmt: skip
     w_sql, w_params = _sql(wide)
     w_params = list(w_params)
@@ -690,7 +692,7 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
                 args += w_params
                 parts.append(FACETS_SQL.format(src="s"))
             ctes += [
-                CANDIDATES_CTE,
+                CANDIDATES_CTE.format(order=_order(params)),
                 f"page AS ({p_sql})",
             ]
             statement = "WITH " + ", ".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
@@ -723,7 +725,7 @@ def _approximate(cursor, params, tsquery, text, now, wide, size, with_facets) ->
     ctes = [SAMPLE_CTE.format(w_sql=w_sql)]
     args = [*w_params]
     if tsquery is None:  # no words to rank by: the first in the listing order, from all
-        candidates = [FIRST_SQL.format(w_sql=w_sql)]
+        candidates = [FIRST_SQL.format(w_sql=w_sql, order=_order(params))]
         args += w_params
     else:
         candidates = [SAMPLE_BEST_SQL]
