@@ -835,15 +835,6 @@ def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
     )
 
 
-def _facets(qs: QuerySet) -> dict[str, list[dict]]:
-    """Counts per type, institution, facility kind, district of a QuerySet (one query)."""
-    inner = qs.order_by().values("kind", "institution_id", "facility_kind", "district")
-    sql, sql_params = inner.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(FACETS_SQL.format(src=f"({sql}) AS matched"), sql_params)
-        return _facet_dict(cursor, [r[1:] for r in cursor.fetchall()])
-
-
 def _facet_dict(cursor, rows) -> dict[str, list[dict]]:
     """{type|institution|kind|district: [{value, label, count}]} from GROUPING SETS rows
     (g1 = GROUPING(kind, institution_id), g2 = GROUPING(facility_kind, district))."""
