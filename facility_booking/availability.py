@@ -1,9 +1,12 @@
 """Free / taken / closed per slot unit, for calendars, filters and the API.
 
-Never says who booked: only the periods rows hold. A slot is *taken* when a
-booking starting there would collide with a held period (the facility's buffer
-counted before it), *closed* outside opening hours, on closed dates and
-holidays, in the past and outside the booking window.
+Never says who booked: only the periods rows hold. A slot is *free* only when a
+booking starting there can be made: one of the facility's minimum length fits
+before closing time and, with the buffer after it, collides with no held period.
+It is *taken* when such a booking would collide with a held period, *closed*
+outside opening hours, on closed dates and holidays, in the past, outside the
+booking window and where the minimum length no longer fits before closing.
+``start_times`` / ``end_times`` give the apply form's menus from the same rules.
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facility_booking.models import HOLDING_STATES, ClosedDate, Facility, Reservation
-from facility_booking.rules import aware, closure_reason, window_closes_at, window_opens_at
+from facility_booking.rules import (
+    aware,
+    closure_reason,
+    local,
+    opening_for,
+    window_closes_at,
+    window_opens_at,
+)
 
 FREE, TAKEN, CLOSED = "free", "taken", "closed"
 LABELS = {FREE: _("예약 가능"), TAKEN: _("예약됨"), CLOSED: _("예약 불가")}
@@ -87,6 +97,14 @@ def _closed_dates(facility, first: dt.date, last: dt.date) -> dict:
     )
 
 
+def shortest(facility: Facility) -> dt.timedelta:
+    """The shortest booking the rules accept: the minimum length rounded up to the slot
+    unit (a booking starts and ends on slot boundaries)."""
+    unit = max(int(facility.slot_minutes), 1)
+    minutes = max(int(facility.min_minutes), unit)
+    return dt.timedelta(minutes=-(-minutes // unit) * unit)
+
+
 def days(facility: Facility, first: dt.date, count: int, *, now=None) -> list[Day]:
     """``count`` consecutive days from ``first`` with their slots."""
     now = now or timezone.now()
@@ -97,6 +115,7 @@ def days(facility: Facility, first: dt.date, count: int, *, now=None) -> list[Da
     )
     buffer = dt.timedelta(minutes=facility.buffer_minutes)
     unit = dt.timedelta(minutes=facility.slot_minutes)
+    length = shortest(facility)
     hours = {h.weekday: (h.opens, h.closes) for h in facility.hours.all()}
     out = []
     for offset in range(count):
@@ -109,6 +128,8 @@ def days(facility: Facility, first: dt.date, count: int, *, now=None) -> list[Da
             cursor, closes = aware(day, span[0]), aware(day, span[1])
             while cursor + unit <= closes:
                 slot_end = cursor + unit
+                # The shortest booking starting here, held with the buffer after it.
+                booking_end = cursor + length
                 if (
                     reason
                     or cursor < now
@@ -116,8 +137,12 @@ def days(facility: Facility, first: dt.date, count: int, *, now=None) -> list[Da
                     or now > window_closes_at(facility, cursor)
                 ):
                     state = CLOSED
-                elif any(s - buffer < slot_end and e > cursor for s, e in busy):
+                elif any(s < slot_end + buffer and e > cursor for s, e in busy):
                     state = TAKEN
+                elif booking_end > closes:
+                    state = CLOSED  # the minimum length would run past closing time
+                elif any(s < booking_end + buffer and e > cursor for s, e in busy):
+                    state = TAKEN  # too little time before the next held period
                 else:
                     state = FREE
                 slots.append(Slot(cursor, slot_end, state))
@@ -162,4 +187,33 @@ def periods(facility: Facility, start: dt.datetime, end: dt.datetime, *, now=Non
         for slot in day.slots:
             if slot.end > start and slot.start < end:
                 out.append({"start": slot.start, "end": slot.end, "state": slot.state})
+    return out
+
+
+def start_times(facility: Facility, day: dt.date, *, now=None) -> list[dt.time]:
+    """The times a booking may start on ``day``: the day's free slots."""
+    [one] = days(facility, day, 1, now=now)
+    return [local(s.start).time() for s in one.slots if s.state == FREE]
+
+
+def end_times(facility: Facility, day: dt.date, start: dt.time) -> list[dt.time]:
+    """The ends a booking starting at ``start`` on ``day`` may have: on slot boundaries,
+    from the minimum to the maximum length, not after closing time, and (with the
+    buffer after it) clear of every held period. Empty when none fits."""
+    span = opening_for(facility, day)
+    if span is None:
+        return []
+    begin, closes = aware(day, start), aware(day, span[1])
+    buffer = dt.timedelta(minutes=facility.buffer_minutes)
+    unit = dt.timedelta(minutes=max(int(facility.slot_minutes), 1))
+    longest = dt.timedelta(minutes=facility.max_minutes)
+    busy = busy_periods(facility, begin, closes + buffer)
+    out = []
+    length = shortest(facility)
+    while length <= longest and begin + length <= closes:
+        end = begin + length
+        if any(s < end + buffer and e > begin for s, e in busy):
+            break
+        out.append(local(end).time())
+        length += unit
     return out

@@ -51,6 +51,15 @@ def time_choices(facility: Facility) -> list[tuple[str, str]]:
     return out
 
 
+def _menu(times: list[str], current: str, empty: str) -> list[tuple[str, str]]:
+    """A time menu; a blank first entry when the current value is not one of the times
+    (nothing wrong is shown as chosen)."""
+    choices = [(t, t) for t in times]
+    if current not in times:
+        choices.insert(0, ("", empty if not times else gettext("선택")))
+    return choices
+
+
 class SlotTimeField(forms.ChoiceField):
     """A time picked from the slot boundaries; any other well-formed HH:MM passes on
     to the booking rules, which say precisely what is wrong (not on the slot unit,
@@ -118,12 +127,23 @@ class ApplyForm(ConsentFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args, facility: Facility, on_behalf: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        facility: Facility,
+        on_behalf: bool = False,
+        slot_menus: bool = False,
+        fit: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.facility = facility
         times = time_choices(facility)
         self.fields["start_time"].choices = times
         self.fields["end_time"].choices = times
+        self.no_free_time = False
+        if slot_menus:
+            self._slot_menus(fit=fit)
         offered = list(facility.discounts.all())
         self.fields["discount_categories"].choices = [
             (d.category, f"{d.get_category_display()} ({d.percent}%)") for d in offered
@@ -153,6 +173,66 @@ class ApplyForm(ConsentFormMixin, forms.Form):
             )
             self.order_fields(["applicant_name", "applicant_email"])
         self.fields["headcount"].validators = []  # the service says it in Korean
+
+    def _value(self, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(self.add_prefix(name), "") or "")
+        value = self.initial.get(name, self.fields[name].initial)
+        return value.isoformat() if isinstance(value, dt.date) else str(value or "")
+
+    def _slot_menus(self, *, fit: bool) -> None:
+        """The start menu offers the chosen day's free starts, the end menu only the ends
+        the rules allow after the chosen start (availability.start_times / end_times).
+
+        ``fit`` (the page refreshing itself after a change): a start or end the new menus
+        no longer offer is moved to the first one they do, as the visitor sees it.
+        """
+        from facility_booking import availability
+
+        try:
+            day = dt.date.fromisoformat(self._value("date"))
+        except ValueError:
+            return
+        if not in_range(day):
+            return
+        starts = [t.strftime("%H:%M") for t in availability.start_times(self.facility, day)]
+        start = self._value("start_time")
+        if fit and starts and start not in starts:
+            start = starts[0]
+        ends: list[str] = []
+        if start in starts or (start and not fit):
+            try:
+                begin = dt.time.fromisoformat(start)
+            except ValueError:
+                begin = None
+            if begin is not None:
+                ends = [
+                    t.strftime("%H:%M")
+                    for t in availability.end_times(self.facility, day, begin)
+                    if t > begin or t == dt.time(0)
+                ]
+        end = self._value("end_time")
+        if fit and ends and end not in ends:
+            end = ends[0]
+        if fit and self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("start_time")] = start
+            self.data[self.add_prefix("end_time")] = end
+        elif not self.is_bound:
+            if starts and start not in starts:
+                start = starts[0]
+                self.initial["start_time"] = start
+                ends = [
+                    t.strftime("%H:%M")
+                    for t in availability.end_times(
+                        self.facility, day, dt.time.fromisoformat(start)
+                    )
+                ]
+            if ends and end not in ends:
+                self.initial["end_time"] = ends[0]
+        self.no_free_time = not starts
+        self.fields["start_time"].choices = _menu(starts, start, gettext("예약 가능한 시간 없음"))
+        self.fields["end_time"].choices = _menu(ends, end, gettext("시작 시각을 먼저 선택"))
 
     def clean(self):
         data = super().clean()

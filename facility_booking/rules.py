@@ -108,10 +108,10 @@ def validate_times(facility: Facility, start: dt.datetime, end: dt.datetime, *, 
         e.time() == midnight and e.date() == s.date() + dt.timedelta(1)
     ):
         raise BookingError("multi_day", field="end")
-    for value in (s, e):
+    for name, value in (("start", s), ("end", e)):
         minutes = value.hour * 60 + value.minute
         if value.second or value.microsecond or minutes % unit:
-            raise BookingError("not_aligned", field="start", slot=unit)
+            raise BookingError("not_aligned", field=name, slot=unit)
     duration = int((end - start).total_seconds() // 60)
     if duration < facility.min_minutes:
         raise BookingError("too_short", field="end", minutes=facility.min_minutes)
@@ -135,8 +135,12 @@ def validate_times(facility: Facility, start: dt.datetime, end: dt.datetime, *, 
     opens, closes = hours
     end_time = e.time() if e.date() == s.date() else dt.time(23, 59, 59)
     if s.time() < opens or end_time > closes:
+        # The error sits on the time that is outside: the start before opening, else the end.
         raise BookingError(
-            "outside_hours", field="start", opens=fmt_time(opens), closes=fmt_time(closes)
+            "outside_hours",
+            field="start" if s.time() < opens or s.time() >= closes else "end",
+            opens=fmt_time(opens),
+            closes=fmt_time(closes),
         )
 
 

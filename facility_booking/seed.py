@@ -334,6 +334,8 @@ def _seed_bookings(facility: Facility, people) -> None:
         return
     if not residents:
         return
+    # 홍길동 (r1) shows a full hand (at the per-person limit); 김영희 (r2) one booking to
+    # pay; 이철수 (r3) only finished or cancelled ones, so someone can book at once.
     r1, r2, r3 = (residents * 3)[:3]
     now = timezone.now()
     discounts = list(facility.discounts.values_list("category", flat=True))
@@ -349,11 +351,11 @@ def _seed_bookings(facility: Facility, people) -> None:
         discount_categories=discounts[:1],
     )
     _book(
-        facility, r2, 11, 14, manager=manager, purpose="주민 강좌", organisation="행복동 주민자치회"
+        facility, r1, 11, 14, manager=manager, purpose="주민 강좌", organisation="행복동 주민자치회"
     )
 
     # approved, awaiting payment
-    r = _book(facility, r3, 12, 18, manager=manager, purpose="가족 행사")
+    r = _book(facility, r2, 12, 18, manager=manager, purpose="가족 행사")
     if r and r.status == "requested":
         services.reservation_approve(actor=manager, reservation=r, note="결제 안내 완료")
 

@@ -79,3 +79,35 @@ def active_count(user, facility) -> int:
     return Reservation.objects.filter(
         applicant=user, facility=facility, kind=Kind.BOOKING, status__in=ACTIVE_BOOKING_STATES
     ).count()
+
+
+def active_bookings(user, facility, now) -> QuerySet:
+    """The person's bookings of ``facility`` that count against its per-person limit:
+    requested, approved or paid, and not yet over."""
+    return (
+        Reservation.objects.filter(
+            applicant=user,
+            facility=facility,
+            kind=Kind.BOOKING,
+            status__in=ACTIVE_BOOKING_STATES,
+            end__gt=now,
+        )
+        .select_related("facility")
+        .order_by("start", "id")
+    )
+
+
+def person_limit(user, facility, now) -> dict | None:
+    """What the facility and apply pages tell a signed-in resident before they fill the
+    form: their bookings counting against the limit, the limit, and whether it is
+    reached. None for someone not signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    bookings = list(active_bookings(user, facility, now))
+    limit = facility.max_active_per_person
+    return {
+        "bookings": bookings,
+        "count": len(bookings),
+        "limit": limit,
+        "reached": len(bookings) >= limit,
+    }

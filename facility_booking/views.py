@@ -26,11 +26,25 @@ from facility_booking.models import (
 from privacy.public import record_access, record_consents
 from suite.forms import apply_errors as shared_apply_errors
 
+# Refusals about the day itself (not the time of day) sit on the form's date field.
+DAY_CODES = frozenset(
+    {"closed_date", "holiday", "closed_weekday", "window_not_open", "too_far", "multi_day"}
+)
+
 
 def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's Korean messages on the form; the service's start/end errors
-    belong to the form's start time."""
-    shared_apply_errors(form, error, aliases={"start": "start_time", "end": "start_time"})
+    """Put a service's Korean messages on the form next to the field that is wrong: the
+    service's ``start`` errors on the start time (the date when the day is the problem),
+    its ``end`` errors on the end time."""
+    if not hasattr(error, "error_dict") or "date" not in form.fields:
+        shared_apply_errors(form, error, aliases={"start": "start_time", "end": "end_time"})
+        return
+    for field, errors in error.error_dict.items():
+        for item in errors:
+            target = {"start": "start_time", "end": "end_time"}.get(field, field)
+            if field in ("start", "end") and item.code in DAY_CODES:
+                target = "date"
+            form.add_error(target if target in form.fields else None, item.messages)
 
 
 def _day_param(request, default: dt.date) -> dt.date:
@@ -67,7 +81,8 @@ def facility_list(request):
 
 
 def facility_detail(request, pk: int):
-    """Rules, fees and the availability calendar (week or month) of one facility."""
+    """Rules, fees and the availability calendar (week or month) of one facility; a
+    signed-in resident also sees their bookings counting against the per-person limit."""
     facility = selectors.facility_for_user(request.user, request.institution, pk)
     today = timezone.localdate()
     day = _day_param(request, today)
@@ -82,6 +97,7 @@ def facility_detail(request, pk: int):
         "photos": facility.photos.all(),
         "hours": facility.hours.all(),
         "closed_dates": facility.closed_dates.filter(date__gte=today)[:10],
+        "person_limit": selectors.person_limit(request.user, facility, timezone.now()),
     }
     if view == "month":
         first = day.replace(day=1)
@@ -129,7 +145,7 @@ def facility_apply(request, pk: int):
     facility = selectors.facility_for_user(request.user, request.institution, pk)
     initial = {
         "contact_phone": request.user.phone,
-        "date": _day_param(request, timezone.localdate() + dt.timedelta(days=1)),
+        "date": _day_param(request, _first_free_day(facility)),
     }
     start = request.GET.get("start", "")
     if len(start) == 5 and start[2] == ":" and start.replace(":", "").isdigit():
@@ -137,8 +153,16 @@ def facility_apply(request, pk: int):
         minutes = int(start[:2]) * 60 + int(start[3:]) + facility.min_minutes
         if minutes < 24 * 60:
             initial["end_time"] = f"{minutes // 60:02d}:{minutes % 60:02d}"
+    previewing = request.POST.get("action") == "preview"
     form = ApplyForm(
-        request.POST or None, request.FILES or None, facility=facility, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        facility=facility,
+        initial=initial,
+        slot_menus=True,
+        # The page refreshing itself (htmx) after the date or start changed: the times
+        # follow the new menus instead of keeping one they no longer offer.
+        fit=bool(getattr(request, "htmx", False)) and previewing,
     )
     quote = None
     status = 200
@@ -186,8 +210,9 @@ def facility_apply(request, pk: int):
                     status = 400
         else:
             status = 400
-    if getattr(request, "htmx", False) and request.POST.get("action") == "preview":
-        # htmx swaps only 2xx answers: the price box carries the errors itself.
+    if getattr(request, "htmx", False) and previewing:
+        # htmx swaps only 2xx answers: the price box carries the errors itself, and the
+        # time menus come along (out of band) for the date and start now chosen.
         return render(
             request,
             "facility_booking/_quote.html",
@@ -196,9 +221,25 @@ def facility_apply(request, pk: int):
     return render(
         request,
         "facility_booking/apply.html",
-        {"facility": facility, "form": form, "quote": quote},
+        {
+            "facility": facility,
+            "form": form,
+            "quote": quote,
+            "person_limit": selectors.person_limit(request.user, facility, timezone.now()),
+        },
         status=status,
     )
+
+
+def _first_free_day(facility) -> dt.date:
+    """The apply form's default date: the first day from today with a time one can still
+    book (within the booking window), else tomorrow."""
+    today = timezone.localdate()
+    ahead = min(max(int(facility.window_open_days), 1) + 1, 62)
+    for day in availability.days(facility, today, ahead):
+        if day.state == availability.FREE:
+            return day.date
+    return today + dt.timedelta(days=1)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from facility_booking import permissions, pricing, rules
+from facility_booking import permissions, pricing, rules, selectors
 from facility_booking.errors import BookingError, InvalidTransition, SlotTaken
 from facility_booking.models import (
     ACTIVE_BOOKING_STATES,
@@ -96,13 +96,7 @@ def overlaps(facility: Facility, hold_start, hold_end, *, exclude_pk=None) -> bo
 def check_person_limit(applicant, facility: Facility, now) -> None:
     """Refuse when ``applicant`` already holds the facility's limit of bookings still
     to come. Under ``lock_person`` in the request; also used read-only by the preview."""
-    active = Reservation.objects.filter(
-        applicant=applicant,
-        facility=facility,
-        kind=Kind.BOOKING,
-        status__in=ACTIVE_BOOKING_STATES,
-        end__gt=now,
-    ).count()
+    active = selectors.active_bookings(applicant, facility, now).count()
     if active >= facility.max_active_per_person:
         raise BookingError("over_person_limit", limit=facility.max_active_per_person)
 

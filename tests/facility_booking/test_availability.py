@@ -51,3 +51,53 @@ def test_month_grid_and_periods(schema_a, world):
     assert sum(1 for week in weeks for d in week if d) == 28
     slots = availability.periods(facility, at(3, 10), at(3, 12))
     assert [s["state"] for s in slots] == ["free", "free"]
+
+
+# -- a slot is offered only when a booking starting there can be made -------------------
+
+
+def test_no_free_slot_where_the_minimum_length_no_longer_fits_before_closing(schema_a, world):
+    """Open 06–22, at least 120 minutes: 20:00 is the last start offered, 21:00 is not
+    (before: a "21:00 예약 가능" chip every day that could never be booked)."""
+    facility = make_facility(min_minutes=120, max_minutes=480)
+    [day] = availability.days(facility, at(3, 0).date(), 1)
+    hours = by_hour(day)
+    assert hours[20] == "free"
+    assert hours[21] == "closed"
+    assert availability.start_times(facility, day.date)[-1] == dt.time(20)
+    # every start offered can really be booked for the minimum length
+    for start in availability.start_times(facility, day.date):
+        begin = local_dt(day.date, start.hour, start.minute)
+        services.reservation_request(
+            **request_kwargs(
+                facility, world.resident, start=begin, end=begin + dt.timedelta(hours=2)
+            )
+        ).delete()
+
+
+def test_no_free_slot_in_a_gap_shorter_than_the_minimum_with_buffers(schema_a, world):
+    """120 minutes minimum and a 60-minute buffer: a start whose shortest booking (with
+    its buffer) would run into the next held period is not offered."""
+    facility = make_facility(min_minutes=120, max_minutes=480, buffer_minutes=60)
+    services.block_create(actor=world.manager_a, facility=facility, start=at(3, 8), end=at(3, 10))
+    services.block_create(actor=world.manager_a, facility=facility, start=at(3, 14), end=at(3, 16))
+    [day] = availability.days(facility, at(3, 0).date(), 1)
+    hours = by_hour(day)
+    # Blocks hold 8–10 and 14–16. 11:00 + 2 h ends 13:00, + 1 h buffer = 14:00: fits.
+    assert hours[10] == hours[11] == "free"
+    assert hours[12] == hours[13] == "taken"  # would run into the 14:00 block with the buffer
+    assert hours[6] == hours[7] == "taken"  # 2 h + buffer runs into the 08:00 block
+    assert hours[16] == "free" and hours[20] == "free" and hours[21] == "closed"
+
+
+def test_end_times_only_those_the_rules_allow_after_the_start(schema_a, world):
+    facility = make_facility(min_minutes=120, max_minutes=240, buffer_minutes=30, slot_minutes=30)
+    services.block_create(actor=world.manager_a, facility=facility, start=at(3, 15), end=at(3, 16))
+    day = at(3, 0).date()
+    ends = availability.end_times(facility, day, dt.time(10))
+    assert ends == [dt.time(12), dt.time(12, 30), dt.time(13), dt.time(13, 30), dt.time(14)]
+    # 12:00 start: 14:00 … 14:30 (14:30 + 30 min buffer meets the 15:00 block)
+    assert availability.end_times(facility, day, dt.time(12)) == [dt.time(14), dt.time(14, 30)]
+    # 20:30: closing at 22:00 leaves no room for 120 minutes
+    assert availability.end_times(facility, day, dt.time(20, 30)) == []
+    assert availability.end_times(facility, day, dt.time(20)) == [dt.time(22)]
