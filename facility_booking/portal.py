@@ -53,6 +53,7 @@ def publish_booking(reservation) -> None:
             "start": start.isoformat(),
             "end": end.isoformat(),
             "number": reservation.number,
+            "facility": reservation.facility.name,
             "money": booking_money(reservation),
         },
     )

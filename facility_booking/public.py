@@ -51,7 +51,15 @@ __all__ = [
     "reservation_cancel",
     "reservation_for_user",
     "reservation_request",
+    "status_label",
 ]
+
+
+def status_label(code: str) -> str:
+    """A booking status in the active language (the portal hub shows summaries)."""
+    from facility_booking.models import Status
+
+    return str(Status(code).label) if code in Status.values else code
 
 
 def internal_facilities(user, institution):

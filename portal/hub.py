@@ -85,6 +85,33 @@ class BookingItem:
         return self.data.get("status", "")
 
     @property
+    def status_label(self) -> str:
+        """The status in the active language (never the label stored with the summary)."""
+        from facility_booking.public import status_label
+
+        return status_label(self.status)
+
+    @property
+    def facility_name(self) -> str:
+        return self.data.get("facility") or self.title
+
+    @property
+    def suspended(self) -> bool:
+        """The institution's service is suspended: the booking stays in sight, marked,
+        with the institution's contact; nothing can be done on it until it reopens."""
+        return self.institution.status == Institution.Status.SUSPENDED
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def upcoming(self) -> bool:
+        """Not over yet (by its end, else its start)."""
+        when = self.end or self.start
+        return bool(when and when > timezone.now())
+
+    @property
     def start(self):
         return _when(self.data.get("start"))
 
@@ -100,7 +127,8 @@ class BookingItem:
     def can_pay(self) -> bool:
         due = self.payment_due
         return (
-            self.status == "approved"
+            not self.suspended
+            and self.status == "approved"
             and self.money.get("total", 0) > 0
             and not self.money.get("open_va")
             and due is not None
@@ -110,17 +138,19 @@ class BookingItem:
     @property
     def can_cancel(self) -> bool:
         start = self.start
-        return self.status in ("requested", "approved", "paid") and bool(
-            start and start > timezone.now()
+        return (
+            not self.suspended
+            and self.status in ("requested", "approved", "paid")
+            and bool(start and start > timezone.now())
         )
 
     @property
     def has_permit(self) -> bool:
-        return self.status in ("approved", "paid", "completed")
+        return not self.suspended and self.status in ("approved", "paid", "completed")
 
     @property
     def has_receipt(self) -> bool:
-        return bool(self.money.get("paid"))
+        return not self.suspended and bool(self.money.get("paid"))
 
     def url(self, name: str) -> str:
         return reverse(f"portal:{name}", args=[self.institution.slug, self.pk])
@@ -129,7 +159,11 @@ class BookingItem:
 def bookings_of(user) -> list[BookingItem]:
     from portal.public import personal
 
-    rows = personal(user, kind="booking").select_related("institution").order_by("-updated_at")
+    rows = (
+        personal(user, kind="booking", include_suspended=True)
+        .select_related("institution")
+        .order_by("-updated_at")
+    )
     items = []
     for entry in rows[:200]:
         try:
@@ -139,6 +173,16 @@ def bookings_of(user) -> list[BookingItem]:
         items.append(BookingItem(entry.institution, pk, entry.title, entry.data or {}))
     items.sort(key=lambda b: b.start or timezone.now(), reverse=True)
     return items
+
+
+def in_order(bookings: list[BookingItem]) -> tuple[list[BookingItem], list[BookingItem]]:
+    """(upcoming soonest first, past latest first)."""
+    now = timezone.now()
+    upcoming = sorted((b for b in bookings if b.upcoming), key=lambda b: b.start or now)
+    past = sorted(
+        (b for b in bookings if not b.upcoming), key=lambda b: b.start or now, reverse=True
+    )
+    return upcoming, past
 
 
 def _applications_of(user) -> list[dict]:
@@ -206,10 +250,11 @@ def _place(request, slug: str, pk: int):
 @login_required
 def home(request):
     bookings = bookings_of(request.user)
-    upcoming = [b for b in bookings if b.status in ("requested", "approved", "paid")]
-    past = [b for b in bookings if b not in upcoming]
+    ahead, behind = in_order(bookings)
+    upcoming = [b for b in ahead if b.status in ("requested", "approved", "paid")]
+    past = [b for b in behind if not b.cancelled]
     to_pay = [b for b in upcoming if b.can_pay]
-    waiting_deposit = [b for b in upcoming if b.money.get("open_va")]
+    waiting_deposit = [b for b in upcoming if b.money.get("open_va") and not b.suspended]
     refunds = [b for b in bookings if b.money.get("refund_outstanding")]
     extra = []
     for section in sections():
@@ -228,6 +273,29 @@ def home(request):
             "ledger": ledger_lines(bookings)[:20],
             "sections": extra,
             "hub_tab": "home",
+        },
+    )
+
+
+@login_required
+def bookings_page(request):
+    """내 예약: every booking of every institution, upcoming first by date, then past;
+    cancelled ones only when asked (``?cancelled=1``)."""
+    bookings = bookings_of(request.user)
+    show_cancelled = request.GET.get("cancelled") == "1"
+    hidden = sum(1 for b in bookings if b.cancelled)
+    if not show_cancelled:
+        bookings = [b for b in bookings if not b.cancelled]
+    upcoming, past = in_order(bookings)
+    return render(
+        request,
+        "portal/my/bookings.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "show_cancelled": show_cancelled,
+            "cancelled_count": hidden,
+            "hub_tab": "bookings",
         },
     )
 
@@ -593,6 +661,7 @@ def notifications_page(request):
 
 urlpatterns = [
     path("my/", home, name="my_hub"),
+    path("my/bookings/", bookings_page, name="my_bookings"),
     path("my/payments/", payments_page, name="my_payments"),
     path("my/settings/", settings_page, name="my_settings"),
     path("my/notifications/", notifications_page, name="my_notifications"),

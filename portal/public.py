@@ -368,8 +368,16 @@ def visible() -> QuerySet:
     )
 
 
-def personal(user, *, kind: str = "booking") -> QuerySet:
-    """A person's own entries of one kind across every active institution."""
+def personal(user, *, kind: str = "booking", include_suspended: bool = False) -> QuerySet:
+    """A person's own entries of one kind across every active institution; with
+    ``include_suspended`` those of suspended institutions too (the hub keeps a resident's
+    bookings there in sight, marked, while the institution's own pages are closed)."""
     if not getattr(user, "is_authenticated", False):
         return PortalEntry.objects.none()
-    return visible().filter(owner=user, kind=kind)
+    if not include_suspended:
+        return visible().filter(owner=user, kind=kind)
+    return PortalEntry.objects.filter(
+        owner=user,
+        kind=kind,
+        institution__status__in=(Institution.Status.ACTIVE, Institution.Status.SUSPENDED),
+    ).select_related("institution")

@@ -10,7 +10,6 @@ urlpatterns = [
     path("calendar/", views.calendar_view, name="calendar"),
     path("go/<slug:slug>/<slug:kind>/<str:key>/", views.go, name="go"),
     path("cite/<slug:slug>/<slug:kind>/<str:key>/", views.cite, name="cite"),
-    path("my/bookings/", views.my_bookings, name="my_bookings"),
     path("my/applications/", views.my_applications, name="my_applications"),
     path(
         "my/applications/<slug:slug>/<int:pk>/cancel/",

@@ -333,14 +333,6 @@ def calendar_view(request):
 
 
 @login_required
-def my_bookings(request):
-    """All my bookings, across institutions, from the portal index."""
-    entries = public.personal(request.user, kind="booking").order_by("-updated_at")
-    page = Paginator(entries, 20).get_page(request.GET.get("page"))
-    return render(request, "portal/my_bookings.html", {"page": page})
-
-
-@login_required
 def my_applications(request):
     """My program applications at every institution, with a cancel button where allowed."""
     from programs import public as programs_public

@@ -134,13 +134,17 @@ def test_my_applications_needs_login_and_shows_only_mine(world, apex, in_schema)
 
 
 def test_my_bookings_links_are_built_on_the_current_host(world, apex):
+    """내 예약 (the hub) links each booking to its page on the portal, a path built now."""
     index.publish(
         institution=world.inst_a,
         kind="booking",
-        key="A-1",
+        key="1",
         title="대공연장 12월 5일",
         owner=world.resident,
-        url="/facilities/my/1/",
+        route="facility_booking:my_booking",
+        route_args=[1],
+        data={"status": "requested", "start": "2099-12-05T10:00:00+09:00"},
     )
     body = apex(world.resident).get("/portal/my/bookings/").content.decode()
-    assert world.inst_a.absolute_url("/facilities/my/1/") in body
+    assert 'href="/portal/my/bookings/testa/1/"' in body
+    assert "http://" not in body.split("<main", 1)[1].split("</main>", 1)[0]
