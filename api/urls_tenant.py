@@ -12,6 +12,7 @@ v1 = [
     path("tokens/<int:id>/revoke/", api_views.TokenRevokeView.as_view(), name="token-revoke"),
     path("", include("groupware.api_urls")),
     path("", include("groupware.approval.api_urls")),
+    path("", include("groupware.exchange.api_urls")),
     path("", include("facility_booking.api_urls")),
 ]
 

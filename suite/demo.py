@@ -120,6 +120,7 @@ def app_seed_hooks():
         "groupware.boards",
         "facility_booking",
         "groupware.approval",
+        "groupware.exchange",
         "website",
         "programs",
     ):

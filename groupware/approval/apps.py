@@ -8,7 +8,10 @@ class ApprovalConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.handover import handover_participants
-        from groupware.approval import sections
+        from groupware.approval import (
+            events,  # noqa: F401 - the notification event approval_notice
+            sections,
+        )
         from groupware.approval.services.handover import handover_participant
         from groupware.dashboard.sections import dashboard_sections
 

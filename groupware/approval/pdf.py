@@ -122,13 +122,23 @@ def pdf_context(document: Document) -> dict:
     body = leave_particulars(document) + (document.body or "")
     if not attachments:
         body = body_with_end_mark(body)
+    from groupware.approval.formdata import display_rows
+
+    internal = document.recipient_kind == RecipientKind.INTERNAL
+    recipients = [r.label for r in document.recipient_list.all()]
+    recipients_text = ", ".join(recipients) if recipients else document.recipients
     return {
         "document": document,
         "institution": institution,
-        "internal": document.recipient_kind == RecipientKind.INTERNAL,
+        "internal": internal,
+        "recipients_text": recipients_text,
+        # 직인 beside the 발신명의 of an outgoing 시행문 only, never on 내부결재
+        "seal": "" if internal else seal_uri(),
+        "form_rows": display_rows(document.form_fields, document.form_data),
         # several recipients: "수신자 참조" in the 두문, the list after the 발신명의
-        "many_recipients": len(re.split(r"[,;·]", document.recipients)) > 1
-        or len(document.recipients) > 40,
+        "many_recipients": len(recipients) > 1
+        or len(re.split(r"[,;·]", recipients_text)) > 1
+        or len(recipients_text) > 40,
         "body": body,
         "attachments": attachments,
         "end_mark": END_MARK,
@@ -138,13 +148,28 @@ def pdf_context(document: Document) -> dict:
     }
 
 
+def seal_uri() -> str:
+    """The institution's seal in use, as a file URI for WeasyPrint ("" when none)."""
+    from groupware.approval.models import Seal
+
+    seal = Seal.objects.filter(is_active=True).first()
+    if seal is None or not seal.image:
+        return ""
+    try:
+        return "file://" + seal.image.path
+    except (NotImplementedError, ValueError):
+        return ""
+
+
 def render_document_pdf(document: Document) -> bytes:
     return render_pdf("approval/pdf/document.html", pdf_context(document))
 
 
 def ensure_pdf(document_id: int) -> bool:
     """Render and store the PDF of an approved document once. Returns True if stored now."""
-    document = Document.objects.filter(pk=document_id, state=State.APPROVED).first()
+    document = Document.objects.filter(
+        pk=document_id, state=State.APPROVED, disposed_at__isnull=True
+    ).first()
     if document is None or document.pdf:
         return False
     content = render_document_pdf(document)

@@ -80,6 +80,22 @@ def _next_workday(start: datetime.date) -> datetime.date:
     return day
 
 
+def _hire_dates(cast: dict) -> None:
+    """Hire dates, so annual leave accrues by 근로기준법 제60조 (set once, never changed)."""
+    today = timezone.localdate()
+    for key, years_ago, months_ago in (
+        ("chair", 21, 0),
+        ("director", 12, 3),
+        ("team", 6, 5),
+        ("drafter", 0, 8),  # in the first year: one day per full month
+    ):
+        user = cast.get(key)
+        if user is None:
+            continue
+        hired = today.replace(day=1) - datetime.timedelta(days=365 * years_ago + 30 * months_ago)
+        StaffProfile.objects.filter(user=user, hire_date__isnull=True).update(hire_date=hired)
+
+
 def _expense(amount: int) -> dict:
     return {
         "amount": amount,
@@ -106,10 +122,21 @@ def seed_institution(*, institution, people) -> dict:
     if cast is None:
         return {}
     drafter, team, director, chair = cast["drafter"], cast["team"], cast["director"], cast["chair"]
-    for form, who in ((Form.GENERAL, team), (Form.EXPENSE, director), (Form.LEAVE, team)):
+    # 위임전결 by form and amount: 지출 100만 원까지 팀장, 500만 원까지 본부장, 넘으면 이사장
+    for form, who, limit in (
+        (Form.GENERAL, team, None),
+        (Form.TRIP, team, None),
+        (Form.LEAVE, team, None),
+        (Form.LEAVE_CANCEL, team, None),
+        (Form.EXPENSE, team, 1_000_000),
+        (Form.EXPENSE, director, 5_000_000),
+    ):
         position = _position_of(who)
         if position is not None:
-            DelegationRule.objects.get_or_create(form=form, defaults={"position": position})
+            DelegationRule.objects.get_or_create(
+                form=form, max_amount=limit, defaults={"position": position}
+            )
+    _hire_dates(cast)
 
     made: dict[str, Document] = {}
     kw = {"institution": institution}
@@ -122,7 +149,7 @@ def seed_institution(*, institution, people) -> dict:
         if existing is not None:
             return None
         if form == Form.EXPENSE:
-            extra.setdefault("form_data", _expense(880_000))
+            extra.setdefault("form_data", _expense(3_200_000 if "사무용품" in title else 880_000))
             extra.setdefault("attachments", [_receipt()])
         doc = services.document_create_draft(
             actor=drafter, line=steps, form=form, title=title, body=body, **kw, **extra

@@ -8,6 +8,7 @@ from groupware.approval.models import (
     Attachment,
     Disclosure,
     Document,
+    DocumentRecipient,
     Form,
     LeaveKind,
     LeaveRequest,
@@ -57,7 +58,14 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class LeaveSerializer(serializers.ModelSerializer):
     class Meta:
         model = LeaveRequest
-        fields = ["kind", "start_date", "end_date", "days", "reason"]
+        fields = ["kind", "start_date", "end_date", "start_time", "hours", "days", "reason"]
+        read_only_fields = fields
+
+
+class RecipientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentRecipient
+        fields = ["kind", "institution", "name", "department_hint", "email"]
         read_only_fields = fields
 
 
@@ -67,6 +75,8 @@ class DocumentListSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "form",
+            "form_name",
+            "amount",
             "title",
             "state",
             "number",
@@ -86,6 +96,7 @@ class DocumentSerializer(DocumentListSerializer):
     attachments = AttachmentSerializer(many=True, read_only=True)
     leave = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
+    recipient_list = RecipientSerializer(many=True, read_only=True)
     reporter_step = serializers.SerializerMethodField(
         help_text="보고자(⊙)의 결재 단계 id; null이면 기안자가 보고자. 발의자(★)는 기안자"
     )
@@ -102,6 +113,10 @@ class DocumentSerializer(DocumentListSerializer):
             "round",
             "version",
             "redrafted_from",
+            "cancels",
+            "form_fields",
+            "form_data",
+            "recipient_list",
             "steps",
             "attachments",
             "leave",
@@ -145,11 +160,51 @@ class LeaveInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LeaveKind.choices)
     start_date = serializers.DateField(error_messages=DATE_ERRORS)
     end_date = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+    start_time = serializers.TimeField(required=False, help_text="시간 단위 연차: 시작 시각")
+    hours = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, help_text="시간 단위 연차: 시간"
+    )
     reason = serializers.CharField(max_length=300)
 
 
+class RecipientInput(serializers.Serializer):
+    institution = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="클라우드 기관 id (수신 기관)"
+    )
+    department_hint = serializers.CharField(
+        max_length=60, allow_blank=True, required=False, default="", help_text="처리과(참조)"
+    )
+    name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    email = serializers.EmailField(
+        required=False, help_text="클라우드 밖 수신자: PDF를 전자우편으로"
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("institution") and not attrs.get("email"):
+            raise serializers.ValidationError(_("수신 기관이나 전자우편 주소를 지정해 주세요."))
+        return attrs
+
+
 class DocumentWriteSerializer(serializers.Serializer):
-    form = serializers.ChoiceField(choices=Form.choices, default=Form.GENERAL)
+    form = serializers.CharField(
+        max_length=40, default=Form.GENERAL, help_text="양식 코드 (GET /api/v1/forms/)"
+    )
+    form_data = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="양식 항목 값 {키: 값}; 표 항목은 [{열 키: 값}] (금액은 원 단위 정수)",
+    )
+    recipient_list = RecipientInput(
+        many=True, required=False, allow_null=True, default=None, max_length=30
+    )
+    cancels = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="휴가취소신청서: 취소할 휴가신청 문서 id",
+    )
     title = serializers.CharField(max_length=200, allow_blank=True)
     body = serializers.CharField(max_length=200_000, allow_blank=True, required=False, default="")
     recipient_kind = serializers.ChoiceField(
@@ -277,8 +332,8 @@ class LeaveBalanceSerializer(serializers.Serializer):
     """남은 연차: 부여 − 사용(결재 완료) = 잔여; 잔여 − 진행 중 신청 = 신청 가능 (반차 0.5일)."""
 
     year = serializers.IntegerField()
-    granted = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
-    used = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
-    pending = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
-    remaining = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
-    available = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
+    granted = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)
+    used = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)
+    pending = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)
+    remaining = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)
+    available = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)

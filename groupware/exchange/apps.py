@@ -8,3 +8,15 @@ class ExchangeConfig(AppConfig):
     name = "groupware.exchange"
     label = "exchange"
     verbose_name = "문서유통"
+
+    def ready(self) -> None:
+        from groupware.approval.public import document_panels, record_disposed
+        from groupware.exchange import (
+            events,  # noqa: F401 - notification events
+            panels,
+            personal_data,  # noqa: F401 - privacy registry (legal holds)
+        )
+        from groupware.exchange.services.receiving import received_dispose
+
+        document_panels.register("exchange", panels.document_panel)
+        record_disposed.register("exchange", received_dispose)

@@ -402,10 +402,10 @@ def document_create_draft(
         raise ApprovalForbidden("not_allowed")
     if fields.get("form") == Form.LEAVE_CANCEL and not (fields.get("title") or "").strip():
         fields["title"] = "휴가취소신청"  # replaced by the leave it cancels below
-    data = _clean_fields(fields)
     recipients = _clean_recipients(institution, recipient_list)
-    if recipients and data["recipient_kind"] == RecipientKind.NAMED:
-        data["recipients"] = _recipients_text(recipients)
+    if recipients:
+        fields["recipients"] = _recipients_text(recipients)
+    data = _clean_fields(fields)
     template, values, amount, leave_data, target = _prepare(
         actor, institution, data, form_data=form_data, leave=leave, cancels=cancels
     )
@@ -466,12 +466,14 @@ def document_update_draft(
     if document.drafter_id != actor.pk:
         raise ApprovalForbidden("not_drafter")
     ensure_can_start(document, Action.UPDATE)
+    recipients = _clean_recipients(institution, recipient_list)
+    if recipients:
+        fields["recipients"] = _recipients_text(recipients)
+    elif "recipient_kind" in fields and "recipients" not in fields:
+        fields["recipients"] = document.recipients
     data = _clean_fields(fields, partial=True)
     form = data.get("form", document.form)
-    recipients = _clean_recipients(institution, recipient_list)
     kind = data.get("recipient_kind", document.recipient_kind)
-    if recipients and kind == RecipientKind.NAMED:
-        data["recipients"] = _recipients_text(recipients)
     if form == Form.LEAVE and leave is None and hasattr(document, "leave"):
         current = document.leave
         leave = {

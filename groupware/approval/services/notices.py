@@ -1,9 +1,15 @@
-"""Notifications: an in-app notice plus an e-mail after commit (suite.notify)."""
+"""Notices: an in-app notice (the staff workspace's list) plus a message by the person's
+chosen channels (notifications.public.notify: e-mail, 알림톡, SMS), sent after commit.
 
+"결재할 차례" is the notifications app's ``document_to_approve`` event; every other notice
+about a document is ``approval_notice`` (groupware/approval/events.py) with its headline.
+"""
+
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from groupware.approval.models import Notification
-from suite.notify import email_on_commit
+from notifications.public import notify as send
 
 KINDS = {
     "turn": _("결재할 차례입니다"),
@@ -17,11 +23,10 @@ KINDS = {
 
 
 def notify(*, users, kind: str, document, institution) -> None:
-    """One notice per person (each once), e-mailed when the transaction commits."""
+    """One notice per person (each once); the messages go when the transaction commits."""
     from django.urls import reverse
 
     path = reverse("approval:detail", args=[document.pk], urlconf="suite.urls_tenant")
-    url = institution.absolute_url(path) if institution is not None else path
     headline = str(KINDS[kind])
     title = f"[전자결재] {headline}: {document.title}"[:200]
     seen = set()
@@ -30,15 +35,15 @@ def notify(*, users, kind: str, document, institution) -> None:
             continue
         seen.add(user.pk)
         Notification.objects.create(user=user, kind=f"approval.{kind}", title=title, url=path)
-        email_on_commit(
-            to=user.email,
-            subject=title,
-            template="approval/email/notice",
+        send(
+            event="document_to_approve" if kind == "turn" else "approval_notice",
+            recipient=user,
+            institution=institution,
             context={
+                "title": document.title,
+                "drafter": document.drafter_name,
                 "headline": headline,
-                "document": document,
-                "url": url,
-                "user": user,
-                "institution": institution,
+                "path": path,
             },
+            ref=f"approval.document:{connection.schema_name}:{document.pk}",
         )

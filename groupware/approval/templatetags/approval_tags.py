@@ -55,3 +55,22 @@ register.filter("korean_datetime", dates.kdatetime)
 @register.filter
 def days(value) -> str:
     return format_days(value or 0)
+
+
+@register.filter
+def won(value) -> str:
+    """1,000,000원 (whole won)."""
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{int(value):,}원"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def opens_in(entry, openable) -> bool:
+    """A register row's document is among those the viewer may open (views/records)."""
+    if entry.kind == "produced":
+        return ("produced", entry.document_id) in openable
+    return ("received", entry.source_id) in openable

@@ -1,5 +1,13 @@
 """전자결재 pages (institution host, /staff/approval/)."""
 
+from groupware.approval.views.admin import (
+    delegation,
+    form_edit,
+    forms,
+    seal,
+    seal_image,
+    settings_page,
+)
 from groupware.approval.views.documents import (
     act,
     attachment,
@@ -10,30 +18,41 @@ from groupware.approval.views.documents import (
     pdf,
 )
 from groupware.approval.views.personal import (
-    delegation,
     favourite_line_delete,
     favourite_lines,
     leave_overview,
+    line_template_delete,
     notification_open,
     notifications,
     notifications_read,
     post_report_ack,
 )
+from groupware.approval.views.records import box, register, retention, retention_decide
 
 __all__ = [
     "act",
     "attachment",
+    "box",
     "create",
     "delegation",
     "detail",
     "edit",
     "favourite_line_delete",
     "favourite_lines",
+    "form_edit",
+    "forms",
     "inbox",
     "leave_overview",
+    "line_template_delete",
     "notification_open",
     "notifications",
     "notifications_read",
     "pdf",
     "post_report_ack",
+    "register",
+    "retention",
+    "retention_decide",
+    "seal",
+    "seal_image",
+    "settings_page",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,23 +17,18 @@ from groupware.approval import leave as leave_rules
 from groupware.approval import permissions, selectors, services
 from groupware.approval.actions import ACTIONS, perform
 from groupware.approval.errors import ApprovalConflict, ApprovalForbidden
+from groupware.approval.formdata import display_rows
 from groupware.approval.models import (
-    DelegationRule,
-    Disclosure,
     FavouriteLine,
     Form,
-    LeaveKind,
+    FormTemplate,
     PostReport,
-    RecipientKind,
-    Retention,
     State,
-    StepRole,
 )
+from groupware.approval.public import DocumentPanel, document_panels
+from groupware.approval.views import draft_form
 from groupware.approval.views.common import error_text, nav_counts, parse_date, people_choices
 from groupware.models import Department
-
-LINE_ROWS = 8
-
 
 # --- inboxes ----------------------------------------------------------------
 
@@ -74,64 +70,8 @@ def inbox(request, box: str = "waiting"):
 # --- drafting ---------------------------------------------------------------
 
 
-def _line_from_post(post) -> list[dict]:
-    line = []
-    for i in range(LINE_ROWS):
-        user = post.get(f"step_user_{i}")
-        role = post.get(f"step_role_{i}")
-        if user and role:
-            line.append({"user": user, "role": role, "order": post.get(f"step_order_{i}") or i + 1})
-    return line
-
-
-def _leave_from_post(post) -> dict | None:
-    if not post.get("leave_kind"):
-        return None
-    return {
-        "kind": post.get("leave_kind"),
-        "start_date": parse_date(post.get("leave_start")),
-        "end_date": parse_date(post.get("leave_end")) or parse_date(post.get("leave_start")),
-        "reason": post.get("leave_reason", ""),
-    }
-
-
-def _fields_from_post(post) -> dict:
-    return {
-        "form": post.get("form") or Form.GENERAL,
-        "title": post.get("title", ""),
-        "body": post.get("body", ""),
-        "recipient_kind": post.get("recipient_kind") or RecipientKind.INTERNAL,
-        "recipients": post.get("recipients", ""),
-        "via": post.get("via", ""),
-        "retention": post.get("retention") or Retention.Y5,
-        "disclosure": post.get("disclosure") or Disclosure.PUBLIC,
-        "disclosure_ground": post.get("disclosure_ground") or None,
-    }
-
-
-def _form_context(request, *, document=None, values=None, line=None, cc=None, leave=None):
-    institution = request.institution
-    favourites = FavouriteLine.objects.filter(owner=request.user)
-    rows = list(line or [])[:LINE_ROWS]
-    rows += [{}] * (min(LINE_ROWS, max(4, len(rows) + 2)) - len(rows))
-    return {
-        "document": document,
-        "values": values or {},
-        "line_rows": rows,
-        "cc_ids": {str(c) for c in (cc or [])},
-        "leave": leave or {},
-        "people": [p for p in people_choices(institution) if p["id"] != request.user.pk],
-        "favourites": favourites,
-        "forms": Form.choices,
-        "roles": StepRole.choices,
-        "retentions": Retention.choices,
-        "disclosures": Disclosure.choices,
-        "recipient_kinds": RecipientKind.choices,
-        "leave_kinds": LeaveKind.choices,
-        "grounds": range(1, 9),
-        "balance": leave_rules.leave_balance(request.user),
-        "rules": DelegationRule.objects.select_related("position"),
-    }
+def _template_for(code) -> FormTemplate | None:
+    return FormTemplate.objects.filter(code=str(code or Form.GENERAL)[:40]).first()
 
 
 def _save_favourite(request, line, cc):
@@ -145,52 +85,184 @@ def _save_favourite(request, line, cc):
             messages.warning(request, error_text(error))
 
 
+def _save_department_line(request, line, cc, form: str):
+    name = request.POST.get("save_department_line_as", "").strip()
+    if not name:
+        return
+    from groupware.approval.permissions import department_of
+    from groupware.models import Department
+
+    department = Department.objects.filter(pk=department_of(request.user)).first()
+    try:
+        services.line_template_save(
+            actor=request.user,
+            institution=request.institution,
+            department=department,
+            name=name,
+            line=line,
+            cc=cc,
+            form=form,
+        )
+    except PermissionDenied:
+        messages.warning(request, _("부서 결재선은 부서장만 저장할 수 있습니다."))
+    except ValidationError as error:
+        messages.warning(request, error_text(error))
+
+
+def _posted(request) -> dict:
+    post = request.POST
+    values = draft_form.fields_from_post(post)
+    template = _template_for(values["form"])
+    return {
+        "values": values,
+        "template": template,
+        "line": draft_form.line_from_post(post),
+        "cc": post.getlist("cc"),
+        "leave": draft_form.leave_from_post(post),
+        "form_data": draft_form.form_data_from_post(template, post),
+        "recipient_list": draft_form.recipients_from_post(post),
+        "cancels": post.get("cancels") or None,
+    }
+
+
+def _redisplay(request, data: dict, *, document=None, errors=None, status=400):
+    context = draft_form.context(
+        request,
+        template=data["template"],
+        document=document,
+        values=data["values"],
+        line=data["line"],
+        cc=data["cc"],
+        leave=data["leave"] or {},
+        form_data=data["form_data"],
+        recipients=draft_form.recipients_from_values(request.POST),
+        cancels=data["cancels"],
+        errors=errors,
+    )
+    return render(request, "approval/form.html", context, status=status)
+
+
+def _propose(request, data: dict, *, document=None):
+    """결재선 제안 (a button of the form): the line from the org chart for this form and
+    amount; everything typed stays, nothing is saved."""
+    from groupware.approval.formdata import amount_of, clean_form_data
+
+    amount = None
+    if data["template"] is not None:
+        try:
+            cleaned = clean_form_data(
+                data["template"].fields or [], data["form_data"], strict=False
+            )
+            amount = amount_of(data["template"].amount_field, cleaned)
+        except ValidationError:
+            amount = None
+    line = services.propose_line(
+        institution=request.institution,
+        drafter=request.user,
+        form=data["values"]["form"],
+        amount=amount,
+    )
+    if line:
+        data["line"] = line
+        messages.info(
+            request, _("조직도와 위임전결 규정으로 결재선을 제안했습니다. 확인해 주세요.")
+        )
+    else:
+        messages.warning(
+            request, _("조직도에서 제안할 결재자를 찾지 못했습니다. 직접 지정해 주세요.")
+        )
+    return _redisplay(request, data, document=document, status=200)
+
+
+def _service_input(data: dict) -> dict:
+    return {
+        "line": data["line"],
+        "cc": data["cc"],
+        "leave": data["leave"],
+        "form_data": data["form_data"],
+        "recipient_list": data["recipient_list"],
+        "cancels": data["cancels"],
+        **data["values"],
+    }
+
+
+def _after_save(request, document, data: dict, saved_message):
+    if request.POST.get("submit_now"):
+        services.document_submit(
+            actor=request.user, institution=request.institution, document=document
+        )
+        messages.success(request, _("상신했습니다."))
+    else:
+        messages.success(request, saved_message)
+    _save_favourite(request, data["line"], data["cc"])
+    _save_department_line(request, data["line"], data["cc"], data["values"]["form"])
+
+
 @staff_page(permissions.can_use_approval)
 @require_http_methods(["GET", "POST"])
 def create(request):
-    """New document (기안): form, line, cc, attachments; save as draft or submit at once."""
+    """New document (기안): 양식 and its fields, line, cc, recipients, attachments; save as
+    draft or submit at once. A refusal shows every part again as typed."""
     if request.method == "POST":
-        line = _line_from_post(request.POST)
-        cc = request.POST.getlist("cc")
-        values = _fields_from_post(request.POST)
-        leave = _leave_from_post(request.POST)
+        data = _posted(request)
+        if request.POST.get("propose"):
+            return _propose(request, data)
         try:
-            document = services.document_create_draft(
-                actor=request.user,
-                institution=request.institution,
-                line=line,
-                cc=cc,
-                leave=leave,
-                attachments=request.FILES.getlist("attachments"),
-                **values,
-            )
-            if request.POST.get("submit_now"):
-                services.document_submit(
-                    actor=request.user, institution=request.institution, document=document
+            with transaction.atomic():
+                document = services.document_create_draft(
+                    actor=request.user,
+                    institution=request.institution,
+                    attachments=request.FILES.getlist("attachments"),
+                    **_service_input(data),
                 )
-                messages.success(request, _("상신했습니다."))
-            else:
-                messages.success(request, _("임시저장했습니다."))
-            _save_favourite(request, line, cc)
+                _after_save(request, document, data, _("임시저장했습니다."))
             return redirect("approval:detail", pk=document.pk)
         except ValidationError as error:
             messages.error(request, error_text(error))
-            context = _form_context(request, values=values, line=line, cc=cc, leave=leave or {})
-            return render(request, "approval/form.html", context, status=400)
-    values = {
-        "form": request.GET.get("form") if request.GET.get("form") in Form.values else Form.GENERAL
-    }
-    line, cc = [], []
-    favourite = (
-        FavouriteLine.objects.filter(owner=request.user, pk=request.GET.get("line") or 0).first()
-        if (request.GET.get("line") or "").isdigit()
-        else None
-    )
-    if favourite is not None:
-        line, cc = favourite.steps, favourite.cc
+            return _redisplay(request, data, errors=draft_form.field_errors(error))
+    template = _template_for(request.GET.get("form"))
+    if template is None or not template.is_active:
+        template = _template_for(Form.GENERAL)
+    values = {"form": template.code if template else Form.GENERAL}
+    line, cc = _initial_line(request, template)
     return render(
-        request, "approval/form.html", _form_context(request, values=values, line=line, cc=cc)
+        request,
+        "approval/form.html",
+        draft_form.context(
+            request,
+            template=template,
+            values=values,
+            line=line,
+            cc=cc,
+            cancels=request.GET.get("cancels", ""),
+        ),
     )
+
+
+def _initial_line(request, template) -> tuple[list, list]:
+    """A favourite (?line=), a department template (?template=) or the org chart's
+    proposal (?propose=1) fills the line of a new draft."""
+    from groupware.approval.models import LineTemplate
+    from groupware.approval.permissions import department_of
+
+    line_id = request.GET.get("line") or ""
+    if line_id.isdigit() and len(line_id) < 18:
+        favourite = FavouriteLine.objects.filter(owner=request.user, pk=line_id).first()
+        if favourite is not None:
+            return favourite.steps, favourite.cc
+    template_id = request.GET.get("template") or ""
+    if template_id.isdigit() and len(template_id) < 18:
+        shared = LineTemplate.objects.filter(
+            pk=template_id, department_id=department_of(request.user)
+        ).first()
+        if shared is not None:
+            return shared.steps, shared.cc
+    if request.GET.get("propose"):
+        code = template.code if template else Form.GENERAL
+        return services.propose_line(
+            institution=request.institution, drafter=request.user, form=code
+        ), []
+    return [], []
 
 
 # Longer than most views: one form carries the fields, the line, cc, leave and files, and
@@ -203,43 +275,34 @@ def edit(request, pk: int):
     if not permissions.can_edit(request.user, document):
         raise PermissionDenied
     if request.method == "POST":
-        line = _line_from_post(request.POST)
-        cc = request.POST.getlist("cc")
-        values = _fields_from_post(request.POST)
-        leave = _leave_from_post(request.POST)
+        data = _posted(request)
+        if request.POST.get("propose"):
+            return _propose(request, data, document=document)
         try:
-            services.document_update_draft(
-                actor=request.user,
-                institution=request.institution,
-                document=document,
-                line=line,
-                cc=cc,
-                leave=leave,
-                attachments=request.FILES.getlist("attachments"),
-                remove_attachments=[
-                    int(x) for x in request.POST.getlist("remove_attachment") if x.isdigit()
-                ],
-                **values,
-            )
-            if request.POST.get("submit_now"):
-                services.document_submit(
-                    actor=request.user, institution=request.institution, document=document
+            with transaction.atomic():
+                services.document_update_draft(
+                    actor=request.user,
+                    institution=request.institution,
+                    document=document,
+                    attachments=request.FILES.getlist("attachments"),
+                    remove_attachments=[
+                        int(x)
+                        for x in request.POST.getlist("remove_attachment")
+                        if x.isdigit() and len(x) < 18
+                    ],
+                    **_service_input(data),
                 )
-                messages.success(request, _("상신했습니다."))
-            else:
-                messages.success(request, _("저장했습니다."))
-            _save_favourite(request, line, cc)
+                _after_save(request, document, data, _("저장했습니다."))
             return redirect("approval:detail", pk=document.pk)
         except ValidationError as error:
             messages.error(request, error_text(error))
-            context = _form_context(
-                request, document=document, values=values, line=line, cc=cc, leave=leave or {}
+            return _redisplay(
+                request, data, document=document, errors=draft_form.field_errors(error)
             )
-            return render(request, "approval/form.html", context, status=400)
         except (ApprovalConflict, ApprovalForbidden) as error:
             messages.error(request, error.message)
             return redirect("approval:detail", pk=document.pk)
-    values = {f: getattr(document, f) for f in _fields_from_post({})}
+    values = {f: getattr(document, f) for f in draft_form.fields_from_post({})}
     line = [
         {"user": s.approver_id, "role": s.role, "order": s.order} for s in document.current_steps()
     ]
@@ -251,12 +314,25 @@ def edit(request, pk: int):
             "kind": lv.kind,
             "start_date": lv.start_date,
             "end_date": lv.end_date,
+            "start_time": lv.start_time,
+            "hours": lv.hours,
             "reason": lv.reason,
         }
     return render(
         request,
         "approval/form.html",
-        _form_context(request, document=document, values=values, line=line, cc=cc, leave=leave),
+        draft_form.context(
+            request,
+            template=_template_for(document.form),
+            document=document,
+            values=values,
+            line=line,
+            cc=cc,
+            leave=leave,
+            form_data=document.form_data,
+            recipients=draft_form.recipients_initial(document),
+            cancels=document.cancels_id or "",
+        ),
     )
 
 
@@ -306,6 +382,25 @@ def detail(request, pk: int):
         else [],
         "counts": nav_counts(request),
         "boxes": selectors.BOXES,
+        "form_rows": display_rows(document.form_fields, document.form_data),
+        "recipient_list": list(document.recipient_list.all()),
+        "cancelled_leave": getattr(document.cancels, "leave", None)
+        if document.cancels_id
+        else None,
+        "cancelled_by": document.cancellations.filter(state=State.APPROVED).first()
+        if document.form == Form.LEAVE
+        else None,
+        "can_cancel_leave": document.form == Form.LEAVE
+        and document.state == State.APPROVED
+        and permissions.is_drafter(user, document)
+        and leave_rules.cancellable_leaves(user).filter(document=document).exists(),
+        "panels": [
+            html
+            for html in document_panels.send(
+                DocumentPanel(request=request, document=document)
+            ).values()
+            if html
+        ],
     }
     return render(request, "approval/detail.html", context)
 

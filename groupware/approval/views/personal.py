@@ -4,26 +4,22 @@ delegation table."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from accounts.access import staff_page
 from groupware.approval import leave as leave_rules
 from groupware.approval import permissions, selectors, services
 from groupware.approval.errors import ApprovalConflict
 from groupware.approval.models import (
-    DelegationRule,
     FavouriteLine,
-    Form,
 )
-from groupware.approval.views.common import error_text, nav_counts, people_choices
-from groupware.models import Position
+from groupware.approval.views.common import nav_counts, people_choices
 
 # --- notices, post-reports, leave, favourites, delegation ---------------------
 
@@ -79,18 +75,29 @@ def post_report_ack(request, pk: int):
 
 @staff_page(permissions.can_use_approval)
 def leave_overview(request):
-    """My annual leave: granted, used, pending, remaining; my requests."""
+    """My annual leave: granted (근로기준법 제60조 from the hire date), used, pending,
+    remaining; the grants of the year; my requests, with cancellation where allowed."""
     from groupware.approval.models import LeaveRequest
+    from groupware.public import profile_of
 
     year = timezone_year()
+    profile = profile_of(request.user)
+    hire_date = profile.hire_date if profile is not None else None
+    cancellable = set(
+        leave_rules.cancellable_leaves(request.user).values_list("document_id", flat=True)
+    )
     return render(
         request,
         "approval/leave.html",
         {
             "balance": leave_rules.leave_balance(request.user, year),
-            "requests": LeaveRequest.objects.filter(
-                user=request.user, start_date__year=year
-            ).select_related("document"),
+            "hire_date": hire_date,
+            "grants": leave_rules.annual_grants(hire_date, year) if hire_date else [],
+            "hour_unit": leave_rules.hour_unit(),
+            "requests": LeaveRequest.objects.filter(user=request.user, start_date__year=year)
+            .select_related("document")
+            .prefetch_related("document__cancellations"),
+            "cancellable": cancellable,
             "counts": nav_counts(request),
             "boxes": selectors.BOXES,
         },
@@ -105,16 +112,47 @@ def timezone_year() -> int:
 
 @staff_page(permissions.can_use_approval)
 def favourite_lines(request):
+    """My favourite lines and my department's shared lines (its head keeps them)."""
+    from groupware.approval.models import LineTemplate
+    from groupware.models import Department
+
+    department_id = permissions.department_of(request.user)
+    department = Department.objects.filter(pk=department_id).first() if department_id else None
     return render(
         request,
         "approval/lines.html",
         {
             "favourites": FavouriteLine.objects.filter(owner=request.user),
+            "shared": LineTemplate.objects.filter(department_id=department_id)
+            if department_id
+            else [],
+            "department": department,
+            "can_manage_shared": department is not None
+            and permissions.can_manage_line_templates(
+                request.user, request.institution, department
+            ),
             "people": {p["id"]: p["label"] for p in people_choices(request.institution)},
             "counts": nav_counts(request),
             "boxes": selectors.BOXES,
         },
     )
+
+
+@staff_page(permissions.can_use_approval)
+@require_POST
+def line_template_delete(request, pk: int):
+    from groupware.approval.models import LineTemplate
+
+    template = LineTemplate.objects.filter(
+        pk=pk, department_id=permissions.department_of(request.user)
+    ).first()
+    if template is None:
+        raise Http404
+    services.line_template_delete(
+        actor=request.user, institution=request.institution, template=template
+    )
+    messages.success(request, _("부서 결재선을 지웠습니다."))
+    return redirect("approval:lines")
 
 
 @staff_page(permissions.can_use_approval)
@@ -126,47 +164,3 @@ def favourite_line_delete(request, pk: int):
     services.favourite_line_delete(actor=request.user, favourite=favourite)
     messages.success(request, _("즐겨찾는 결재선을 지웠습니다."))
     return redirect("approval:lines")
-
-
-@staff_page(permissions.can_use_approval)
-@require_http_methods(["GET", "POST"])
-def delegation(request):
-    """위임전결 규정: everyone reads it; institution admins change it."""
-    can_manage = permissions.can_manage_delegation(request.user, request.institution)
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        form = request.POST.get("form", "")
-        try:
-            if request.POST.get("delete"):
-                services.delegation_rule_delete(
-                    actor=request.user, institution=request.institution, form=form
-                )
-            else:
-                position = (
-                    Position.objects.filter(pk=request.POST.get("position") or 0).first()
-                    if (request.POST.get("position") or "").isdigit()
-                    else None
-                )
-                services.delegation_rule_set(
-                    actor=request.user,
-                    institution=request.institution,
-                    form=form,
-                    position=position,
-                )
-            messages.success(request, _("위임전결 규정을 저장했습니다."))
-            return redirect("approval:delegation")
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-    return render(
-        request,
-        "approval/delegation.html",
-        {
-            "rules": {r.form: r for r in DelegationRule.objects.select_related("position")},
-            "forms": Form.choices,
-            "positions": Position.objects.all(),
-            "can_manage": can_manage,
-            "counts": nav_counts(request),
-            "boxes": selectors.BOXES,
-        },
-    )

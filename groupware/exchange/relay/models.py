@@ -10,26 +10,19 @@ the receiver writes only the state (도달 → 접수, or 반송 with the reason
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 
-class _RelayStorage(LazyObject):
+def relay_storage() -> FileSystemStorage:
     """MEDIA_ROOT/public/private/exchange: never served (private/, and not an
     institution's folder); read only by the delivering task and the e-mail task."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(
-            location=settings.MEDIA_ROOT / "public" / "private" / "exchange"
-        )
-
-
-relay_storage = _RelayStorage()
+    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "public" / "private" / "exchange")
 
 
 class EnvelopeState(models.TextChoices):

@@ -23,9 +23,17 @@ def test_my_turn_email_is_sent_only_after_commit(org, django_capture_on_commit_c
         services.document_submit(actor=org.drafter, institution=org.inst, document=doc)
         assert mail.outbox == []  # nothing before commit
     assert callbacks
+    # through notifications.public.notify (the person's channels; e-mail by default)
     assert [m.to for m in mail.outbox] == [[org.reviewer.email]]
-    assert "결재할 차례" in mail.outbox[0].subject
+    assert "결재할 문서" in mail.outbox[0].subject
     assert f"/staff/approval/{doc.pk}/" in mail.outbox[0].body
+    from notifications.public import messages_about
+
+    assert (
+        messages_about(f"approval.document:{org.inst.schema_name}:{doc.pk}", institution=org.inst)
+        .filter(event="document_to_approve", recipient=org.reviewer)
+        .exists()
+    )
     assert Notification.objects.filter(user=org.reviewer, kind="approval.turn").count() == 1
 
 
