@@ -14,6 +14,7 @@ urlpatterns = [
     path("manage/", include("institution.urls")),
     path("staff/", include("groupware.urls")),
     path("staff/approval/", include("groupware.approval.urls")),
+    path("staff/exchange/", include("groupware.exchange.urls")),
     path("staff/boards/", include("groupware.boards.urls")),
     path("staff/calendar/", include("groupware.schedule.urls")),
     path("facilities/", include("facility_booking.urls")),
