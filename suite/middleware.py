@@ -6,10 +6,11 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
-from django_tenants.utils import remove_www
+from django_tenants.utils import get_public_schema_name, remove_www
 
 from api.authentication import platform_operator_token
-from tenants.models import Domain, Institution, apex_url
+from tenants.hosts import institution_for_host
+from tenants.models import Institution, apex_url
 
 
 def is_apex_host(hostname: str) -> bool:
@@ -39,18 +40,25 @@ class InstitutionMiddleware(MiddlewareMixin):
 
     Unknown hosts get a 404 that names no institution. Sets
     ``request.institution`` (None on the apex) and ``request.tenant``.
+
+    The host's institution comes from the shared cache (tenants.hosts: no query once
+    cached, stale at once when a domain or the institution changes). The connection's
+    schema is switched only when it is not already the one wanted, so a connection that
+    served the same institution before sends no ``SET search_path`` at all
+    (``TENANT_LIMIT_SET_CALLS``, suite/postgresql_backend) — and a new one sends it once.
     """
 
     def process_request(self, request):
-        connection.set_schema_to_public()
         hostname = remove_www(request.get_host().split(":")[0]).lower()
         request.institution = None
         if is_apex_host(hostname):
+            use_public_schema()
             request.tenant = connection.tenant
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return None
-        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-        if domain is None:
+        institution = institution_for_host(hostname)
+        if institution is None:
+            use_public_schema()
             return error_response(
                 request,
                 404,
@@ -58,12 +66,25 @@ class InstitutionMiddleware(MiddlewareMixin):
                 _("요청하신 주소를 찾을 수 없습니다."),
                 "errors/unknown_host.html",
             )
-        institution = domain.tenant
         request.institution = institution
         request.tenant = institution
-        connection.set_tenant(institution)
+        use_institution_schema(institution)
         request.urlconf = settings.ROOT_URLCONF
         return None
+
+
+def use_public_schema() -> None:
+    """The public schema for this request (no statement sent if already there)."""
+    if connection.schema_name != get_public_schema_name() or not connection.include_public_schema:
+        connection.set_schema_to_public()
+
+
+def use_institution_schema(institution) -> None:
+    """The institution's schema for this request (no statement sent if already there)."""
+    if connection.schema_name == institution.schema_name and connection.include_public_schema:
+        connection.tenant = institution  # same schema: the search_path already sent holds
+    else:
+        connection.set_tenant(institution)
 
 
 class InstitutionStatusMiddleware(MiddlewareMixin):
@@ -73,7 +94,7 @@ class InstitutionStatusMiddleware(MiddlewareMixin):
         institution = getattr(request, "institution", None)
         if institution is None or institution.status == Institution.Status.ACTIVE:
             return None
-        if request.path in ("/healthz", "/accounts/login/", "/accounts/sso/accept/"):
+        if request.path in ("/healthz", "/readyz", "/accounts/login/", "/accounts/sso/accept/"):
             return None
         user = getattr(request, "user", None)
         if getattr(user, "is_platform_operator", False) or platform_operator_token(request):

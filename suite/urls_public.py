@@ -17,6 +17,7 @@ urlpatterns = [
     path("console/", include("tenants.console_urls")),
     path("api/", include("api.urls_public")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     re_path(r"^media/(?P<folder>[a-z0-9_]+)/(?P<path>.+)$", views.media),
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("api/", include("api.urls_tenant")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -1,34 +1,98 @@
-from django.apps import apps as django_apps
-from django.conf import settings
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+"""Probes and the error pages every host shares.
+
+``/healthz`` (liveness) — the process answers and reaches the database: one ``SELECT 1``,
+the cost of a trivial request. ``/readyz`` (readiness, what load balancers and orchestrators
+probe, docs/deployment.md) — the database answers, this host's schema has every migration
+this code has, and a task worker is beating: the migration graph read once per
+process and the verdict kept until ``django_migrations`` changes; two small statements.
+"""
+
+import threading
+
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name
+from django.views.decorators.cache import never_cache
+
+from suite.models import WorkerHeartbeat
+
+# schema → (rows in its django_migrations, their highest id, migrations pending?)
+_MIGRATION_VERDICTS: dict[str, tuple[int, int, bool]] = {}
+_VERDICTS_LOCK = threading.Lock()
 
 
-def _pending_migrations() -> bool:
-    """Unapplied migrations of the apps that live in the current schema."""
-    public = connection.schema_name == get_public_schema_name()
-    apps = settings.SHARED_APPS if public else settings.TENANT_APPS
-    labels = {config.label for config in django_apps.get_app_configs() if config.name in apps}
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return any(migration.app_label in labels for migration, _backwards in plan)
+def _unavailable(error: Exception) -> JsonResponse:
+    return JsonResponse(
+        {"status": "database_unavailable", "detail": type(error).__name__}, status=503
+    )
 
 
+@never_cache
 def healthz(request):
-    """200 when the database answers and migrations are applied, else 503."""
+    """200 while the process answers and the database is reachable, else 503."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        if _pending_migrations():
-            return JsonResponse({"status": "migrations_pending"}, status=503)
-    except Exception as error:  # any database failure means "not healthy"  # noqa: BLE001
-        return JsonResponse(
-            {"status": "database_unavailable", "detail": type(error).__name__}, status=503
-        )
+    except DatabaseError as error:
+        return _unavailable(error)
     return JsonResponse({"status": "ok", "schema": connection.schema_name})
+
+
+def _readiness_row(schema: str) -> tuple[int, int, int]:
+    """This schema's django_migrations (rows, highest id) and the workers that beat
+    recently, in two small statements. (-1, -1, n) when the schema has no django_migrations."""
+    from suite.queue import dead_after
+
+    heartbeats = f"public.{WorkerHeartbeat._meta.db_table}"  # a model's table name
+    sql = f"SELECT to_regclass(%s) IS NOT NULL, (SELECT count(*) FROM {heartbeats} WHERE beat_at >= %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f'"{schema}".django_migrations', timezone.now() - dead_after()])
+        has_table, workers = cursor.fetchone()
+        if not has_table:
+            return -1, -1, workers
+        cursor.execute("SELECT count(*), COALESCE(max(id), 0) FROM django_migrations")
+        rows, highest = cursor.fetchone()
+    return rows, highest, workers
+
+
+def migrations_pending(schema: str, rows: int, highest: int) -> bool:
+    """Whether ``schema`` lacks a migration this code has; recomputed only when its
+    django_migrations changed since the last answer (migration files do not change
+    under a running process)."""
+    from tenants.provisioning import pending_migrations
+
+    known = _MIGRATION_VERDICTS.get(schema)
+    if known is not None and known[:2] == (rows, highest):
+        return known[2]
+    pending = rows < 0 or bool(pending_migrations(schema))
+    with _VERDICTS_LOCK:
+        _MIGRATION_VERDICTS[schema] = (rows, highest, pending)
+    return pending
+
+
+@never_cache
+def readyz(request):
+    """200 when this host can serve: database reachable and every migration applied
+    (503 otherwise). A missing task worker is reported (``degraded``) but does not take
+    the web process out of service — e-mails and refills wait, pages do not."""
+    schema = connection.schema_name
+    try:
+        rows, highest, workers = _readiness_row(schema)
+        pending = migrations_pending(schema, rows, highest)
+    except DatabaseError as error:
+        return _unavailable(error)
+    checks = {
+        "database": "ok",
+        "migrations": "pending" if pending else "ok",
+        "worker": "ok" if workers else "missing",
+    }
+    if pending:
+        return JsonResponse(
+            {"status": "migrations_pending", "schema": schema, "checks": checks}, status=503
+        )
+    status = "ok" if workers else "degraded"
+    return JsonResponse({"status": status, "schema": schema, "checks": checks})
 
 
 def bad_request(request, exception=None):

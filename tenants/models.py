@@ -128,6 +128,14 @@ class Institution(TenantMixin):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def get_primary_domain(self):
+        """The primary Domain, from ``prefetch_related("domains")`` when the list was
+        fetched that way (a page of institutions: no query per row), else one query."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("domains")
+        if prefetched is not None:
+            return next((d for d in prefetched if d.is_primary), None)
+        return super().get_primary_domain()
+
     @property
     def primary_host(self) -> str:
         domain = self.get_primary_domain()

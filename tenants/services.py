@@ -24,6 +24,7 @@ from django_tenants.utils import remove_www, schema_context, schema_exists
 
 from institution.audit import audit_record
 from tenants.errors import LifecycleError, ProvisioningError
+from tenants.hosts import hosts_changed
 from tenants.models import Domain, Institution, PlatformAuditEvent, schema_name_for
 from tenants.provisioning import assert_template_current, drop_schema
 
@@ -326,6 +327,7 @@ def _move(locked: Institution, target: str, reason: str) -> None:
         status=target, status_changed_at=now, status_reason=reason, updated_at=now
     )
     locked.status, locked.status_changed_at, locked.status_reason = target, now, reason
+    hosts_changed()  # every web process answers with the new status (tenants.hosts)
 
 
 def _notify_admins(institution: Institution, subject: str, headline: str, reason: str) -> None:

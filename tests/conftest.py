@@ -59,10 +59,12 @@ def _back_to_public():
     """Every test starts in the public schema with an empty cache (rate limits, tickets)."""
     cache.clear()
     caches["throttle"].clear()  # API rate-limit counters (api/throttling.py)
+    caches["platform"].clear()  # host → institution (tenants/hosts.py): a rolled-back row
     yield
     connection.set_schema_to_public()
     cache.clear()
     caches["throttle"].clear()
+    caches["platform"].clear()
 
 
 @pytest.fixture

@@ -75,6 +75,12 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 # New institutions are cloned from this schema instead of migrated from zero.
 TENANT_BASE_SCHEMA = "_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# SET search_path once per connection and schema, not before every statement; safe with
+# savepoint rollbacks and pooled connections (suite/postgresql_backend, docs/scaling.md).
+TENANT_LIMIT_SET_CALLS = True
+# Spare clones of the template kept ready, so a burst of onboardings renames one each
+# instead of cloning in the request (tenants/provisioning.py); 0 turns the pool off.
+TENANT_SPARE_SCHEMAS = int(os.environ.get("TENANT_SPARE_SCHEMAS", 5))
 PUBLIC_SCHEMA_URLCONF = "suite.urls_public"
 ROOT_URLCONF = "suite.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
@@ -124,7 +130,8 @@ ASGI_APPLICATION = "suite.asgi.application"
 DATABASES = {
     "default": {
         **dj_database_url.parse(database_url(), conn_max_age=0),
-        "ENGINE": "django_tenants.postgresql_backend",
+        # django-tenants' backend that also resets the search_path on every new connection.
+        "ENGINE": "suite.postgresql_backend",
     }
 }
 # Connections come from a psycopg pool per process (docs/deployment.md, "Database
@@ -243,6 +250,8 @@ CACHES = {
     },
     # API rate-limit counters: platform-wide keys (no schema), see api/throttling.py.
     "throttle": {**cache_backend(CACHE_URL, alias="throttle"), "KEY_PREFIX": "throttle"},
+    # Platform-wide lookups whatever the schema: host → institution (tenants/hosts.py).
+    "platform": {**cache_backend(CACHE_URL, alias="platform"), "KEY_PREFIX": "platform"},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

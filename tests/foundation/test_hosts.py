@@ -38,7 +38,8 @@ def test_healthz_on_apex_and_institution(db, world, on_host):
     assert response.json()["schema"] == world.inst_a.schema_name
 
 
-def test_healthz_is_503_when_the_schema_is_not_migrated(db, world):
+def test_readyz_is_503_when_the_schema_is_not_migrated(db, world):
+    """Readiness, not liveness: /healthz stays 200 (the process is fine), /readyz says no."""
     from django.db import connection
 
     from tenants.models import Domain, Institution
@@ -53,7 +54,8 @@ def test_healthz_is_503_when_the_schema_is_not_migrated(db, world):
     with connection.cursor() as cursor:
         cursor.execute('CREATE SCHEMA "inst_unmigrated"')
     Domain.objects.create(domain="unmigrated.localhost", tenant=empty)
-    response = Client(HTTP_HOST="unmigrated.localhost").get("/healthz")
+    assert Client(HTTP_HOST="unmigrated.localhost").get("/healthz").status_code == 200
+    response = Client(HTTP_HOST="unmigrated.localhost").get("/readyz")
     assert response.status_code == 503
     assert response.json()["status"] == "migrations_pending"
 

@@ -1,0 +1,28 @@
+"""django-tenants' PostgreSQL backend, with the search_path set once per connection and
+schema instead of before every statement (``TENANT_LIMIT_SET_CALLS``), and safe at that.
+
+With ``TENANT_LIMIT_SET_CALLS`` the wrapper remembers which search_path it last sent
+(``search_path_set_schemas``) and skips the ``SET`` while that is still what the server
+has. The remembered value must therefore be forgotten whenever the server's value may
+differ from it:
+
+- a schema switch (``set_tenant`` / ``set_schema``): django-tenants forgets it;
+- ``ROLLBACK`` and ``ROLLBACK TO SAVEPOINT``: a ``SET`` issued inside the transaction or
+  after the savepoint is undone by the server (the known leak of another institution's
+  search_path after a rolled-back savepoint); django-tenants 4 forgets it — pinned by
+  tests/suite/test_tenancy_plumbing.py;
+- closing the connection: django-tenants forgets it;
+- **a new connection** (here): a connection handed out by the psycopg pool carries the
+  search_path of whoever used it last, and a connection the task worker dropped without
+  closing (suite/worker.py, the server went away) leaves the remembered value behind.
+  Opening one always sends the ``SET`` again before its first statement.
+"""
+
+from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
+
+
+class DatabaseWrapper(TenantDatabaseWrapper):
+    def connect(self):
+        self.search_path_set_schemas = None
+        self._setting_search_path = False
+        super().connect()
