@@ -11,6 +11,8 @@ Links are not stored: an entry keeps a route name and its arguments (or a path
 on the institution's host) and the link is built when shown.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.postgres.fields import DateTimeRangeField
 from django.contrib.postgres.indexes import GinIndex
@@ -20,6 +22,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 TENANT_URLCONF = "suite.urls_tenant"
+
+
+@functools.lru_cache(maxsize=4096)
+def _tenant_path(route: str, args: tuple, script_prefix: str) -> str:
+    """A route on an institution's host, reversed once per (route, args): the portal shows
+    many entries per page and the URLconf does not change while the process runs."""
+    return reverse(route, args=args, urlconf=TENANT_URLCONF)
 
 
 class PortalEntry(models.Model):
@@ -104,8 +113,13 @@ class PortalEntry(models.Model):
     def path(self) -> str:
         """The path on the institution's host (route resolved now)."""
         if self.route:
+            from django.urls import get_script_prefix
+
+            args = tuple(self.route_args or ())
             try:
-                return reverse(self.route, args=self.route_args or (), urlconf=TENANT_URLCONF)
+                return _tenant_path(self.route, args, get_script_prefix())
+            except TypeError:  # arguments that cannot be a cache key
+                return reverse(self.route, args=args, urlconf=TENANT_URLCONF)
             except NoReverseMatch:
                 return "/"
         if self.url.startswith("/"):

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from dataclasses import dataclass, field
 
@@ -477,9 +478,9 @@ class Result:
 
 
 EXACT_LIMIT = 1000
-WINDOW = 100
+WINDOW = 60
 SAMPLE_SCALE = 10
-TITLE_LIMIT = 500  # title matches considered when there are more than EXACT_LIMIT matches
+TITLE_LIMIT = 300  # title matches considered when there are more than EXACT_LIMIT matches
 # The planner cannot know that testing ``@@`` on a row costs far more than a GIN lookup
 # (its estimate for bigram queries is off by 10–30×), so the search tells it which access
 # path to take, for its own transaction only: GIN bitmaps (which need no recheck of the
@@ -706,8 +707,9 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
             facet_rows, count, page_ids = _approximate(
                 cursor, params, tsquery, text, now, (w_sql, w_params), size, with_facets
             )
-        entries = _entries(cursor, page_ids)
-        facets = _facet_dict(cursor, facet_rows) if with_facets else {}
+        facet_institutions = [r[3] for r in facet_rows if r[0] == 2]
+        entries, institutions = _entries(cursor, page_ids, facet_institutions)
+        facets = _facet_dict(institutions, facet_rows) if with_facets else {}
     return {
         "count": count,
         "estimated": estimated,
@@ -758,32 +760,36 @@ def _converted(fields, row) -> list:
     ]
 
 
-def _entries(cursor, ids: list[int]) -> list:
-    """The page's entries with their institutions (and primary hosts), on the search's
-    cursor: two statements, no new cursor (each would set the search path again)."""
-    if not ids:
-        return []
+def _entries(cursor, ids: list[int], more_institutions=()) -> tuple[list, dict]:
+    """The page's entries with their institutions (and primary hosts), and the facets'
+    institutions, on the search's cursor: no new cursor (each would set the search path
+    again). Returns (entries in order, {id: institution})."""
     # the vectors are never shown: left out (deferred)
     skip = ("search", "title_search")
     fields = [f for f in PortalEntry._meta.concrete_fields if f.name not in skip]
-    cursor.execute(
-        "SELECT "  # noqa: S608 - column names from the model, the ids a parameter
-        + ", ".join(f.column for f in fields)
-        + " FROM portal_portalentry WHERE id = ANY(%s)",
-        (ids,),
-    )
-    names = [f.attname for f in fields]
-    entries = {
-        row[0]: PortalEntry.from_db(connection.alias, names, _converted(fields, row))
-        for row in cursor.fetchall()
-    }
+    entries = {}
+    if ids:
+        cursor.execute(
+            "SELECT "  # noqa: S608 - column names from the model, the ids a parameter
+            + ", ".join(f.column for f in fields)
+            + " FROM portal_portalentry WHERE id = ANY(%s)",
+            (ids,),
+        )
+        names = [f.attname for f in fields]
+        entries = {
+            row[0]: PortalEntry.from_db(connection.alias, names, _converted(fields, row))
+            for row in cursor.fetchall()
+        }
+    wanted = list({e.institution_id for e in entries.values()} | set(more_institutions))
+    if not wanted:
+        return [], {}
     institution_fields = list(Institution._meta.concrete_fields)
     cursor.execute(
         "SELECT "  # noqa: S608 - column names from the model, the ids a parameter
         + ", ".join(f"i.{f.column}" for f in institution_fields)
         + ", (SELECT d.domain FROM tenants_domain d WHERE d.tenant_id = i.id AND d.is_primary"
         " ORDER BY d.id LIMIT 1) FROM tenants_institution i WHERE i.id = ANY(%s)",
-        (list({e.institution_id for e in entries.values()}),),
+        (wanted,),
     )
     institutions = {}
     for row in cursor.fetchall():
@@ -800,7 +806,7 @@ def _entries(cursor, ids: list[int]) -> list:
         if entry is not None and entry.institution_id in institutions:
             entry.institution = institutions[entry.institution_id]
             out.append(entry)
-    return out
+    return out, institutions
 
 
 def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
@@ -835,7 +841,7 @@ def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
     )
 
 
-def _facet_dict(cursor, rows) -> dict[str, list[dict]]:
+def _facet_dict(institutions: dict, rows) -> dict[str, list[dict]]:
     """{type|institution|kind|district: [{value, label, count}]} from GROUPING SETS rows
     (g1 = GROUPING(kind, institution_id), g2 = GROUPING(facility_kind, district))."""
     out: dict[str, list[dict]] = {"type": [], "institution": [], "kind": [], "district": []}
@@ -851,11 +857,7 @@ def _facet_dict(cursor, rows) -> dict[str, list[dict]]:
             )
         elif g2 == 2 and dist:
             out["district"].append({"value": dist, "label": dist, "count": count})
-    cursor.execute(
-        "SELECT id, slug, name FROM tenants_institution WHERE id = ANY(%s)",
-        ([i for i, _c in institution_ids],),
-    )
-    names = {pk: (slug, name) for pk, slug, name in cursor.fetchall()}
+    names = {pk: (i.slug, i.name) for pk, i in institutions.items()}
     out["institution"] = [
         {"value": names[i][0], "label": names[i][1], "count": c}
         for i, c in institution_ids
@@ -909,8 +911,13 @@ def highlight(text: str, words: list[korean.QueryWord], *, limit: int | None = N
 
 
 def permalink_path(entry) -> str:
-    from django.urls import reverse
+    from django.urls import get_script_prefix, reverse
 
+    prefix = _go_prefix(get_script_prefix())
+    if prefix:  # "/portal/go/" + slug/kind/key: slugs and kinds are URL-safe, keys quoted
+        from urllib.parse import quote
+
+        return f"{prefix}{entry.institution.slug}/{entry.kind}/{quote(entry.key, safe='')}/"
     return reverse(
         "portal:go",
         args=[entry.institution.slug, entry.kind, entry.key],
@@ -918,7 +925,16 @@ def permalink_path(entry) -> str:
     )
 
 
-def citation(entry, *, now=None) -> str:
+@functools.lru_cache(maxsize=8)
+def _go_prefix(script_prefix: str) -> str:
+    """The permanent links' common beginning, reversed once (a search shows 20 of them)."""
+    from django.urls import reverse
+
+    sample = reverse("portal:go", args=["s", "k", "0"], urlconf="suite.urls_public")
+    return sample[: -len("s/k/0/")] if sample.endswith("/s/k/0/") else ""
+
+
+def citation(entry, *, now=None, permalink: str = "") -> str:
     """A ready reference: 기관, 「제목」, 번호, 날짜 (and the link for web pages)."""
     now = now or timezone.now()
     institution = entry.institution.name
@@ -929,7 +945,7 @@ def citation(entry, *, now=None) -> str:
         return ", ".join(p for p in parts if p)
     from tenants.models import apex_url
 
-    link = apex_url(permalink_path(entry))
+    link = permalink or apex_url(permalink_path(entry))
     parts = [institution, f"「{entry.title}」", date, link]
     return ", ".join(p for p in parts if p) + _(" (검색일: %(date)s)") % {
         "date": korean_date(timezone.localtime(now).date())
@@ -959,12 +975,13 @@ def make_hit(entry, words, *, now=None, hosts=None) -> Hit:
 
     snippet_source = entry.summary or ""
     host = (hosts or {}).get(entry.institution_id)
+    permalink = apex_url(permalink_path(entry))
     return Hit(
         entry=entry,
         type_label=public.kind_label(entry.kind),
         title_html=highlight(entry.title, words),
         snippet_html=highlight(snippet_source, words, limit=160),
         link=host_url(host, entry.path) if host else entry.link,
-        permalink=apex_url(permalink_path(entry)),
-        citation=citation(entry, now=now),
+        permalink=permalink,
+        citation=citation(entry, now=now, permalink=permalink),
     )
