@@ -449,12 +449,8 @@ def _kiwi_tokenizer():
 
 def step_kiwi() -> dict:
     """Load Kiwi, rebuild every entry's vectors with its morphemes, search again."""
-    from django.db import connection
-    from django_tenants.utils import schema_context
-
-    from portal import korean, public
+    from portal import korean
     from portal.models import PortalEntry
-    from tenants.models import Institution
 
     rss_before = _rss_mb()
     started = time.perf_counter()
@@ -476,6 +472,37 @@ def step_kiwi() -> dict:
 
     korean._word_query = word_query
     started = time.perf_counter()
+    rows = _rewrite_vectors()
+    reindex_seconds = time.perf_counter() - started
+    data = json.loads(QUERIES.read_text())
+    return {
+        "load_seconds": load_seconds,
+        "rss_before_mb": rss_before,
+        "rss_loaded_mb": rss_loaded,
+        "per_sentence_ms": per_sentence_ms,
+        "reindexed": rows,
+        "reindex_seconds": reindex_seconds,
+        "indexed": _percentiles(_speed(data["speed"])),
+        "quality": _quality(data["quality"]),
+        "rss_after_mb": _rss_mb(),
+        "entries": PortalEntry.objects.count(),
+    }
+
+
+def step_bigrams() -> dict:
+    """Write every entry's vectors with the shipped tokenizer again (after the Kiwi step)."""
+    started = time.perf_counter()
+    return {"rows": _rewrite_vectors(), "seconds": time.perf_counter() - started}
+
+
+def _rewrite_vectors() -> int:
+    """Every public entry's vectors from its source, with ``portal.korean`` as it is now."""
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from portal import korean, public
+    from tenants.models import Institution
+
     rows = 0
     for institution in Institution.objects.exclude(schema_name="public").order_by("slug"):
         with schema_context(institution.schema_name):
@@ -498,28 +525,16 @@ def step_kiwi() -> dict:
             )
         rows += len(updates)
         connection.set_schema_to_public()
-    reindex_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE portal_portalentry")
-    data = json.loads(QUERIES.read_text())
-    return {
-        "load_seconds": load_seconds,
-        "rss_before_mb": rss_before,
-        "rss_loaded_mb": rss_loaded,
-        "per_sentence_ms": per_sentence_ms,
-        "reindexed": rows,
-        "reindex_seconds": reindex_seconds,
-        "indexed": _percentiles(_speed(data["speed"])),
-        "quality": _quality(data["quality"]),
-        "rss_after_mb": _rss_mb(),
-        "entries": PortalEntry.objects.count(),
-    }
+    return rows
 
 
 STEPS = {
     "fill": lambda n: _fill(int(n)),
     "measure": lambda: step_measure(),
     "kiwi": lambda: step_kiwi(),
+    "bigrams": lambda: step_bigrams(),
 }
 
 
@@ -536,6 +551,11 @@ def add_arguments(group) -> None:
         "--portal-keep", action="store_true", help="keep the bench_portal database afterwards"
     )
     group.add_argument("--portal-no-kiwi", action="store_true", help="skip the Kiwi comparison")
+    group.add_argument(
+        "--portal-reuse",
+        action="store_true",
+        help="measure again on the database a --portal-keep run left (no fill)",
+    )
 
 
 def _child(env, *args, timeout: float = 7200) -> dict:
@@ -560,22 +580,39 @@ def _kiwi_installed() -> bool:
 
 
 def run(args) -> dict:
-    from bench.common import django_env, figure, scratch_database
+    from bench.common import VAR, django_env, scratch_database, server_url, with_database
 
     count = 10 if getattr(args, "quick", False) else getattr(args, "portal_institutions", 100)
-    keep = getattr(args, "portal_keep", False)
+    keep = getattr(args, "portal_keep", False) or getattr(args, "portal_reuse", False)
+    kiwi_wanted = not getattr(args, "portal_no_kiwi", False) and _kiwi_installed()
+    if getattr(args, "portal_reuse", False):
+        # measure again on the database a --portal-keep run left (filled and indexed)
+        url = with_database(server_url(), DB_NAME)
+        previous = VAR / "portal_search.json"
+        fill = json.loads(previous.read_text())["result"]["fill"] if previous.exists() else {}
+        fill = {"fill_seconds": 0, "index_seconds": 0, **fill, "reused": True}
+        return _measure(django_env(url, DB_POOL="0"), fill, kiwi_wanted, keep=True)
     with scratch_database(DB_NAME, keep=keep) as url:
         env = django_env(url, DB_POOL="0")
         print(f"· {DB_NAME}: filling {count} institutions", flush=True)
         fill = _child(env, "fill", count)
         print(f"  {fill['entries']} entries, fill {fill['fill_seconds']:.0f} s,"
               f" index {fill['index_seconds']:.0f} s", flush=True)  # fmt: skip
-        print("· measuring (bigrams)", flush=True)
-        m = _child(env, "measure")
-        kiwi = None
-        if not getattr(args, "portal_no_kiwi", False) and _kiwi_installed():
-            print("· Kiwi: rebuilding the vectors with morphemes, measuring again", flush=True)
-            kiwi = _child(env, "kiwi")
+        return _measure(env, fill, kiwi_wanted, keep=keep)
+
+
+def _measure(env, fill, kiwi_wanted: bool, *, keep: bool) -> dict:
+    from bench.common import figure
+
+    print("· measuring (bigrams)", flush=True)
+    m = _child(env, "measure")
+    kiwi = None
+    if kiwi_wanted:
+        print("· Kiwi: rebuilding the vectors with morphemes, measuring again", flush=True)
+        kiwi = _child(env, "kiwi")
+        if keep:  # leave the kept database as the bigram index again
+            print("· restoring the bigram vectors", flush=True)
+            _child(env, "bigrams")
     ratio50 = m["naive"]["p50"] / m["indexed"]["p50"]
     ratio95 = m["naive"]["p95"] / m["indexed"]["p95"]
     q = m["quality"]
@@ -634,7 +671,7 @@ def run(args) -> dict:
             figure(f"Kiwi: MRR on {kq['queries']} labelled queries", round(kq["mrr"], 3)),
         ]
     return {
-        "institutions": count,
+        "institutions": m["institutions"],
         "fill": fill,
         "measure": m,
         "kiwi": kiwi,
