@@ -153,7 +153,9 @@ def forwards(apps, schema_editor):
         )
     # every department continues after the highest serial it holds in each year
     NumberCounter.objects.all().delete()
-    highest = issued.values("department_id", "number_year").annotate(top=Max("serial"))
+    highest = (
+        issued.order_by().values("department_id", "number_year").annotate(top=Max("serial"))
+    )
     for row in highest:
         NumberCounter.objects.create(
             department_id=row["department_id"], year=row["number_year"], last_serial=row["top"]
@@ -168,6 +170,7 @@ def backwards(apps, schema_editor):
     NumberCounter.objects.all().delete()
     highest = (
         Document.objects.filter(serial__isnull=False)
+        .order_by()
         .values("number_year")
         .annotate(top=Max("serial"))
     )
