@@ -708,8 +708,8 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
                 cursor, params, tsquery, text, now, (w_sql, w_params), size, with_facets
             )
         facet_institutions = [r[3] for r in facet_rows if r[0] == 2]
-        entries, institutions = _entries(cursor, page_ids, facet_institutions)
-        facets = _facet_dict(institutions, facet_rows) if with_facets else {}
+        entries, names = _entries(cursor, page_ids, facet_institutions)
+        facets = _facet_dict(names, facet_rows) if with_facets else {}
     return {
         "count": count,
         "estimated": estimated,
@@ -763,7 +763,7 @@ def _converted(fields, row) -> list:
 def _entries(cursor, ids: list[int], more_institutions=()) -> tuple[list, dict]:
     """The page's entries with their institutions (and primary hosts), and the facets'
     institutions, on the search's cursor: no new cursor (each would set the search path
-    again). Returns (entries in order, {id: institution})."""
+    again). Returns (entries in order, {institution id: (slug, name)})."""
     # the vectors are never shown: left out (deferred)
     skip = ("search", "title_search")
     fields = [f for f in PortalEntry._meta.concrete_fields if f.name not in skip]
@@ -791,12 +791,16 @@ def _entries(cursor, ids: list[int], more_institutions=()) -> tuple[list, dict]:
         " ORDER BY d.id LIMIT 1) FROM tenants_institution i WHERE i.id = ANY(%s)",
         (wanted,),
     )
-    institutions = {}
+    institutions, names = {}, {}
+    attnames = [f.attname for f in institution_fields]
+    on_page = {e.institution_id for e in entries.values()}
+    slug_at, name_at = attnames.index("slug"), attnames.index("name")
     for row in cursor.fetchall():
+        names[row[0]] = (row[slug_at], row[name_at])
+        if row[0] not in on_page:  # a facet's institution: its name is enough
+            continue
         institution = Institution.from_db(
-            connection.alias,
-            [f.attname for f in institution_fields],
-            _converted(institution_fields, row[:-1]),
+            connection.alias, attnames, _converted(institution_fields, row[:-1])
         )
         institution._primary_host = row[-1]
         institutions[institution.pk] = institution
@@ -806,7 +810,7 @@ def _entries(cursor, ids: list[int], more_institutions=()) -> tuple[list, dict]:
         if entry is not None and entry.institution_id in institutions:
             entry.institution = institutions[entry.institution_id]
             out.append(entry)
-    return out, institutions
+    return out, names
 
 
 def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
@@ -841,7 +845,7 @@ def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
     )
 
 
-def _facet_dict(institutions: dict, rows) -> dict[str, list[dict]]:
+def _facet_dict(names: dict, rows) -> dict[str, list[dict]]:
     """{type|institution|kind|district: [{value, label, count}]} from GROUPING SETS rows
     (g1 = GROUPING(kind, institution_id), g2 = GROUPING(facility_kind, district))."""
     out: dict[str, list[dict]] = {"type": [], "institution": [], "kind": [], "district": []}
@@ -857,7 +861,6 @@ def _facet_dict(institutions: dict, rows) -> dict[str, list[dict]]:
             )
         elif g2 == 2 and dist:
             out["district"].append({"value": dist, "label": dist, "count": count})
-    names = {pk: (i.slug, i.name) for pk, i in institutions.items()}
     out["institution"] = [
         {"value": names[i][0], "label": names[i][1], "count": c}
         for i, c in institution_ids
