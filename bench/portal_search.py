@@ -691,8 +691,14 @@ def _measure(env, fill, kiwi_wanted: bool, *, keep: bool) -> dict:
 
 def details(result: dict) -> str:
     f = result["fill"]
+    reused = (
+        " This run measured again on the database a previous `--portal-keep` run filled"
+        " (`--portal-reuse`); the fill and index times are that run's."
+        if f.get("reused")
+        else ""
+    )
     return f"""Filled in {f["fill_seconds"]:.0f} s (cloned schemas, bulk rows) and indexed
-with the real sources (`portal.public.rebuild`) in {f["index_seconds"]:.0f} s. Each search
+with the real sources (`portal.public.rebuild`) in {f["index_seconds"]:.0f} s.{reused} Each search
 is `portal.search.run` as the page and the API call it: the page of 20 with highlights,
 links and citations, the count and the facets (type, institution, facility kind,
 district). The naive scan answers the same query over every institution's own tables
