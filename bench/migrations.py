@@ -95,7 +95,7 @@ def run(args) -> dict:
             print("· one new migration", flush=True)
             (probe / "models.py").write_text(textwrap.dedent(PROBE_MODELS))
             (probe / "migrations" / "0001_initial.py").write_text(textwrap.dedent(PROBE_MIGRATION))
-            one, _ = manage(env, "migrate_schemas", "--tenant")
+            one = attempt(failures, "one new migration", env, "migrate_schemas", "--tenant")
             applied = query(
                 url,
                 "SELECT COUNT(*) FROM information_schema.tables"
@@ -137,8 +137,8 @@ def run(args) -> dict:
             ),
             figure(
                 f"one new migration (template + {total} schemas)",
-                one,
-                "s",
+                one if one is not None else "failed",
+                "s" if one is not None else "",
                 target=f"applied in all {total} schemas",
                 met=applied >= total + 1,
                 note=f"table present in {applied} schemas",
