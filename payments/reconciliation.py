@@ -205,7 +205,9 @@ def daily(institution, day: dt.date) -> Report:
                     at=e.occurred_at,
                 )
             )
-    rows.sort(key=lambda r: (r.at or start, r.transaction_id))
+    # Time order; within the same second (the gateway's precision) a payment comes
+    # before the refunds of it.
+    rows.sort(key=lambda r: (r.at or start, r.kind != EntryKind.PAYMENT, r.transaction_id))
     return Report(day, rows)
 
 
