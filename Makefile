@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-run: $(STAMP)  ## set up, start the embedded database, migrate, seed, serve on 127.0.0.1:8000
-	$(PY) manage.py serve
+run: $(STAMP)  ## set up, start the embedded database, migrate, seed, serve on 127.0.0.1:8000 (PORT=8101 make run)
+	$(if $(PORT),SUITE_PORT=$(PORT)) $(PY) manage.py serve
 
 test: $(STAMP) browser-deps  ## lint, format check, types, migrations, whole test suite (browser journeys included)
 	$(VENV)/bin/ruff check .

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, overload
 
+from institution.audit_labels import action_label, register_action_labels
 from institution.models import AuditEvent
+
+__all__ = ["action_label", "actor_fields", "audit_record", "register_action_labels"]
 
 if TYPE_CHECKING:
     from tenants.models import Institution, PlatformAuditEvent

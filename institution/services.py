@@ -157,6 +157,15 @@ def institution_update_profile(*, actor, institution: Institution, **changes) ->
     if unknown:
         raise ValidationError({f: _("바꿀 수 없는 항목입니다.") for f in unknown})
     before = {f: str(getattr(institution, f)) for f in changes}
+    if "name" in changes:
+        from tenants.services import lock_names, name_taken
+
+        lock_names()
+        taken = name_taken(changes["name"], exclude_pk=institution.pk)
+        if taken:
+            raise ValidationError(
+                {"name": _("같은 이름의 기관(%(name)s)이 이미 있습니다.") % {"name": taken}}
+            )
     for field, value in changes.items():
         setattr(institution, field, value)
     institution.full_clean(exclude=["schema_name", "slug"])

@@ -5,6 +5,7 @@ from institution import views
 app_name = "institution"
 
 urlpatterns = [
+    path("", views.manage_home, name="home"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("members/<int:membership_id>/active/", views.member_active, name="member_active"),

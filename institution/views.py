@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import access
 from accounts.models import Membership
 from institution import services
+from institution.audit_labels import action_label
 from institution.forms import ActiveForm, InstitutionProfileForm, InviteForm, RoleForm
 from institution.models import AuditEvent
 from suite.forms import apply_errors
@@ -54,6 +55,12 @@ def admin_required(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+@admin_required
+def manage_home(request):
+    """/manage/ (the address the README and people type): the admin's first page."""
+    return redirect("institution:members")
 
 
 @admin_required
@@ -118,7 +125,7 @@ def member_role(request, membership_id: int):
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, _("역할을 선택해 주세요."))
-    return redirect("institution:members")
+    return _back_to_members(request)
 
 
 @admin_required
@@ -142,7 +149,17 @@ def member_active(request, membership_id: int):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("institution:members")
+    return _back_to_members(request)
+
+
+def _back_to_members(request):
+    """Back to the member list after a change, with the search it was showing."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    query = (request.POST.get("q") or "").strip()[:100]
+    url = reverse("institution:members")
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
 
 
 @admin_required
@@ -171,18 +188,44 @@ def profile(request):
 
 @admin_required
 def audit_log(request):
-    """The institution's audit log, newest first, filterable by action and person."""
+    """The institution's audit log, newest first, filterable by action, person and dates;
+    each action described in words in the reader's language (never its raw code)."""
     events = AuditEvent.objects.all()
-    action = request.GET.get("action", "").strip()
+    action = request.GET.get("action", "").strip()[:60]
     if action:
-        events = events.filter(action__startswith=action)
-    actor = request.GET.get("actor", "").strip()
+        events = events.filter(action=action)
+    actor = request.GET.get("actor", "").strip()[:100]
     if actor:
         events = events.filter(actor_label__icontains=actor)
+    since, until = _day(request.GET.get("from")), _day(request.GET.get("to"))
+    if since:
+        events = events.filter(created_at__date__gte=since)
+    if until:
+        events = events.filter(created_at__date__lte=until)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    for event in page:
+        event.label = action_label(event.action)
+    codes = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    actions = sorted(((code, action_label(code)) for code in codes), key=lambda a: a[1])
     return render(
         request,
         "institution/audit_log.html",
-        {"page": page, "action": action, "actor": actor, "actions": sorted(actions)},
+        {
+            "page": page,
+            "action": action,
+            "actor": actor,
+            "since": since,
+            "until": until,
+            "actions": actions,
+        },
     )
+
+
+def _day(value):
+    """?from= / ?to= as a date (YYYY-MM-DD), else None."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None

@@ -27,6 +27,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
 from notifications.models import Channel, LocalMessage
+from suite.links import collapse
 
 
 class ProviderError(Exception):
@@ -91,7 +92,8 @@ class LocalProvider(Provider):
                     channel=message.channel,
                     address=message.address,
                     subject=message.subject,
-                    body=message.body,
+                    # what was sent, its links kept as tokens (suite.links, built when shown)
+                    body=collapse(message.body),
                     template_code=message.template_code,
                 )
         except IntegrityError:

@@ -30,6 +30,7 @@ from notifications.models import (
     PhoneVerification,
 )
 from notifications.providers import OutgoingMessage, ProviderError, provider_for
+from suite.links import collapse, expand
 
 LEASE = dt.timedelta(minutes=5)
 RETRY_BACKOFF = (
@@ -280,7 +281,9 @@ def _claim(delivery_id: int, now) -> tuple[Delivery, bool] | None:
         else:
             return None
         if not delivery.body:
-            delivery.subject, delivery.body = render(delivery.notification, delivery.channel)
+            # Kept with the platform's links as tokens (suite.links); built when sent/shown.
+            subject, body = render(delivery.notification, delivery.channel)
+            delivery.subject, delivery.body = collapse(subject), collapse(body)
         delivery.status = DeliveryStatus.SENDING
         delivery.lease_until = now + LEASE
         delivery.attempts += 1
@@ -318,8 +321,8 @@ def send_delivery(delivery_id: int, *, now: dt.datetime | None = None) -> str | 
         key=delivery.key,
         channel=delivery.channel,
         address=delivery.address,
-        subject=delivery.subject,
-        body=delivery.body,
+        subject=expand(delivery.subject),
+        body=expand(delivery.body),
         template_code=spec.alimtalk_template,
     )
     try:

@@ -643,11 +643,12 @@ def notifications_page(request):
     )
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     from notifications.services import render as render_message
+    from suite.links import expand
 
     for n in page:
         sent = next((d.body for d in n.deliveries.all() if d.body), "")
         # Not sent yet (held for the night, being retried): show what it will say.
-        n.text = sent or render_message(n, "sms")[1]
+        n.text = expand(sent or render_message(n, "sms")[1])  # links for the hosts of today
     return render(
         request,
         "portal/my/notifications.html",

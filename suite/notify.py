@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from suite.links import collapse
 from suite.tasks import send_email
 
 
@@ -15,7 +16,10 @@ def email_on_commit(*, to: list[str] | str, subject: str, template: str, context
     recipients = [r for r in recipients if r]
     if not recipients:
         return
-    body = render_to_string(f"{template}.txt", context)
+    # The platform's own links are kept as tokens and built when the e-mail is sent
+    # (suite.links): nothing absolute waits in the queue.
+    body = collapse(render_to_string(f"{template}.txt", context))
+    subject = collapse(subject)
 
     def enqueue():
         send_email.enqueue(to=recipients, subject=subject, body=body)

@@ -46,9 +46,11 @@ def send_email(context, *, to: list[str], subject: str, body: str, html: str = "
     with effect_once(f"send_email:{context.task_result.id}") as first:
         if not first:
             return 0
-        message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+        from suite.links import expand  # links built now, for the current hosts and port
+
+        message = EmailMultiAlternatives(subject=expand(subject), body=expand(body), to=to)
         if html:
-            message.attach_alternative(html, "text/html")
+            message.attach_alternative(expand(html), "text/html")
         return message.send()
 
 

@@ -85,9 +85,18 @@ def _host_name(domain: str | None) -> str:
 
 
 def _validated_institution(
-    *, slug: str, name: str, short_name: str, admin_email: str, custom_domain: str, profile
+    *,
+    slug: str,
+    name: str,
+    short_name: str,
+    admin_email: str,
+    custom_domain: str,
+    profile,
+    unique_name: bool = True,
 ) -> Institution:
-    """An unsaved Institution, or ValidationError with every problem on its field."""
+    """An unsaved Institution, or ValidationError with every problem on its field.
+    ``unique_name``: refuse a name another (not archived) institution has — onboarding;
+    an import restores an export under its own name."""
     custom_domain = _host_name(custom_domain)
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
@@ -104,6 +113,15 @@ def _validated_institution(
         institution.full_clean(exclude=["schema_name"])
     except ValidationError as error:
         errors = {field: list(messages) for field, messages in error.error_dict.items()}
+    taken = "" if "name" in errors or not unique_name else name_taken(institution.name)
+    if taken:
+        errors["name"] = [
+            ValidationError(
+                _("같은 이름의 기관(%(name)s)이 이미 있습니다. 다른 이름을 입력해 주세요."),
+                params={"name": taken},
+                code="duplicate_name",
+            )
+        ]
     if "slug" not in errors:
         host = primary_host_for(slug)
         if Domain.objects.filter(domain=host).exists():
@@ -156,6 +174,29 @@ def _validated_institution(
 validated_institution = _validated_institution
 
 
+def name_key(name: str) -> str:
+    """What makes two institution names the same to a person: case and spaces aside."""
+    return "".join((name or "").split()).casefold()
+
+
+def name_taken(name: str, *, exclude_pk=None) -> str:
+    """The existing (not archived) institution's name that ``name`` repeats, or ""."""
+    key = name_key(name)
+    if not key:
+        return ""
+    rows = Institution.objects.exclude(status=Status.ARCHIVED)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return next((n for n in rows.values_list("name", flat=True) if name_key(n) == key), "")
+
+
+def lock_names() -> None:
+    """Serialise onboardings (and renames) so two at once cannot take the same name.
+    Transaction-scoped."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('tenants.institution_name'))")
+
+
 def _provision(
     *,
     slug: str,
@@ -164,6 +205,7 @@ def _provision(
     admin_email: str = "",
     custom_domain: str = "",
     profile: dict,
+    unique_name: bool = True,
 ) -> Institution:
     """Validate, clone the schema from the template and add the domains. Caller is atomic."""
     custom_domain = _host_name(custom_domain)
@@ -174,6 +216,7 @@ def _provision(
         admin_email=admin_email,
         custom_domain=custom_domain,
         profile=profile,
+        unique_name=unique_name,
     )
     assert_template_current()
     # The row and the schema are created in two explicit steps (instead of
@@ -236,6 +279,7 @@ def institution_onboard(
 
     started = time.perf_counter()
     admin_email = (admin_email or "").strip().lower()
+    lock_names()  # the name check below sees every onboarding committed before this one
     institution = _provision(
         slug=slug,
         name=name,
@@ -489,6 +533,7 @@ def institution_import(
         name=name or source.get("name", ""),
         short_name=short_name or source.get("short_name", ""),
         profile=profile,
+        unique_name=False,  # a restore keeps the exported institution's name
     )
     loaded = archive.load_archive(archive_path, institution, manifest)
     memberships = archive.restore_memberships(institution, manifest)

@@ -72,6 +72,13 @@ class Calendar(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_colour(self) -> str:
+        """The colour its events are shown in (never a legend colour: colours.py)."""
+        from groupware.schedule.colours import event_colour
+
+        return event_colour(self.color)
+
 
 class Event(models.Model):
     class Repeat(models.TextChoices):

@@ -10,6 +10,8 @@ from datetime import date, datetime, time, timedelta
 from dateutil import rrule as du_rrule
 from django.utils import timezone
 
+from groupware.schedule.colours import event_colour
+
 FREQ = {"WEEKLY": du_rrule.WEEKLY, "MONTHLY": du_rrule.MONTHLY}
 
 
@@ -165,7 +167,7 @@ def _item(event, start, end, *, repeating, original_start=None, title=None, plac
         all_day=event.all_day,
         kind="event",
         url=url,
-        color=event.calendar.color,
+        color=event_colour(event.calendar.color),
         place=place if place is not None else event.place,
         event=event,
         calendar_name=event.calendar.name,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts import access
 from accounts.handover import Handover
 from groupware.schedule import permissions as cal_access
+from groupware.schedule.colours import DEPARTMENT, INSTITUTION
 from groupware.schedule.models import Attendee, Calendar, Event, EventException, new_feed_token
 from groupware.schedule.occurrences import is_occurrence, local_midnight, occurrence_key
 
@@ -44,7 +45,7 @@ def department_calendar(department) -> Calendar:
     calendar, _created = Calendar.objects.get_or_create(
         kind=Calendar.Kind.DEPARTMENT,
         department=department,
-        defaults={"name": _("%(name)s 일정") % {"name": department.name}, "color": "#1e6b34"},
+        defaults={"name": _("%(name)s 일정") % {"name": department.name}, "color": DEPARTMENT},
     )
     return calendar
 
@@ -54,7 +55,7 @@ def institution_calendar(institution) -> Calendar:
         kind=Calendar.Kind.INSTITUTION,
         defaults={
             "name": _("%(name)s 기관 일정") % {"name": institution.short_name or institution.name},
-            "color": "#8a5300",
+            "color": INSTITUTION,
         },
     )
     return calendar

@@ -35,6 +35,7 @@ from payments.sandbox.models import (
     SandboxWebhook,
     token,
 )
+from suite.links import collapse
 
 S = SandboxPayment.Status
 VERSION = "2022-11-16"
@@ -245,8 +246,9 @@ def checkout_open(
             "method": method,
             "customer_name": customer_name[:100],
             "customer_email": customer_email[:254],
-            "success_url": success_url[:500],
-            "fail_url": fail_url[:500],
+            # the platform's return addresses kept as tokens (suite.links): no stale host
+            "success_url": collapse(success_url)[:500],
+            "fail_url": collapse(fail_url)[:500],
             "cash_receipt_type": cash_receipt_type,
             "cash_receipt_number": cash_receipt_number,
             "va_valid_hours": max(1, min(valid_hours, 720)),
@@ -255,7 +257,10 @@ def checkout_open(
     if not created and payment.status in (S.READY, S.IN_PROGRESS):
         # The same order opened again (a reload, another tab): the latest request wins.
         payment.amount, payment.method = amount, method
-        payment.success_url, payment.fail_url = success_url[:500], fail_url[:500]
+        payment.success_url, payment.fail_url = (
+            collapse(success_url)[:500],
+            collapse(fail_url)[:500],
+        )
         payment.cash_receipt_type, payment.cash_receipt_number = (
             cash_receipt_type,
             cash_receipt_number,

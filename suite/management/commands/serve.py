@@ -1,4 +1,6 @@
-"""`make run`: set up, start the task worker, serve on 127.0.0.1:8000 until Ctrl-C.
+"""`make run`: set up, start the task worker, serve on 127.0.0.1:SUITE_PORT (8000; `PORT=8101
+make run` for another) until Ctrl-C. Links, redirects, e-mails and the banner use the same
+setting.
 
 The worker runs in its own process, watched by a thread: if it exits — whatever the
 reason — it is started again (after 1 s, then longer up to 30 s while it keeps failing at
@@ -11,8 +13,14 @@ import sys
 import threading
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def addrport(given: str = "") -> str:
+    """Where to listen: ``given``, else 127.0.0.1 on the port every link is built with."""
+    return given or f"127.0.0.1:{settings.SUITE_PORT or 8000}"
 
 
 def _interrupt(signum, frame):
@@ -81,7 +89,11 @@ class Command(BaseCommand):
     help = "Set up the database, seed demo data, run the task worker and the web server."
 
     def add_arguments(self, parser):
-        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--addrport",
+            default="",
+            help="address:port to serve on (default 127.0.0.1 and the SUITE_PORT setting)",
+        )
         parser.add_argument("--no-seed", action="store_true")
 
     def handle(self, *args, **options):
@@ -96,7 +108,7 @@ class Command(BaseCommand):
         )
         supervisor.start()
         try:
-            call_command("runserver", options["addrport"], use_reloader=False)
+            call_command("runserver", addrport(options["addrport"]), use_reloader=False)
         except KeyboardInterrupt:
             self.stdout.write("\nStopping…")
         finally:
