@@ -115,9 +115,8 @@ def test_delivery_is_idempotent_by_envelope(sides, django_capture_on_commit_call
         again = services.envelope_deliver(envelope_id=envelope.pk)  # a handed-over task
         assert ReceivedDocument.objects.filter(envelope_id=envelope.pk).count() == 1
         assert again == ReceivedDocument.objects.get(envelope_id=envelope.pk)
-    with schema_context(a.inst.schema_name):
-        with pytest.raises(ExchangeConflict):  # everyone has it already
-            services.document_send(actor=a.drafter, institution=a.inst, document=doc)
+    with schema_context(a.inst.schema_name), pytest.raises(ExchangeConflict):
+        services.document_send(actor=a.drafter, institution=a.inst, document=doc)  # all have it
     assert Envelope.objects.filter(document_id=doc.pk, sender=a.inst).count() == 1
 
 

@@ -33,7 +33,9 @@ def traffic(sides, django_capture_on_commit_callbacks):
         services.received_register(
             actor=b.office, institution=b.inst, received=copy, department=b.team, distribute=True
         )
-        services.received_assign(actor=b.head, institution=b.inst, received=copy, assignee=b.drafter)
+        services.received_assign(
+            actor=b.head, institution=b.inst, received=copy, assignee=b.drafter
+        )
         reply = services.received_reply_draft(actor=b.drafter, institution=b.inst, received=copy)
         approval.document_submit(actor=b.drafter, institution=b.inst, document=reply)
         approval.document_approve(actor=b.head, institution=b.inst, document=reply)
