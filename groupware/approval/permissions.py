@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts import access
 from groupware.approval.models import Document, State, Step, StepRole, StepStatus
 from groupware.models import Absence
+from suite.request_cache import memo
 
 ACTED = (StepStatus.APPROVED, StepStatus.SKIPPED, StepStatus.RETURNED)
 
@@ -30,12 +31,18 @@ def deputised_user_ids(user, when=None) -> list[int]:
     """People for whom ``user`` is the acting deputy right now (대결)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    when = when or timezone.now()
-    return list(
-        Absence.objects.filter(deputy=user, starts_at__lte=when, ends_at__gt=when).values_list(
-            "user_id", flat=True
+
+    def read(at):
+        return list(
+            Absence.objects.filter(deputy=user, starts_at__lte=at, ends_at__gt=at).values_list(
+                "user_id", flat=True
+            )
         )
-    )
+
+    if when is not None:
+        return read(when)
+    # "now": once per read-only request (the navigation, the page and its permissions ask)
+    return memo(("deputised", user.pk), lambda: read(timezone.now()))
 
 
 def current_stage(document: Document, steps=None) -> list[Step]:
@@ -227,10 +234,13 @@ def is_document_office(user, institution) -> bool:
 
     if not access.is_member(user, institution):
         return False
-    offices = list(
-        Department.objects.filter(is_document_office=True, is_active=True).values_list(
-            "pk", flat=True
-        )
+    offices = memo(
+        "document_offices",
+        lambda: list(
+            Department.objects.filter(is_document_office=True, is_active=True).values_list(
+                "pk", flat=True
+            )
+        ),
     )
     if not offices:
         return access.is_institution_admin(user, institution)

@@ -1,7 +1,7 @@
 """Reads that depend on who asks. For the dashboard and the navigation:
 
 - ``inbox_counts(user)`` → ``{"waiting", "in_progress", "returned", "drafts",
-  "cc_unread", "post_reports", "notifications"}`` in a fixed six queries;
+  "cc_unread", "post_reports", "notifications"}`` in one statement;
 - ``waiting_for(user)`` → documents waiting for the user's approval (their own
   step, or a step they act on as deputy during someone's absence);
 - ``in_progress_of(user)`` → the user's drafts en route (결재진행·보류);
@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,6 +32,8 @@ from groupware.approval.models import (
     StepStatus,
 )
 from groupware.approval.permissions import deputised_user_ids
+from groupware.models import Absence
+from suite.queries import counts
 
 OPEN = (State.IN_APPROVAL, State.ON_HOLD)
 
@@ -45,7 +48,7 @@ BOXES = {
 }
 
 
-def _waiting_q(user, deputised: list[int]) -> Q:
+def _waiting_q(user, deputised: list[int] | QuerySet) -> Q:
     mine = Step.objects.filter(
         document=OuterRef("pk"),
         round=OuterRef("round"),
@@ -218,33 +221,27 @@ def inbox(user, box: str, **filters):
 
 
 def inbox_counts(user) -> dict[str, int]:
-    """Counts for the navigation and dashboard, in six queries whatever the data."""
-    empty = dict.fromkeys(
-        ("waiting", "in_progress", "returned", "drafts", "cc_unread", "post_reports"), 0
-    )
-    empty["notifications"] = 0
+    """Counts for the navigation and dashboard, in one statement whatever the data."""
+    keys = ("waiting", "in_progress", "returned", "drafts", "cc_unread", "post_reports")
     if not getattr(user, "is_authenticated", False):
-        return empty
-    deputised = deputised_user_ids(user)
-    counts = dict(empty)
-    counts["waiting"] = Document.objects.filter(_waiting_q(user, deputised)).count()
-    mine = Document.objects.filter(drafter=user).aggregate(
-        in_progress=Count("id", filter=Q(state__in=OPEN)),
-        returned=Count("id", filter=Q(state=State.RETURNED)),
-        drafts=Count("id", filter=Q(state__in=(State.DRAFT, State.RECALLED))),
+        return dict.fromkeys((*keys, "notifications"), 0)
+    # The people the user stands in for, as a subquery: no separate round trip.
+    now = timezone.now()
+    deputised = Absence.objects.filter(deputy=user, starts_at__lte=now, ends_at__gt=now).values(
+        "user_id"
     )
-    counts.update(mine)
-    counts["cc_unread"] = (
-        Reader.objects.filter(user=user, read_at__isnull=True)
+    mine = Document.objects.filter(drafter=user)
+    return counts(
+        waiting=Document.objects.filter(_waiting_q(user, deputised)),
+        in_progress=mine.filter(state__in=OPEN),
+        returned=mine.filter(state=State.RETURNED),
+        drafts=mine.filter(state__in=(State.DRAFT, State.RECALLED)),
+        cc_unread=Reader.objects.filter(user=user, read_at__isnull=True)
         .exclude(document__state=State.DRAFT)
         .values("document")
-        .distinct()
-        .count()
+        .distinct(),
+        post_reports=PostReport.objects.filter(user=user, acknowledged_at__isnull=True).filter(
+            PostReport.STANDS
+        ),
+        notifications=Notification.objects.filter(user=user, read_at__isnull=True),
     )
-    counts["post_reports"] = (
-        PostReport.objects.filter(user=user, acknowledged_at__isnull=True)
-        .filter(PostReport.STANDS)
-        .count()
-    )
-    counts["notifications"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    return counts

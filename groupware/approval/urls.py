@@ -16,9 +16,7 @@ urlpatterns = [
     path("delegation/", views.delegation, name="delegation"),
     path("lines/", views.favourite_lines, name="lines"),
     path("lines/<int:pk>/delete/", views.favourite_line_delete, name="line_delete"),
-    path(
-        "lines/shared/<int:pk>/delete/", views.line_template_delete, name="line_template_delete"
-    ),
+    path("lines/shared/<int:pk>/delete/", views.line_template_delete, name="line_template_delete"),
     path("forms/", views.forms, name="forms"),
     path("forms/new/", views.form_edit, name="form_new"),
     path("forms/<int:pk>/", views.form_edit, name="form_edit"),
@@ -28,9 +26,7 @@ urlpatterns = [
     path("records/", views.register, name="register"),
     path("records/box/", views.box, name="department_box"),
     path("records/retention/", views.retention, name="retention"),
-    path(
-        "records/retention/<int:pk>/decide/", views.retention_decide, name="retention_decide"
-    ),
+    path("records/retention/<int:pk>/decide/", views.retention_decide, name="retention_decide"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),

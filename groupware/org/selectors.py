@@ -3,14 +3,21 @@
 from django.utils import timezone
 
 from groupware.org.models import Absence, Department, StaffProfile
+from suite.request_cache import memo
 
 
 def profile_of(user) -> StaffProfile | None:
-    """The person's profile in the current institution's schema, or None."""
-    return (
-        StaffProfile.objects.select_related("department", "position", "rank")
-        .filter(user=user)
-        .first()
+    """The person's profile in the current institution's schema, or None. Read once per
+    read-only request (suite.request_cache): the navigation and every permission ask it."""
+    if getattr(user, "pk", None) is None:
+        return None
+    return memo(
+        ("profile_of", user.pk),
+        lambda: (
+            StaffProfile.objects.select_related("department", "position", "rank")
+            .filter(user=user)
+            .first()
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from groupware.approval.permissions import (
 from groupware.approval.services.common import lock_document, record, users_of
 from groupware.approval.services.notices import notify
 from groupware.approval.workflow import ensure_can_start
+from suite.queries import counts
 
 
 @transaction.atomic
@@ -84,24 +85,24 @@ def document_circulate(
     return readers
 
 
-@transaction.atomic
 def document_mark_read(*, user, document: Document) -> bool:
     """Record the first time someone opens a submitted document (열람), stamping a cc or
-    공람 reader's read time. Returns True if something was recorded."""
+    공람 reader's read time. Returns True if something was recorded.
+
+    Once per person, not per view: a document already read answers from one read-only
+    query, without a transaction or a write (every later GET of the page)."""
     if document.state == State.DRAFT:
         return False
-    now = timezone.now()
-    updated = Reader.objects.filter(document=document, user=user, read_at__isnull=True).update(
-        read_at=now
-    )
-    if (
-        updated
-        or not DocumentEvent.objects.filter(
-            document=document, action=Action.READ, actor=user
-        ).exists()
-    ):
-        record(document, Action.READ, user)
-        return True
+    unread = Reader.objects.filter(document=document, user=user, read_at__isnull=True)
+    seen = DocumentEvent.objects.filter(document=document, action=Action.READ, actor=user)
+    found = counts(unread=unread, seen=seen)
+    if not found["unread"] and found["seen"]:
+        return False
+    with transaction.atomic():
+        updated = unread.update(read_at=timezone.now())
+        if updated or not seen.exists():
+            record(document, Action.READ, user)
+            return True
     return False
 
 
