@@ -343,10 +343,12 @@ def _queue_email_now(*, to: list[str], subject: str, body: str) -> None:
     queued row commits (or rolls back) with the institution, so the worker
     never sees an invitation to an institution that does not exist.
     """
+    from suite.links import collapse
     from suite.tasks import send_email
 
     try:
-        send_email.enqueue(to=to, subject=subject, body=body)
+        # links as tokens in the queue, built when sent (suite.links)
+        send_email.enqueue(to=to, subject=subject, body=collapse(body))
     except Exception as error:
         raise ProvisioningError("invite_not_queued") from error
 
