@@ -276,6 +276,15 @@ ACTIVE_BOOKING_STATES = (Status.REQUESTED, Status.APPROVED, Status.PAID)
 class Kind(models.TextChoices):
     BOOKING = "booking", _("예약")
     BLOCK = "block", _("사용 제한")
+    # The bill of a recurring series (정기대관): its dates' fees paid as one. Holds no slot.
+    SERIES = "series", _("정기대관 결제")
+
+
+class Origin(models.TextChoices):
+    DIRECT = "", _("직접 신청")
+    LOTTERY = "lottery", _("추첨 당첨")
+    WAITLIST = "waitlist", _("예약대기 순번")
+    SERIES = "series", _("정기대관")
 
 
 class BlockReason(models.TextChoices):
@@ -324,6 +333,14 @@ class Reservation(models.Model):
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="reservations")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BOOKING)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default="", blank=True)
+    series = models.ForeignKey(
+        "facility_booking.RecurringSeries",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reservations",
+    )
     status = models.CharField(
         _("상태"), max_length=12, choices=Status.choices, default=Status.REQUESTED
     )
@@ -413,8 +430,16 @@ class Reservation(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(kind="block") & Q(status__in=["blocked", "cancelled"]))
-                | (Q(kind="booking") & ~Q(status="blocked")),
+                | (Q(kind__in=["booking", "series"]) & ~Q(status="blocked")),
                 name="fb_res_kind_status",
+            ),
+            # A series bill belongs to its series, one per series.
+            models.CheckConstraint(
+                condition=~Q(kind="series") | Q(series__isnull=False),
+                name="fb_res_bill_has_series",
+            ),
+            models.UniqueConstraint(
+                fields=["series"], condition=Q(kind="series"), name="fb_res_one_bill_per_series"
             ),
             # The guarantee: no two slot-holding rows of one facility overlap.
             # Core PostgreSQL only (no btree_gist): the facility id as a
@@ -431,7 +456,8 @@ class Reservation(models.Model):
                         RangeOperators.OVERLAPS,
                     ),
                 ],
-                condition=Q(status__in=[s.value for s in HOLDING_STATES]),
+                # A series bill is money, not time: it holds nothing.
+                condition=Q(status__in=[s.value for s in HOLDING_STATES]) & ~Q(kind="series"),
             ),
         ]
 
@@ -447,6 +473,10 @@ class Reservation(models.Model):
     @property
     def is_block(self) -> bool:
         return self.kind == Kind.BLOCK
+
+    @property
+    def is_series_bill(self) -> bool:
+        return self.kind == Kind.SERIES
 
     @property
     def holds_slot(self) -> bool:
@@ -616,3 +646,23 @@ class DiscountProof(models.Model):
     @property
     def is_purged(self) -> bool:
         return self.purged_at is not None
+
+
+# Fair booking (issue 15): rules, sanctions, lottery, waitlist, recurring series.
+from facility_booking.models_fair import (  # noqa: E402, F401
+    WAIT_ACTIVE,
+    ApplicationStatus,
+    FacilityRules,
+    LotteryApplication,
+    LotteryChoice,
+    LotteryRound,
+    LotterySlot,
+    RecurringSeries,
+    RoundStatus,
+    RuleScope,
+    Sanction,
+    SeriesStatus,
+    SlotOutcome,
+    WaitlistEntry,
+    WaitStatus,
+)
