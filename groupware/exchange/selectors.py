@@ -4,6 +4,7 @@ envelope read is scoped to this institution as sender (our own envelopes only)."
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -47,12 +48,12 @@ def visible_received(user, institution):
 
 
 def incoming(user, institution, box: str):
-    """One box of received documents (문서과 boxes for the 문서과 only: others get 404)."""
+    """One box of received documents (the 문서과's boxes: 403 for other members)."""
     if box not in BOXES:
         raise Http404
     office = can_manage_incoming(user, institution)
     if box in OFFICE_BOXES and not office:
-        raise Http404
+        raise PermissionDenied
     rows = visible_received(user, institution)
     if box == "waiting":
         rows = rows.filter(state=ReceivedState.DELIVERED)

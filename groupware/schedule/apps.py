@@ -8,8 +8,9 @@ class ScheduleConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.handover import handover_participants
-        from groupware.approval.public import leave_approved
+        from groupware.approval.public import leave_approved, leave_cancelled
         from groupware.schedule import receivers, services
 
         leave_approved.register("schedule.absence", receivers.leave_approved)
+        leave_cancelled.register("schedule.absence", receivers.leave_cancelled)
         handover_participants.register("calendar", services.handover)

@@ -1,8 +1,9 @@
 """How the calendar reacts to other apps' events (registered in ScheduleConfig.ready).
 
 An approved 휴가신청서 (``groupware.approval.public.leave_approved``) becomes an Absence
-so the dashboard's "away today" and the directory show it; the calendar itself reads
-approved leave on every view (``sources.leave_items``).
+so the dashboard's "away today" and the directory show it, and goes again when an approved
+휴가취소신청서 takes it back (``leave_cancelled``); the calendar itself reads approved,
+not cancelled leave on every view (``sources.leave_items``).
 """
 
 from datetime import timedelta
@@ -28,3 +29,16 @@ def leave_approved(leave: LeaveApproved) -> Absence | None:
         ends_at=ends_at,
         reason=f"휴가신청 승인 ({leave.kind_label})".strip()[:200],
     )
+
+
+def leave_cancelled(leave: LeaveApproved) -> int:
+    """An approved 휴가취소신청서 took the leave back: the absence recorded for it goes."""
+    starts_at = local_midnight(leave.start_date)
+    ends_at = local_midnight(leave.end_date + timedelta(days=1))
+    deleted, _ = Absence.objects.filter(
+        user_id=leave.user_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason__startswith="휴가신청 승인",
+    ).delete()
+    return deleted
