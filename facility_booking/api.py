@@ -554,6 +554,7 @@ class ReservationListView(GenericAPIView):
         reservation = call_service(
             services.reservation_request,
             actor=request.user,
+            institution=request.institution,
             facility=facility,
             start=d["start"],
             end=d["end"],
@@ -628,6 +629,7 @@ class ApproveView(ManagerActionView):
         reservation = call_service(
             services.reservation_approve,
             actor=request.user,
+            institution=request.institution,
             reservation=reservation,
             discount_category=category,
             fee=d.get("fee"),
@@ -650,6 +652,7 @@ class RejectView(ManagerActionView):
         reservation = call_service(
             services.reservation_reject,
             actor=request.user,
+            institution=request.institution,
             reservation=reservation,
             reason=data.validated_data["reason"],
         )
@@ -671,6 +674,7 @@ class RecordPaymentView(ManagerActionView):
         reservation = call_service(
             services.reservation_record_payment,
             actor=request.user,
+            institution=request.institution,
             reservation=reservation,
             amount=d["amount"],
             method=d["method"],
@@ -699,6 +703,7 @@ class CancelView(GenericAPIView):
         reservation = call_service(
             services.reservation_cancel,
             actor=request.user,
+            institution=request.institution,
             reservation=reservation,
             reason=data.validated_data.get("reason", ""),
             by_institution=by_institution,

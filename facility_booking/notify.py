@@ -29,7 +29,7 @@ def won(amount: int) -> str:
     return f"{amount:,}원"
 
 
-def booking_context(reservation) -> dict:
+def booking_context(reservation, *, institution=None) -> dict:
     """What every booking message may show (strings, ready to print)."""
     from suite.dates import kdate_weekday
 
@@ -47,14 +47,14 @@ def booking_context(reservation) -> dict:
         "refund": won(reservation.refund_due) if reservation.refund_due else "",
         "by_institution": reservation.cancelled_by_institution,
         # the portal hub shows and acts on every booking, whatever the institution
-        "portal_path": f"/portal/my/bookings/{_slug()}/{reservation.pk}/",
+        "portal_path": f"/portal/my/bookings/{_slug(institution)}/{reservation.pk}/",
     }
 
 
-def _slug() -> str:
+def _slug(institution=None) -> str:
     from facility_booking.portal import current_institution
 
-    institution = current_institution()
+    institution = institution or current_institution()
     return institution.slug if institution else ""
 
 
@@ -64,12 +64,20 @@ def payment_context(entry) -> dict:
     return {"amount": won(entry.amount), "method": str(Method(entry.method).label)}
 
 
-def notify_applicant(reservation, event: str, *, extra: dict | None = None, dedupe: str = ""):
-    """Queue the message for ``event``; a failure never touches the booking."""
+def notify_applicant(
+    reservation,
+    event: str,
+    *,
+    extra: dict | None = None,
+    dedupe: str = "",
+    institution=None,
+):
+    """Queue the message for ``event``; a failure never touches the booking.
+    ``institution``: the booking's (the current schema's when not given)."""
     from facility_booking.portal import current_institution
 
-    institution = current_institution()
-    context = booking_context(reservation)
+    institution = institution or current_institution()
+    context = booking_context(reservation, institution=institution)
     context.update(extra or {})
     applicant = reservation.applicant if reservation.applicant_id else None
     schema = institution.schema_name if institution else ""

@@ -20,18 +20,20 @@ def current_institution():
     return Institution.objects.filter(schema_name=connection.schema_name).first()
 
 
-def publish_facility(facility) -> None:
+def publish_facility(facility, *, institution=None) -> None:
     """After commit the portal lists a public, active facility (with its venue summary)
-    and withdraws anything else."""
-    institution = current_institution()
+    and withdraws anything else. ``institution``: the facility's (the current schema's
+    when not given)."""
+    institution = institution or current_institution()
     if institution is None:
         return
     portal.changed(kind="facility", key=facility.pk, institution=institution)
 
 
-def publish_booking(reservation) -> None:
-    """Show the booking in the applicant's portal list (walk-ins without an account: none)."""
-    institution = current_institution()
+def publish_booking(reservation, *, institution=None) -> None:
+    """Show the booking in the applicant's portal list (walk-ins without an account: none).
+    ``institution``: the booking's (the current schema's when not given)."""
+    institution = institution or current_institution()
     if institution is None or reservation.applicant_id is None:
         return
     from facility_booking.rules import local

@@ -253,21 +253,18 @@ def seed_institution(*, institution, people) -> None:
         fields.setdefault("address", institution.address)
         fields.setdefault("contact_name", people["facility"].name)
         fields.setdefault("contact_phone", institution.phone)
-        facility = services.facility_create(actor=admin, **fields)
+        who = {"actor": admin, "institution": institution}
+        facility = services.facility_create(**who, **fields)
         days, opens, closes = spec["_hours"]
         services.facility_set_hours(
-            actor=admin, facility=facility, hours={d: (opens, closes) for d in days}
+            **who, facility=facility, hours={d: (opens, closes) for d in days}
         )
         if spec.get("_discounts"):
-            services.facility_set_discounts(
-                actor=admin, facility=facility, discounts=spec["_discounts"]
-            )
+            services.facility_set_discounts(**who, facility=facility, discounts=spec["_discounts"])
         if facility.is_public:
-            services.facility_set_refund_tiers(actor=admin, facility=facility, tiers=REFUND_TIERS)
+            services.facility_set_refund_tiers(**who, facility=facility, tiers=REFUND_TIERS)
         if spec.get("_equipment"):
-            services.facility_set_equipment(
-                actor=admin, facility=facility, items=spec["_equipment"]
-            )
+            services.facility_set_equipment(**who, facility=facility, items=spec["_equipment"])
         _seed_bookings(facility, people)
     _seed_residents(people)
     _seed_online_payments(institution, people)

@@ -126,14 +126,16 @@ def booking_detail(request, pk: int):
         purpose=_("대관 신청 확인·처리"),
         subject_id=r.applicant_id,
     )
-    return render(request, "facility_booking/manage/booking.html", _detail_context(r))
+    return render(
+        request, "facility_booking/manage/booking.html", _detail_context(r, request.institution)
+    )
 
 
-def _detail_context(r, **forms):
-    from facility_booking.portal import current_institution
+def _detail_context(r, institution, **forms):
     from notifications.public import messages_about
     from payments.forms import ManualRefundForm
 
+    ref = f"facility_booking.reservation:{r.pk}"
     return {
         "r": r,
         "events": r.events.all(),
@@ -150,9 +152,7 @@ def _detail_context(r, **forms):
         "refunds": r.refunds.all(),
         "proofs": r.proofs.all(),
         # booking ids repeat across institutions: only this institution's messages
-        "notices": messages_about(
-            f"facility_booking.reservation:{r.pk}", institution=current_institution()
-        )[:20],
+        "notices": messages_about(ref, institution=institution)[:20],
         "staff_view": True,
         "now": timezone.now(),
     }
@@ -169,7 +169,7 @@ def _act(request, pk, form_class, form_key, action, form_kwargs=None):
         else:
             return redirect("facility_booking:manage_booking", pk=r.pk)
     r.refresh_from_db()
-    context = _detail_context(r, **{form_key: form})
+    context = _detail_context(r, request.institution, **{form_key: form})
     context["action_errors"] = [e for errors in form.errors.values() for e in errors]
     return render(request, "facility_booking/manage/booking.html", context, status=400)
 
@@ -180,6 +180,7 @@ def approve(request, pk: int):
     def action(r, d):
         services.reservation_approve(
             actor=request.user,
+            institution=request.institution,
             reservation=r,
             discount_category=d.get("discount_category") or "",
             fee=d.get("fee"),
@@ -194,7 +195,9 @@ def approve(request, pk: int):
 @require_POST
 def reject(request, pk: int):
     def action(r, d):
-        services.reservation_reject(actor=request.user, reservation=r, reason=d["reason"])
+        services.reservation_reject(
+            actor=request.user, institution=request.institution, reservation=r, reason=d["reason"]
+        )
         messages.success(request, _("반려했습니다."))
 
     return _act(request, pk, RequiredReasonForm, "reject_form", action)
@@ -206,6 +209,7 @@ def record_payment(request, pk: int):
     def action(r, d):
         services.reservation_record_payment(
             actor=request.user,
+            institution=request.institution,
             reservation=r,
             amount=d["amount"],
             method=d["method"],
@@ -221,7 +225,11 @@ def record_payment(request, pk: int):
 def cancel(request, pk: int):
     def action(r, d):
         services.reservation_cancel(
-            actor=request.user, reservation=r, reason=d["reason"], by_institution=True
+            actor=request.user,
+            institution=request.institution,
+            reservation=r,
+            reason=d["reason"],
+            by_institution=True,
         )
         messages.success(request, _("기관 사정으로 취소했습니다(전액 환불)."))
 
@@ -236,6 +244,7 @@ def discount(request, pk: int):
     def action(r, d):
         services.discount_decide(
             actor=request.user,
+            institution=request.institution,
             reservation=r,
             accept=d["decision"] == "accept",
             reason=d.get("reason", ""),
@@ -249,7 +258,9 @@ def discount(request, pk: int):
 @require_POST
 def complete(request, pk: int):
     def action(r, d):
-        services.reservation_complete(actor=request.user, reservation=r)
+        services.reservation_complete(
+            actor=request.user, institution=request.institution, reservation=r
+        )
         messages.success(request, _("이용 완료로 처리했습니다."))
 
     return _act(request, pk, ReasonForm, "reject_form", action)
@@ -259,7 +270,9 @@ def complete(request, pk: int):
 @require_POST
 def no_show(request, pk: int):
     def action(r, d):
-        services.reservation_mark_no_show(actor=request.user, reservation=r)
+        services.reservation_mark_no_show(
+            actor=request.user, institution=request.institution, reservation=r
+        )
         messages.success(request, _("미이용(노쇼)으로 처리했습니다."))
 
     return _act(request, pk, ReasonForm, "reject_form", action)
@@ -292,6 +305,7 @@ def walk_in(request):
             try:
                 r = services.reservation_request(
                     actor=request.user,
+                    institution=request.institution,
                     facility=facility,
                     on_behalf=True,
                     applicant=applicant,
@@ -327,6 +341,7 @@ def blocks(request):
             try:
                 services.block_create(
                     actor=request.user,
+                    institution=request.institution,
                     facility=d["facility"],
                     start=d["start"],
                     end=d["end"],
@@ -358,7 +373,7 @@ def blocks(request):
 @require_POST
 def block_remove(request, pk: int):
     block = get_object_or_404(Reservation, pk=pk, kind=Kind.BLOCK, status=Status.BLOCKED)
-    services.block_remove(actor=request.user, block=block)
+    services.block_remove(actor=request.user, institution=request.institution, block=block)
     messages.success(request, _("사용 제한을 해제했습니다."))
     return redirect("facility_booking:manage_blocks")
 
@@ -401,28 +416,23 @@ def facility_edit(request, pk: int | None = None):
                 for name in forms["form"].Meta.fields
                 if name in forms["form"].cleaned_data
             }
+            who = {"actor": request.user, "institution": request.institution}
             with transaction.atomic():
                 if facility is None:
-                    facility = services.facility_create(actor=request.user, **fields)
+                    facility = services.facility_create(**who, **fields)
                 else:
-                    facility = services.facility_update(
-                        actor=request.user, facility=facility, **fields
-                    )
+                    facility = services.facility_update(**who, facility=facility, **fields)
                 services.facility_set_hours(
-                    actor=request.user, facility=facility, hours=forms["hours_form"].hours()
+                    **who, facility=facility, hours=forms["hours_form"].hours()
                 )
                 services.facility_set_discounts(
-                    actor=request.user,
-                    facility=facility,
-                    discounts=forms["discounts_form"].discounts(),
+                    **who, facility=facility, discounts=forms["discounts_form"].discounts()
                 )
                 services.facility_set_refund_tiers(
-                    actor=request.user, facility=facility, tiers=forms["refunds_form"].tiers()
+                    **who, facility=facility, tiers=forms["refunds_form"].tiers()
                 )
                 services.facility_set_equipment(
-                    actor=request.user,
-                    facility=facility,
-                    items=forms["equipment_form"].cleaned_data["items"],
+                    **who, facility=facility, items=forms["equipment_form"].cleaned_data["items"]
                 )
             messages.success(request, _("저장했습니다."))
             return redirect("facility_booking:manage_facility_edit", pk=facility.pk)
@@ -456,7 +466,10 @@ def facility_extras(request, pk: int):
         what = request.POST.get("what")
         if what == "closed" and closed_form.is_valid():
             services.closed_date_add(
-                actor=request.user, facility=facility, **closed_form.cleaned_data
+                actor=request.user,
+                institution=request.institution,
+                facility=facility,
+                **closed_form.cleaned_data,
             )
             messages.success(request, _("휴관일을 지정했습니다."))
             affected = Reservation.objects.filter(
@@ -476,16 +489,23 @@ def facility_extras(request, pk: int):
                 )
             return redirect("facility_booking:manage_facility_extras", pk=facility.pk)
         if what == "photo" and photo_form.is_valid():
-            services.photo_add(actor=request.user, facility=facility, **photo_form.cleaned_data)
+            services.photo_add(
+                actor=request.user,
+                institution=request.institution,
+                facility=facility,
+                **photo_form.cleaned_data,
+            )
             messages.success(request, _("사진을 올렸습니다."))
             return redirect("facility_booking:manage_facility_extras", pk=facility.pk)
         if what == "remove_closed":
             closed = get_object_or_404(ClosedDate, pk=_posted_id(request), facility=facility)
-            services.closed_date_remove(actor=request.user, closed=closed)
+            services.closed_date_remove(
+                actor=request.user, institution=request.institution, closed=closed
+            )
             return redirect("facility_booking:manage_facility_extras", pk=facility.pk)
         if what == "remove_photo":
             photo = get_object_or_404(FacilityPhoto, pk=_posted_id(request), facility=facility)
-            services.photo_remove(actor=request.user, photo=photo)
+            services.photo_remove(actor=request.user, institution=request.institution, photo=photo)
             return redirect("facility_booking:manage_facility_extras", pk=facility.pk)
         status = 400
     return render(

@@ -12,20 +12,31 @@ from django_tenants.utils import schema_context
 from facility_booking.models import Kind, Reservation, Status
 
 
-def expire_overdue_here(*, now=None) -> int:
+def _here(institution):
+    """The institution of the current schema, read once per task (services take it)."""
+    from facility_booking.portal import current_institution
+
+    return institution or current_institution()
+
+
+def expire_overdue_here(*, now=None, institution=None) -> int:
     """Expire approved, unpaid bookings past their payment deadline in the current schema."""
     now = now or timezone.now()
+    institution = _here(institution)
     from facility_booking.services import reservation_expire
 
     due = Reservation.objects.filter(
         kind=Kind.BOOKING, status=Status.APPROVED, total_amount__gt=0, payment_due__lt=now
     ).order_by("payment_due")
-    return sum(1 for r in due if reservation_expire(reservation=r, now=now))
+    return sum(
+        1 for r in due if reservation_expire(reservation=r, institution=institution, now=now)
+    )
 
 
-def send_reminders_here(*, now=None) -> int:
+def send_reminders_here(*, now=None, institution=None) -> int:
     """E-mail everyone whose confirmed booking starts tomorrow (local date), once each."""
     now = now or timezone.now()
+    institution = _here(institution)
     from facility_booking.services import reservation_send_reminder
 
     tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
@@ -38,12 +49,17 @@ def send_reminders_here(*, now=None) -> int:
         start__gte=start,
         start__lt=end,
     ).order_by("start")
-    return sum(1 for r in upcoming if reservation_send_reminder(reservation=r, now=now))
+    return sum(
+        1
+        for r in upcoming
+        if reservation_send_reminder(reservation=r, institution=institution, now=now)
+    )
 
 
-def send_payment_reminders_here(*, now=None) -> int:
+def send_payment_reminders_here(*, now=None, institution=None) -> int:
     """Tell applicants whose payment deadline is within 24 hours (once each)."""
     now = now or timezone.now()
+    institution = _here(institution)
     from facility_booking.services import reservation_send_payment_reminder
 
     due = Reservation.objects.filter(
@@ -54,7 +70,11 @@ def send_payment_reminders_here(*, now=None) -> int:
         payment_due__gt=now,
         payment_due__lte=now + dt.timedelta(hours=24),
     ).order_by("payment_due")
-    return sum(1 for r in due if reservation_send_payment_reminder(reservation=r, now=now))
+    return sum(
+        1
+        for r in due
+        if reservation_send_payment_reminder(reservation=r, institution=institution, now=now)
+    )
 
 
 def purge_proofs_here(*, now=None) -> int:

@@ -173,7 +173,10 @@ def facility_apply(request, pk: int):
             elif request.POST.get("action") == "submit":
                 try:
                     reservation = services.reservation_request(
-                        actor=request.user, facility=facility, **form.service_kwargs()
+                        actor=request.user,
+                        institution=request.institution,
+                        facility=facility,
+                        **form.service_kwargs(),
                     )
                     record_consents(
                         user=request.user,
@@ -191,6 +194,7 @@ def facility_apply(request, pk: int):
                         try:
                             services.proof_add(
                                 actor=request.user,
+                                institution=request.institution,
                                 reservation=reservation,
                                 category=reservation.discount_category
                                 or reservation.claimed_discounts[0],
@@ -313,6 +317,7 @@ def my_booking_proof(request, pk: int):
         try:
             services.proof_add(
                 actor=request.user,
+                institution=request.institution,
                 reservation=reservation,
                 category=form.cleaned_data["category"],
                 upload=form.cleaned_data["file"],
@@ -378,7 +383,10 @@ def my_booking_cancel(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.reservation_cancel(
-                actor=request.user, reservation=reservation, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                institution=request.institution,
+                reservation=reservation,
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -405,7 +405,10 @@ def cancel(request, slug: str, pk: int):
         if request.method == "POST" and form.is_valid():
             try:
                 services.reservation_cancel(
-                    actor=request.user, reservation=r, reason=form.cleaned_data["reason"]
+                    actor=request.user,
+                    institution=institution,
+                    reservation=r,
+                    reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -474,6 +477,7 @@ def proof_upload(request, slug: str, pk: int):
             try:
                 services.proof_add(
                     actor=request.user,
+                    institution=institution,
                     reservation=r,
                     category=form.cleaned_data["category"],
                     upload=form.cleaned_data["file"],

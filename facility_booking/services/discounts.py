@@ -29,7 +29,8 @@ from facility_booking.models import (
     Status,
 )
 from facility_booking.notify import notify_applicant, won
-from facility_booking.portal import current_institution, publish_booking
+from facility_booking.portal import publish_booking
+from facility_booking.services.common import acting_institution
 from facility_booking.services.reservations import _audit, lock_reservation
 from facility_booking.state import record_event
 
@@ -78,9 +79,11 @@ def check_proof_file(upload) -> tuple[bytes, str]:
     return data, content_type
 
 
-def proof_add(*, actor, reservation: Reservation, category: str, upload) -> DiscountProof:
+def proof_add(
+    *, actor, reservation: Reservation, category: str, upload, institution=None
+) -> DiscountProof:
     """Attach a proof for a claimed category (the applicant, or booking managers)."""
-    institution = current_institution()
+    institution = acting_institution(institution)
     manager = permissions.can_manage_bookings(actor, institution)
     if reservation.applicant_id != getattr(actor, "pk", None) and not manager:
         raise PermissionDenied
@@ -118,13 +121,20 @@ def proof_add(*, actor, reservation: Reservation, category: str, upload) -> Disc
 
 
 def discount_decide(
-    *, actor, reservation: Reservation, accept: bool, reason: str = "", now=None
+    *,
+    actor,
+    reservation: Reservation,
+    accept: bool,
+    reason: str = "",
+    institution=None,
+    now=None,
 ) -> Reservation:
     """Accept the highest claimed discount, or refuse it with a reason; the fee is
     recomputed (a staff fee adjustment stays) and the applicant is told why."""
     from payments.models import OrderStatus
 
-    if not permissions.can_manage_bookings(actor, current_institution()):
+    institution = acting_institution(institution)
+    if not permissions.can_manage_bookings(actor, institution):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not accept and not reason:
@@ -210,10 +220,11 @@ def discount_decide(
             f"{verdict}, 이용료 {reservation.total_amount:,}원",
             reason,
         )
-        publish_booking(reservation)
+        publish_booking(reservation, institution=institution)
         notify_applicant(
             reservation,
             "discount_decided",
+            institution=institution,
             extra={
                 "accepted": accept,
                 "discount": claimed_label,

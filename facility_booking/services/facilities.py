@@ -20,7 +20,8 @@ from facility_booking.models import (
     RefundTier,
     new_feed_token,
 )
-from facility_booking.portal import current_institution, publish_facility
+from facility_booking.portal import publish_facility
+from facility_booking.services.common import acting_institution
 from institution.audit import audit_record
 
 FACILITY_FIELDS = {f.name for f in Facility._meta.concrete_fields} - {
@@ -30,9 +31,12 @@ FACILITY_FIELDS = {f.name for f in Facility._meta.concrete_fields} - {
 }
 
 
-def _require_editor(actor) -> None:
-    if not permissions.can_edit_facilities(actor, current_institution()):
+def _require_editor(actor, institution):
+    """The acting institution (see ``acting_institution``) once ``actor`` may edit there."""
+    institution = acting_institution(institution)
+    if not permissions.can_edit_facilities(actor, institution):
         raise PermissionDenied
+    return institution
 
 
 def _audit(actor, action, facility, summary, data=None):
@@ -46,21 +50,21 @@ def _audit(actor, action, facility, summary, data=None):
 
 
 @transaction.atomic
-def facility_create(*, actor, **fields) -> Facility:
+def facility_create(*, actor, institution=None, **fields) -> Facility:
     """Create a facility from model field values (validated with full_clean)."""
-    _require_editor(actor)
+    institution = _require_editor(actor, institution)
     facility = Facility(**{k: v for k, v in fields.items() if k in FACILITY_FIELDS})
     facility.full_clean()
     facility.save()
     _audit(actor, "facility_create", facility, "시설 등록")
-    publish_facility(facility)
+    publish_facility(facility, institution=institution)
     return facility
 
 
 @transaction.atomic
-def facility_update(*, actor, facility: Facility, **fields) -> Facility:
+def facility_update(*, actor, facility: Facility, institution=None, **fields) -> Facility:
     """Change facility fields; bookings already made keep their price snapshot."""
-    _require_editor(actor)
+    institution = _require_editor(actor, institution)
     changed = []
     for key, value in fields.items():
         if key in FACILITY_FIELDS and getattr(facility, key) != value:
@@ -69,16 +73,20 @@ def facility_update(*, actor, facility: Facility, **fields) -> Facility:
     facility.full_clean()
     facility.save()
     _audit(actor, "facility_update", facility, "시설 정보 수정", {"fields": changed})
-    publish_facility(facility)
+    publish_facility(facility, institution=institution)
     return facility
 
 
 @transaction.atomic
 def facility_set_hours(
-    *, actor, facility: Facility, hours: dict[int, tuple[dt.time, dt.time] | None]
+    *,
+    actor,
+    facility: Facility,
+    hours: dict[int, tuple[dt.time, dt.time] | None],
+    institution=None,
 ) -> None:
     """Replace opening hours: {weekday: (opens, closes) or None for closed}."""
-    _require_editor(actor)
+    _require_editor(actor, institution)
     OpeningHours.objects.filter(facility=facility).delete()
     OpeningHours.objects.bulk_create(
         OpeningHours(facility=facility, weekday=day, opens=span[0], closes=span[1])
@@ -90,9 +98,11 @@ def facility_set_hours(
 
 
 @transaction.atomic
-def facility_set_discounts(*, actor, facility: Facility, discounts: dict[str, int]) -> None:
+def facility_set_discounts(
+    *, actor, facility: Facility, discounts: dict[str, int], institution=None
+) -> None:
     """Replace the offered 감면 categories: {category: percent}; 0/None = not offered."""
-    _require_editor(actor)
+    _require_editor(actor, institution)
     Discount.objects.filter(facility=facility).delete()
     Discount.objects.bulk_create(
         Discount(facility=facility, category=c, percent=p) for c, p in discounts.items() if p
@@ -101,9 +111,11 @@ def facility_set_discounts(*, actor, facility: Facility, discounts: dict[str, in
 
 
 @transaction.atomic
-def facility_set_refund_tiers(*, actor, facility: Facility, tiers: list[tuple[int, int]]) -> None:
+def facility_set_refund_tiers(
+    *, actor, facility: Facility, tiers: list[tuple[int, int]], institution=None
+) -> None:
     """Replace refund tiers: [(min_days_before, percent)]."""
-    _require_editor(actor)
+    _require_editor(actor, institution)
     RefundTier.objects.filter(facility=facility).delete()
     seen = {}
     for days, percent in tiers:
@@ -115,9 +127,11 @@ def facility_set_refund_tiers(*, actor, facility: Facility, tiers: list[tuple[in
 
 
 @transaction.atomic
-def facility_set_equipment(*, actor, facility: Facility, items: list[tuple[str, int]]) -> None:
+def facility_set_equipment(
+    *, actor, facility: Facility, items: list[tuple[str, int]], institution=None
+) -> None:
     """Replace the optional equipment list [(name, fee)], keeping ids of unchanged names."""
-    _require_editor(actor)
+    _require_editor(actor, institution)
     wanted = {name.strip(): int(fee) for name, fee in items if name.strip()}
     for item in Equipment.objects.filter(facility=facility):
         if item.name in wanted:
@@ -132,9 +146,11 @@ def facility_set_equipment(*, actor, facility: Facility, items: list[tuple[str, 
 
 
 @transaction.atomic
-def closed_date_add(*, actor, facility: Facility, date: dt.date, reason: str = "") -> ClosedDate:
+def closed_date_add(
+    *, actor, facility: Facility, date: dt.date, reason: str = "", institution=None
+) -> ClosedDate:
     """Close the facility on ``date`` (existing bookings stay; staff cancel them if needed)."""
-    _require_editor(actor)
+    _require_editor(actor, institution)
     closed, _ = ClosedDate.objects.update_or_create(
         facility=facility, date=date, defaults={"reason": reason.strip()}
     )
@@ -143,17 +159,19 @@ def closed_date_add(*, actor, facility: Facility, date: dt.date, reason: str = "
 
 
 @transaction.atomic
-def closed_date_remove(*, actor, closed: ClosedDate) -> None:
+def closed_date_remove(*, actor, closed: ClosedDate, institution=None) -> None:
     """Open the facility again on that date."""
-    _require_editor(actor)
+    _require_editor(actor, institution)
     _audit(actor, "closed_date_remove", closed.facility, f"휴관일 해제 {closed.date.isoformat()}")
     closed.delete()
 
 
 @transaction.atomic
-def photo_add(*, actor, facility: Facility, image, caption: str = "") -> FacilityPhoto:
+def photo_add(
+    *, actor, facility: Facility, image, caption: str = "", institution=None
+) -> FacilityPhoto:
     """Store an uploaded image in the institution's media folder (validated by Pillow)."""
-    _require_editor(actor)
+    _require_editor(actor, institution)
     photo = FacilityPhoto(facility=facility, image=image, caption=caption.strip())
     photo.full_clean()
     photo.save()
@@ -162,9 +180,9 @@ def photo_add(*, actor, facility: Facility, image, caption: str = "") -> Facilit
 
 
 @transaction.atomic
-def photo_remove(*, actor, photo: FacilityPhoto) -> None:
+def photo_remove(*, actor, photo: FacilityPhoto, institution=None) -> None:
     """Delete the photo row and its file."""
-    _require_editor(actor)
+    _require_editor(actor, institution)
     _audit(actor, "photo_remove", photo.facility, "사진 삭제")
     photo.image.delete(save=False)
     photo.delete()

@@ -113,7 +113,8 @@ def handover(
                 },
             )
             if what == "internal":
-                publish_booking(r)  # the portal's "my bookings" follows the applicant
+                # the portal's "my bookings" follows the applicant
+                publish_booking(r, institution=institution)
         moved[what] = [r.pk for r in rows]
     total = sum(len(ids) for ids in moved.values())
     if total:

@@ -26,7 +26,8 @@ from facility_booking.models import (
     Status,
 )
 from facility_booking.notify import notify_applicant, payment_context
-from facility_booking.portal import current_institution, publish_booking
+from facility_booking.portal import publish_booking
+from facility_booking.services.common import acting_institution
 from facility_booking.state import record_event, transition
 from institution.audit import audit_record
 
@@ -72,8 +73,8 @@ def lock_reservation(reservation: Reservation) -> Reservation:
 # -- helpers -----------------------------------------------------------------------
 
 
-def _require_manager(actor) -> None:
-    if not permissions.can_manage_bookings(actor, current_institution()):
+def _require_manager(actor, institution) -> None:
+    if not permissions.can_manage_bookings(actor, institution):
         raise PermissionDenied
 
 
@@ -123,10 +124,12 @@ def _audit(actor, action: str, reservation: Reservation, summary: str, reason: s
     )
 
 
-def _after_change(reservation: Reservation, event: str | None, extra: dict | None = None) -> None:
-    publish_booking(reservation)
+def _after_change(
+    reservation: Reservation, event: str | None, institution, extra: dict | None = None
+) -> None:
+    publish_booking(reservation, institution=institution)
     if event:
-        notify_applicant(reservation, event, extra=extra)
+        notify_applicant(reservation, event, extra=extra, institution=institution)
 
 
 # -- request -----------------------------------------------------------------------
@@ -138,6 +141,7 @@ def reservation_request(
     facility: Facility,
     start: dt.datetime,
     end: dt.datetime,
+    institution=None,
     purpose: str = "",
     headcount: int = 1,
     organisation: str = "",
@@ -161,7 +165,7 @@ def reservation_request(
     (or ready to use when free); internal facilities cost nothing.
     """
     now = now or timezone.now()
-    institution = current_institution()
+    institution = acting_institution(institution)
     if on_behalf:
         if not permissions.can_book_on_behalf(actor, institution):
             raise PermissionDenied
@@ -262,7 +266,7 @@ def reservation_request(
                 event = "approved"
             if on_behalf:
                 _audit(actor, "book_on_behalf", reservation, "대리 접수")
-            _after_change(reservation, event)
+            _after_change(reservation, event, institution)
     except IntegrityError as error:
         if _is_overlap_error(error):
             raise SlotTaken from None
@@ -277,6 +281,7 @@ def reservation_approve(
     *,
     actor,
     reservation: Reservation,
+    institution=None,
     discount_category: str | None = None,
     fee: int | None = None,
     note: str = "",
@@ -288,7 +293,8 @@ def reservation_approve(
     Paid bookings get a payment deadline (``payment_days`` after approval, never
     after the start); free ones are ready to use.
     """
-    _require_manager(actor)
+    institution = acting_institution(institution)
+    _require_manager(actor, institution)
     now = now or timezone.now()
     if fee is not None and fee < 0:
         raise BookingError("fee_negative", field="fee")
@@ -364,13 +370,16 @@ def reservation_approve(
             ),
         )
         _audit(actor, "approve", reservation, "대관 승인", note, {"total": total})
-        _after_change(reservation, "approved")
+        _after_change(reservation, "approved", institution)
     return reservation
 
 
-def reservation_reject(*, actor, reservation: Reservation, reason: str, now=None) -> Reservation:
+def reservation_reject(
+    *, actor, reservation: Reservation, reason: str, institution=None, now=None
+) -> Reservation:
     """Reject a request with a reason (booking managers); frees the slot."""
-    _require_manager(actor)
+    institution = acting_institution(institution)
+    _require_manager(actor, institution)
     reason = (reason or "").strip()
     if not reason:
         raise BookingError("reason_required", field="reason")
@@ -381,12 +390,19 @@ def reservation_reject(*, actor, reservation: Reservation, reason: str, now=None
         reservation.decided_at = now or timezone.now()
         transition(reservation, Status.REJECTED, actor=actor, reason=reason, fields=("decided_at",))
         _audit(actor, "reject", reservation, "대관 반려", reason)
-        _after_change(reservation, "rejected")
+        _after_change(reservation, "rejected", institution)
     return reservation
 
 
 def reservation_record_payment(
-    *, actor, reservation: Reservation, amount: int, method: str, note: str = "", now=None
+    *,
+    actor,
+    reservation: Reservation,
+    amount: int,
+    method: str,
+    note: str = "",
+    institution=None,
+    now=None,
 ) -> Reservation:
     """Record the payment of an approved booking (booking managers).
 
@@ -394,7 +410,8 @@ def reservation_record_payment(
     """
     from payments.services import desk_payment_entry
 
-    _require_manager(actor)
+    institution = acting_institution(institution)
+    _require_manager(actor, institution)
     if method not in PaymentMethod.values:
         raise BookingError("payment_method", field="method")
     with transaction.atomic():
@@ -423,11 +440,13 @@ def reservation_record_payment(
             data={"amount": amount, "method": method, "entry": entry.pk},
         )
         _audit(actor, "payment", reservation, f"결제 기록 {amount:,}원", note, {"method": method})
-        _after_change(reservation, "paid", payment_context(entry))
+        _after_change(reservation, "paid", institution, payment_context(entry))
     return reservation
 
 
-def reservation_mark_paid(*, reservation: Reservation, entry, now=None) -> Reservation:
+def reservation_mark_paid(
+    *, reservation: Reservation, entry, institution=None, now=None
+) -> Reservation:
     """An online payment covered the fee (payments.services). Caller holds the row lock
     and has booked ``entry`` in the ledger."""
     transition(
@@ -436,7 +455,7 @@ def reservation_mark_paid(*, reservation: Reservation, entry, now=None) -> Reser
         reason="온라인 결제",
         data={"amount": entry.amount, "method": entry.method, "entry": entry.pk},
     )
-    _after_change(reservation, "paid", payment_context(entry))
+    _after_change(reservation, "paid", acting_institution(institution), payment_context(entry))
     return reservation
 
 
@@ -446,15 +465,22 @@ def cancellation_refund(reservation: Reservation, *, by_institution: bool, now=N
 
 
 def reservation_cancel(
-    *, actor, reservation: Reservation, reason: str = "", by_institution: bool = False, now=None
+    *,
+    actor,
+    reservation: Reservation,
+    reason: str = "",
+    by_institution: bool = False,
+    institution=None,
+    now=None,
 ) -> Reservation:
     """Cancel a slot-holding booking, by the applicant before it starts (refund by the
     facility's tiers) or by the institution (booking managers, reason required, full
     refund, any time)."""
+    institution = acting_institution(institution)
     now = now or timezone.now()
     reason = (reason or "").strip()
     if by_institution:
-        _require_manager(actor)
+        _require_manager(actor, institution)
         if not reason:
             raise BookingError("reason_required", field="reason")
     elif reservation.applicant_id != getattr(actor, "pk", None):
@@ -486,7 +512,7 @@ def reservation_cancel(
                 f"기관 취소, 환불 {reservation.refund_due:,}원",
                 reason,
             )
-        _after_change(reservation, "cancelled")
+        _after_change(reservation, "cancelled", institution)
     return reservation
 
 
@@ -502,8 +528,9 @@ def _settle_money(reservation: Reservation, actor, reason: str) -> None:
     close_open_orders(reservation=reservation, reason=reason)
 
 
-def _finish(actor, reservation: Reservation, target: str, now) -> Reservation:
-    _require_manager(actor)
+def _finish(actor, reservation: Reservation, target: str, institution, now) -> Reservation:
+    institution = acting_institution(institution)
+    _require_manager(actor, institution)
     now = now or timezone.now()
     with transaction.atomic():
         reservation = lock_reservation(reservation)
@@ -515,26 +542,31 @@ def _finish(actor, reservation: Reservation, target: str, now) -> Reservation:
             raise BookingError("not_yet_started")
         transition(reservation, target, actor=actor)
         _audit(actor, target, reservation, str(Status(target).label))
-        _after_change(reservation, None)
+        _after_change(reservation, None, institution)
     return reservation
 
 
-def reservation_complete(*, actor, reservation: Reservation, now=None) -> Reservation:
+def reservation_complete(
+    *, actor, reservation: Reservation, institution=None, now=None
+) -> Reservation:
     """Mark a paid (or free, approved) booking as used, once it has started."""
-    return _finish(actor, reservation, Status.COMPLETED, now)
+    return _finish(actor, reservation, Status.COMPLETED, institution, now)
 
 
-def reservation_mark_no_show(*, actor, reservation: Reservation, now=None) -> Reservation:
+def reservation_mark_no_show(
+    *, actor, reservation: Reservation, institution=None, now=None
+) -> Reservation:
     """Mark a paid (or free, approved) booking as not used, once it has started."""
-    return _finish(actor, reservation, Status.NO_SHOW, now)
+    return _finish(actor, reservation, Status.NO_SHOW, institution, now)
 
 
-def reservation_expire(*, reservation: Reservation, now=None) -> bool:
+def reservation_expire(*, reservation: Reservation, institution=None, now=None) -> bool:
     """Expire an approved, unpaid booking past its payment deadline (system).
 
     Returns False, changing nothing, when the booking no longer qualifies
     (paid or cancelled meanwhile) — safe to run repeatedly.
     """
+    institution = acting_institution(institution)
     now = now or timezone.now()
     with transaction.atomic():
         reservation = lock_reservation(reservation)
@@ -547,12 +579,13 @@ def reservation_expire(*, reservation: Reservation, now=None) -> bool:
             return False
         transition(reservation, Status.EXPIRED, reason="결제 기한 경과")
         _settle_money(reservation, None, "결제 기한 경과")
-        _after_change(reservation, "expired")
+        _after_change(reservation, "expired", institution)
     return True
 
 
-def reservation_send_reminder(*, reservation: Reservation, now=None) -> bool:
+def reservation_send_reminder(*, reservation: Reservation, institution=None, now=None) -> bool:
     """E-mail the day-before reminder once; False if already sent or no longer active."""
+    institution = acting_institution(institution)
     with transaction.atomic():
         reservation = lock_reservation(reservation)
         if reservation.reminder_sent_at is not None or reservation.status not in (
@@ -562,12 +595,15 @@ def reservation_send_reminder(*, reservation: Reservation, now=None) -> bool:
             return False
         reservation.reminder_sent_at = now or timezone.now()
         reservation.save(update_fields=["reminder_sent_at", "updated_at"])
-        notify_applicant(reservation, "reminder")
+        notify_applicant(reservation, "reminder", institution=institution)
     return True
 
 
-def reservation_send_payment_reminder(*, reservation: Reservation, now=None) -> bool:
+def reservation_send_payment_reminder(
+    *, reservation: Reservation, institution=None, now=None
+) -> bool:
     """Tell the applicant once that the payment deadline is 24 hours away."""
+    institution = acting_institution(institution)
     now = now or timezone.now()
     with transaction.atomic():
         reservation = lock_reservation(reservation)
@@ -580,7 +616,7 @@ def reservation_send_payment_reminder(*, reservation: Reservation, now=None) -> 
             return False
         reservation.payment_reminder_sent_at = now
         reservation.save(update_fields=["payment_reminder_sent_at", "updated_at"])
-        notify_applicant(reservation, "payment_due_soon")
+        notify_applicant(reservation, "payment_due_soon", institution=institution)
     return True
 
 
@@ -595,6 +631,7 @@ def block_create(
     end: dt.datetime,
     reason: str = BlockReason.MAINTENANCE,
     note: str = "",
+    institution=None,
     now: dt.datetime | None = None,
 ) -> Reservation:
     """Block [start, end) for maintenance or internal use (booking managers).
@@ -602,7 +639,7 @@ def block_create(
     Raises ``BookingError`` for an empty or already finished period and
     ``SlotTaken`` if a booking or block holds any of it.
     """
-    _require_manager(actor)
+    _require_manager(actor, acting_institution(institution))
     if end <= start:
         raise BookingError("end_before_start", field="end")
     if end <= (now or timezone.now()):
@@ -636,9 +673,9 @@ def block_create(
     return block
 
 
-def block_remove(*, actor, block: Reservation, reason: str = "") -> Reservation:
+def block_remove(*, actor, block: Reservation, reason: str = "", institution=None) -> Reservation:
     """Lift a block (booking managers); the time becomes bookable again."""
-    _require_manager(actor)
+    _require_manager(actor, acting_institution(institution))
     with transaction.atomic():
         block = lock_reservation(block)
         if block.kind != Kind.BLOCK:

@@ -17,6 +17,7 @@ def book(*, actor, institution, facility, start, end, purpose: str, headcount: i
     """Book ``facility`` for ``actor`` over [start, end) as a member of ``institution``."""
     return booking.reservation_request(
         actor=actor,
+        institution=institution,
         applicant=actor,
         facility=facility,
         start=start,
@@ -32,7 +33,9 @@ def book(*, actor, institution, facility, start, end, purpose: str, headcount: i
 def cancel(*, actor, institution, reservation_id, reason: str = ""):
     """Cancel the member's own booking (404 for one they may not see)."""
     reservation = booking.reservation_for_user(actor, institution, reservation_id)
-    return booking.reservation_cancel(actor=actor, reservation=reservation, reason=reason)
+    return booking.reservation_cancel(
+        actor=actor, institution=institution, reservation=reservation, reason=reason
+    )
 
 
 def form_error(error: ValidationError) -> ValidationError:
