@@ -64,6 +64,74 @@ MESSAGES = {
     "amount_too_large": _(
         "이용료가 처리할 수 있는 금액을 넘습니다. 시간이나 요금 설정을 확인해 주세요."
     ),
+    # -- fairness rules (services/fairness.py) --
+    "sanctioned": _("노쇼 누적으로 {until}까지 예약할 수 없습니다. 사유: {reason}"),
+    "week_limit": _(
+        "1인당 한 주(월–일)에 {limit}건까지 예약할 수 있습니다{scope}. 이 주에 이미 {count}건이 있습니다."
+    ),
+    "month_limit": _(
+        "1인당 한 달에 {limit}건까지 예약할 수 있습니다{scope}. 이 달에 이미 {count}건이 있습니다."
+    ),
+    "weekend_daily": _(
+        "주말에는 1인당 하루 한 건만 예약할 수 있습니다{scope}. {day}에 이미 예약이 있습니다."
+    ),
+    "residents_first": _(
+        "{opens_at}까지는 관내({city}) 거주자 우선 예약 기간입니다. 그 뒤에 신청해 주세요. "
+        "관내에 사신다면 통합 포털의 내 정보에 주소를 입력해 주세요."
+    ),
+    "resident_window_not_open": _(
+        "아직 예약 신청 기간이 아닙니다. 관내 거주자는 {opens_at}부터 신청할 수 있습니다."
+    ),
+    "lottery_slot": _("추첨으로 배정하는 시간입니다. 추첨 ‘{title}’에 신청해 주세요."),
+    # -- lottery (services/lottery.py) --
+    "round_title": _("제목을 입력해 주세요."),
+    "round_window": _("신청 마감은 신청 시작보다 늦어야 합니다."),
+    "round_closes_past": _("신청 마감이 이미 지난 시각입니다."),
+    "round_closes_before_use": _("신청 마감은 첫 이용 시간보다 앞서야 합니다."),
+    "round_no_slots": _(
+        "추첨할 수 있는 시간이 없습니다. 기간·요일·시간을 확인해 주세요(휴관일·기존 예약·다른 추첨은 빠집니다)."
+    ),
+    "round_too_many_slots": _("한 번에 추첨 시간은 {n}개까지 만들 수 있습니다."),
+    "round_limits": _("최대 당첨 수는 1–{wins}, 희망 선택 수는 1–10 사이로 정해 주세요."),
+    "round_city_unknown": _(
+        "기관 주소에 시·군이 없어 관내 거주자를 확인할 수 없습니다. 기관 정보의 주소를 먼저 입력해 주세요."
+    ),
+    "round_not_applying": _("지금은 신청 기간이 아닙니다. 신청 기간: {opens} – {closes}"),
+    "round_residents_only": _(
+        "관내({city}) 거주자만 신청할 수 있습니다. 통합 포털의 내 정보에 주소를 입력해 주세요."
+    ),
+    "round_choices_required": _("희망 시간을 하나 이상 선택해 주세요."),
+    "round_too_many_choices": _("희망 시간은 {n}개까지 선택할 수 있습니다."),
+    "round_choice_unknown": _("이 추첨에 없는 시간입니다."),
+    "round_no_application": _("신청 내역이 없습니다."),
+    "round_not_drawable": _("신청 마감({closes}) 뒤에 추첨할 수 있습니다."),
+    "round_finished": _("이미 추첨했거나 취소된 추첨입니다."),
+    # -- waitlist (services/waitlist.py) --
+    "waitlist_off": _("이 시설은 예약대기를 받지 않습니다."),
+    "waitlist_free": _("지금 비어 있는 시간입니다. 바로 예약 신청해 주세요."),
+    "waitlist_own": _("이미 예약하신 시간입니다."),
+    "waitlist_duplicate": _("이미 이 시간에 대기 중입니다."),
+    "waitlist_too_many": _("예약대기는 1인당 {n}건까지 할 수 있습니다."),
+    "waitlist_too_soon": _("이용 {hours}시간 전까지만 대기할 수 있습니다."),
+    "waitlist_not_waiting": _("대기 중인 신청만 취소할 수 있습니다."),
+    # -- recurring series (services/series.py) --
+    "series_off": _("이 시설은 정기대관 신청을 받지 않습니다."),
+    "series_organisation": _("단체(동호회)명을 입력해 주세요."),
+    "series_weekday": _("요일을 선택해 주세요."),
+    "series_dates": _("마지막 이용일은 첫 이용일과 같거나 늦어야 합니다."),
+    "series_too_long": _("정기대관 기간은 최대 {weeks}주입니다."),
+    "series_too_few": _("정기대관은 2회 이상이어야 합니다. 기간과 요일을 확인해 주세요."),
+    "series_no_dates": _(
+        "신청할 수 있는 날짜가 없습니다. 휴관일·공휴일·기존 예약을 확인해 주세요."
+    ),
+    "series_not_pending": _("심사 중인 날짜만 승인하거나 반려할 수 있습니다."),
+    "series_no_selection": _("처리할 날짜를 선택해 주세요."),
+    "series_date_unknown": _("이 정기대관의 날짜가 아닙니다."),
+    "series_pay_single": _(
+        "정기대관 날짜는 한 번에 묶어 결제합니다. 정기대관 화면에서 결제해 주세요."
+    ),
+    "series_nothing_to_cancel": _("취소할 수 있는 날짜가 없습니다."),
+    "sanction_days": _("제한 기간은 1–365일로 입력해 주세요."),
 }
 
 

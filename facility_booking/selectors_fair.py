@@ -1,0 +1,257 @@
+"""Reads of fair booking that depend on who asks: lottery rounds, waitlist places,
+recurring series, sanctions. Something the person may not see answers 404, exactly
+like something that does not exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext
+
+from facility_booking import permissions
+from facility_booking.models import (
+    WAIT_ACTIVE,
+    Facility,
+    Kind,
+    LotteryApplication,
+    LotteryRound,
+    RecurringSeries,
+    Reservation,
+    RoundStatus,
+    Sanction,
+    WaitlistEntry,
+    WaitStatus,
+)
+from suite import dates
+
+
+def _int(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise Http404 from None
+    if not 0 < number < 2**63:
+        raise Http404
+    return number
+
+
+# -- lottery --------------------------------------------------------------------------
+
+
+def rounds_visible(user, institution) -> QuerySet:
+    """Rounds of facilities the person may see (public ones; internal ones: members)."""
+    from facility_booking.selectors import facilities_visible
+
+    return (
+        LotteryRound.objects.filter(facility__in=facilities_visible(user, institution))
+        .select_related("facility")
+        .annotate(slot_count=Count("slots", distinct=True))
+        .order_by("-apply_closes_at", "-id")
+    )
+
+
+def round_for_user(user, institution, round_id) -> LotteryRound:
+    try:
+        return rounds_visible(user, institution).get(pk=_int(round_id))
+    except LotteryRound.DoesNotExist:
+        raise Http404 from None
+
+
+def round_for_manager(round_id) -> LotteryRound:
+    """Any round of this institution (caller checked the capability)."""
+    try:
+        return LotteryRound.objects.select_related("facility").get(pk=_int(round_id))
+    except LotteryRound.DoesNotExist:
+        raise Http404 from None
+
+
+def application_of(user, round: LotteryRound) -> LotteryApplication | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        LotteryApplication.objects.filter(round=round, applicant=user)
+        .prefetch_related("choices__slot")
+        .first()
+    )
+
+
+def applications_of(user) -> QuerySet:
+    return (
+        LotteryApplication.objects.filter(applicant=user)
+        .select_related("round__facility")
+        .prefetch_related("choices__slot", "won_slots__reservation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_round_slot(facility: Facility, start, end):
+    """A lottery slot of a round still to be drawn that overlaps [start, end), or None."""
+    from facility_booking.models import LotterySlot, SlotOutcome
+
+    return (
+        LotterySlot.objects.filter(
+            round__facility=facility,
+            round__status=RoundStatus.OPEN,
+            outcome=SlotOutcome.OFFERED,
+            start__lt=end,
+            end__gt=start,
+        )
+        .select_related("round")
+        .first()
+    )
+
+
+# -- waitlist -------------------------------------------------------------------------
+
+
+def waitlist_position(entry: WaitlistEntry) -> int | None:
+    """1 = next in line. Counted among people still waiting for an overlapping period of
+    the same facility who came earlier. None once the entry no longer waits."""
+    if entry.status != WaitStatus.WAITING:
+        return None
+    ahead = (
+        WaitlistEntry.objects.filter(
+            facility_id=entry.facility_id,
+            status=WaitStatus.WAITING,
+            start__lt=entry.end,
+            end__gt=entry.start,
+        )
+        .filter(
+            Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, id__lt=entry.pk)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+def waitlist_of(user) -> list[WaitlistEntry]:
+    entries = list(
+        WaitlistEntry.objects.filter(applicant=user)
+        .select_related("facility", "reservation")
+        .order_by("-created_at", "-id")[:100]
+    )
+    for entry in entries:
+        entry.position = waitlist_position(entry)  # type: ignore[attr-defined]
+    return entries
+
+
+def waitlist_entry_for(user, entry_id) -> WaitlistEntry:
+    entry = (
+        WaitlistEntry.objects.select_related("facility", "reservation")
+        .filter(pk=_int(entry_id), applicant=user)
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def waiting_count(facility: Facility, start, end) -> int:
+    return WaitlistEntry.objects.filter(
+        facility=facility, status__in=WAIT_ACTIVE, start__lt=end, end__gt=start
+    ).count()
+
+
+# -- recurring series ----------------------------------------------------------------------
+
+
+def series_pattern(series: RecurringSeries) -> str:
+    """매주 화 19:00–21:00 (2026. 3. 3. – 2026. 5. 26.)"""
+    return gettext("매주 %(weekday)s %(start)s–%(end)s (%(first)s – %(last)s)") % {
+        "weekday": dates.weekday_label(series.weekday),
+        "start": series.start_time.strftime("%H:%M"),
+        "end": series.end_time.strftime("%H:%M"),
+        "first": dates.kdate(series.first_date),
+        "last": dates.kdate(series.last_date),
+    }
+
+
+def series_of(user) -> QuerySet:
+    return (
+        RecurringSeries.objects.filter(applicant=user)
+        .select_related("facility")
+        .order_by("-created_at", "-id")
+    )
+
+
+def series_for_user(user, institution, series_id) -> RecurringSeries:
+    """The applicant's own series, or any for booking managers; else 404."""
+    series = RecurringSeries.objects.select_related("facility").filter(pk=_int(series_id)).first()
+    if series is None:
+        raise Http404
+    if series.applicant_id != getattr(user, "pk", None) and not permissions.can_manage_bookings(
+        user, institution
+    ):
+        raise Http404
+    return series
+
+
+def series_dates(series: RecurringSeries) -> list[Reservation]:
+    return list(
+        Reservation.objects.filter(series=series, kind=Kind.BOOKING)
+        .select_related("facility")
+        .order_by("start", "id")
+    )
+
+
+def series_bill(series: RecurringSeries) -> Reservation | None:
+    return Reservation.objects.filter(series=series, kind=Kind.SERIES).first()
+
+
+def series_calendar(series: RecurringSeries, *, now=None) -> list[dict]:
+    """Every date of the pattern with its booking (if one holds it) and, for the rest,
+    why not: the reason recorded when applying, or a clash found now (closed date,
+    holiday, another booking)."""
+    from facility_booking.rules import closure_reason
+    from facility_booking.services.holding import held, hold_period
+
+    booked = {dates.local(r.start).date(): r for r in series_dates(series)}
+    skipped = {item.get("date"): item.get("reason", "") for item in series.skipped or []}
+    rows = []
+    for day in series.pattern_dates():
+        reservation = booked.get(day)
+        clash = ""
+        if reservation is None:
+            clash = skipped.get(day.isoformat(), "")
+        elif reservation.status in ("requested", "approved", "paid"):
+            clash = closure_reason(series.facility, day) or ""
+            if not clash:
+                start = reservation.start
+                hold_start, hold_end = hold_period(series.facility, start, reservation.end)
+                if held(series.facility, hold_start, hold_end, exclude_pk=reservation.pk):
+                    clash = gettext("다른 예약과 겹침")
+        rows.append({"date": day, "reservation": reservation, "clash": clash})
+    return rows
+
+
+def pending_series() -> QuerySet:
+    """Series with dates still to decide, oldest first (staff)."""
+    return (
+        RecurringSeries.objects.filter(
+            reservations__status="requested", reservations__kind="booking"
+        )
+        .distinct()
+        .select_related("facility")
+        .order_by("created_at", "id")
+    )
+
+
+# -- sanctions -----------------------------------------------------------------------------
+
+
+def sanctions_of(user, *, now) -> QuerySet:
+    return (
+        Sanction.objects.filter(applicant=user)
+        .select_related("facility")
+        .filter(Q(ends_at__gt=now - dt.timedelta(days=365)))
+        .order_by("-ends_at", "-id")
+    )
+
+
+def sanction_for_manager(sanction_id) -> Sanction:
+    try:
+        return Sanction.objects.select_related("facility").get(pk=_int(sanction_id))
+    except Sanction.DoesNotExist:
+        raise Http404 from None
