@@ -112,26 +112,20 @@ def facility_detail(request, pk: int):
     return render(request, "facility_booking/facility_detail.html", context)
 
 
-def _preview(form, facility, now, user=None):
-    """Check the rules (the per-person limit too) and price the request without
-    storing anything."""
+def _preview(form, facility, institution, user=None):
+    """The request's rules checked (the per-person limit too) and its price, storing
+    nothing: the same ``reservation_quote`` the request itself passes."""
     data = form.service_kwargs()
     try:
-        rules.validate_times(facility, data["start"], data["end"], now=now)
-        rules.validate_window(facility, data["start"], now=now)
-        rules.validate_headcount(facility, data["headcount"])
-        rules.validate_discounts(facility, data["discount_categories"])
-        rules.validate_equipment(facility, data["equipment_ids"])
-        if user is not None:
-            services.check_person_limit(user, facility, now)
-        return pricing.check_total(
-            pricing.quote(
-                facility,
-                data["start"],
-                data["end"],
-                equipment_ids=data["equipment_ids"],
-                discount_categories=data["discount_categories"],
-            )
+        return services.reservation_quote(
+            facility=facility,
+            institution=institution,
+            applicant=user,
+            start=data["start"],
+            end=data["end"],
+            headcount=data["headcount"],
+            discount_categories=data["discount_categories"],
+            equipment_ids=data["equipment_ids"],
         )
     except ValidationError as error:
         apply_errors(form, error)
@@ -209,7 +203,7 @@ def facility_apply(request, pk: int):
                     )
                     return redirect("facility_booking:my_booking", pk=reservation.pk)
             else:
-                quote = _preview(form, facility, timezone.now(), request.user)
+                quote = _preview(form, facility, request.institution, request.user)
                 if quote is None:
                     status = 400
         else:

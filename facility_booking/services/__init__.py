@@ -34,6 +34,7 @@ from facility_booking.services.reservations import (  # noqa: F401
     reservation_expire,
     reservation_mark_no_show,
     reservation_mark_paid,
+    reservation_quote,
     reservation_record_payment,
     reservation_reject,
     reservation_request,

@@ -132,7 +132,50 @@ def _after_change(
         notify_applicant(reservation, event, extra=extra, institution=institution)
 
 
-# -- request -----------------------------------------------------------------------
+# -- quote and request -------------------------------------------------------------
+
+
+def reservation_quote(
+    *,
+    facility: Facility,
+    start: dt.datetime,
+    end: dt.datetime,
+    institution=None,
+    applicant=None,
+    headcount: int = 1,
+    discount_categories=(),
+    equipment_ids=(),
+    on_behalf: bool = False,
+    person_limit: bool = True,
+    now: dt.datetime | None = None,
+) -> pricing.Quote:
+    """Check every rule a request for [start, end) must pass and price it, storing nothing.
+
+    The one check shared by the apply page's preview and ``reservation_request``: times,
+    the booking window and 감면 eligibility (not for staff booking ``on_behalf``),
+    headcount, offered discounts and equipment, and — for a signed-in ``applicant``
+    with ``person_limit`` — the per-person limit (read here; the request counts again
+    under the person's lock). Raises ``BookingError`` on the field that is wrong.
+    """
+    now = now or timezone.now()
+    institution = acting_institution(institution)
+    rules.validate_times(facility, start, end, now=now)
+    if not on_behalf:
+        rules.validate_window(facility, start, now=now)
+    rules.validate_headcount(facility, headcount)
+    categories = list(dict.fromkeys(discount_categories or ()))
+    equipment = [int(i) for i in (equipment_ids or ())]
+    rules.validate_discounts(facility, categories)
+    if not on_behalf and applicant is not None:
+        rules.validate_discount_eligibility(
+            applicant, categories, day=rules.local(start).date(), institution=institution
+        )
+    rules.validate_equipment(facility, equipment)
+    if person_limit and not on_behalf and getattr(applicant, "is_authenticated", False):
+        check_person_limit(applicant, facility, now)
+    return pricing.check_total(
+        pricing.quote(facility, start, end, equipment_ids=equipment, discount_categories=categories)
+    )
 
 
 def reservation_request(
@@ -184,26 +227,20 @@ def reservation_request(
         raise BookingError("purpose_required", field="purpose")
     if facility.is_public and not (contact_phone or "").strip():
         raise BookingError("contact_required", field="contact_phone")
-    rules.validate_times(facility, start, end, now=now)
-    if not on_behalf:
-        rules.validate_window(facility, start, now=now)
-    rules.validate_headcount(facility, headcount)
     discount_categories = list(dict.fromkeys(discount_categories or ()))
     equipment_ids = [int(i) for i in (equipment_ids or ())]
-    rules.validate_discounts(facility, discount_categories)
-    if not on_behalf:
-        rules.validate_discount_eligibility(
-            applicant, discount_categories, day=rules.local(start).date(), institution=institution
-        )
-    rules.validate_equipment(facility, equipment_ids)
-    quote = pricing.check_total(
-        pricing.quote(
-            facility,
-            start,
-            end,
-            equipment_ids=equipment_ids,
-            discount_categories=discount_categories,
-        )
+    quote = reservation_quote(
+        facility=facility,
+        start=start,
+        end=end,
+        institution=institution,
+        applicant=applicant,
+        headcount=headcount,
+        discount_categories=discount_categories,
+        equipment_ids=equipment_ids,
+        on_behalf=on_behalf,
+        person_limit=False,  # counted below, under the person's lock
+        now=now,
     )
     hold_start, hold_end = _hold_period(facility, start, end)
     try:
