@@ -23,7 +23,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts import access, mfa
+from accounts import access, browser, mfa
 from accounts.models import Membership, UserSession
 from accounts.sessions import AUTH_AT, PRIVILEGED, SEEN_AT
 
@@ -138,3 +138,77 @@ def _aware(epoch: int):
     import datetime as dt
 
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+
+
+# Paths the sign-in hop never interrupts: the hop itself, files, feeds, health, the API.
+HOP_SKIP_PREFIXES = ("/accounts/", "/static/", "/media/", "/healthz", "/readyz", "/i18n/", "/api/")
+HOP_TRIED = "suite_hop"  # set while a hop is under way: never two in a row (no loops)
+
+
+def _is_page_navigation(request) -> bool:
+    """A person's browser opening a page (not a script, an image, a feed reader or a load
+    generator): Accept names HTML and, where the browser says so, a top-level navigation."""
+    if request.method != "GET" or "text/html" not in request.META.get("HTTP_ACCEPT", ""):
+        return False
+    mode = request.META.get("HTTP_SEC_FETCH_MODE")
+    destination = request.META.get("HTTP_SEC_FETCH_DEST")
+    return mode in (None, "navigate") and destination in (None, "document")
+
+
+class SignInHopMiddleware:
+    """One sign-in and one sign-out across hosts that do not share cookies
+    (``*.localhost`` in development, institutions' own domains).
+
+    On an institution host, an anonymous page view:
+    - of a browser this host knows (its browser cookie) that is signed in on the portal
+      or another host joins that sign-in here at once (``sessions.joinable_session``);
+    - of a browser this host has never seen is sent once through the portal's silent
+      hop (``/accounts/sso/?prompt=none``), which comes back signed in — or just with the
+      browser's id — and then to the page.
+    Every response carries the browser cookie when the request gave the browser one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self._hop(request)
+        if response is None:
+            response = self.get_response(request)
+        browser.set_cookie(request, response)
+        return response
+
+    def _hop(self, request):
+        institution = getattr(request, "institution", None)
+        user = getattr(request, "user", None)
+        if institution is None or user is None or user.is_authenticated:
+            return None
+        if request.method not in ("GET", "HEAD") or request.path.startswith(HOP_SKIP_PREFIXES):
+            return None
+        if browser.current(request):
+            self._join(request)
+            return None
+        if not _is_page_navigation(request) or request.COOKIES.get(HOP_TRIED):
+            return None
+        from accounts.views import hop_url
+
+        response = redirect(hop_url(request, request.get_full_path(), silent=True))
+        # A browser refusing cookies would come back without one: try once a while only.
+        response.set_cookie(HOP_TRIED, "1", max_age=300, httponly=True, samesite="Lax")
+        return response
+
+    def _join(self, request) -> None:
+        from django.contrib.auth import login
+
+        from accounts.sessions import joinable_session
+
+        found = joinable_session(request)
+        if found is None:
+            return
+        user, data = found
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The same sign-in: its start (absolute limit) and its second factor carry over.
+        if data.get(AUTH_AT):
+            request.session[AUTH_AT] = data[AUTH_AT]
+        if data.get(mfa.SESSION_KEY):
+            mfa.mark_verified(request)

@@ -178,6 +178,9 @@ class UserSession(models.Model):
     host = models.CharField(max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # The digest of the browser's id (accounts/browser.py): the sessions of one browser on
+    # every host, ended together by one sign-out.
+    browser = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(default=timezone.now)
 

@@ -4,7 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -16,13 +16,15 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import mfa
+from accounts import browser, mfa
 from accounts.forms import AcceptInviteForm, LoginForm, ProfileForm, SignupForm
 from accounts.services import user_signup
+from accounts.sessions import browser_sign_out
 from privacy.consents import PHONE_KEYS, consent_withdraw
 from privacy.public import record_consents
 from tenants.models import Domain, apex_url
 
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 SSO_SALT = "accounts.sso"
 SSO_MAX_AGE = 60
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -43,12 +45,11 @@ def _is_institution_host(request) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    """Log in on the apex. On an institution host, sign in through the apex (one sign-in)."""
+    """Log in on the apex. On an institution host, sign in through the apex (one sign-in),
+    in the language this page was shown in."""
     next_url = _safe_next(request)
     if _is_institution_host(request):
-        return_url = request.build_absolute_uri(reverse("accounts:sso_accept"))
-        query = urlencode({"return": return_url, "next": next_url})
-        return HttpResponseRedirect(apex_url(f"/accounts/sso/?{query}"))
+        return HttpResponseRedirect(hop_url(request, next_url))
     if request.user.is_authenticated and request.method == "GET":
         return redirect(next_url)
     form = LoginForm(request, data=request.POST or None)
@@ -78,8 +79,24 @@ def _host_is_ours(host: str) -> bool:
     return hostname == settings.SUITE_DOMAIN or Domain.objects.filter(domain=hostname).exists()
 
 
+def hop_url(request, next_url: str, *, silent: bool = False, language: str = "") -> str:
+    """The apex's sign-in hop back to this institution host, then to ``next_url``.
+    ``silent``: never ask to sign in (the answer may be "nobody"); ``language``: a choice
+    to remember on the portal on the way."""
+    return_url = request.build_absolute_uri(reverse("accounts:sso_accept"))
+    params = {"return": return_url, "next": next_url}
+    if silent:
+        params["prompt"] = "none"
+    language = language or getattr(request, "LANGUAGE_CODE", "")
+    if language in SUPPORTED_LANGUAGES:
+        params["lang"] = language
+    return apex_url(f"/accounts/sso/?{urlencode(params)}")
+
+
 def sso_begin(request):
-    """Apex: hand a signed, short-lived ticket to an institution host of ours."""
+    """Apex: hand a signed, short-lived ticket to an institution host of ours — for the
+    person signed in here, or (``prompt=none``) for nobody, so the host learns this
+    browser either way. A ``lang`` choice is kept here too (cookie, browser, account)."""
     return_url = request.GET.get("return", "")
     next_url = request.GET.get("next", "/")
     from urllib.parse import urlparse
@@ -91,18 +108,54 @@ def sso_begin(request):
         or not _host_is_ours(parsed.netloc)
     ):
         return HttpResponseBadRequest(_("잘못된 요청입니다."))
-    if not request.user.is_authenticated:
+    language = request.GET.get("lang", "")
+    if language not in SUPPORTED_LANGUAGES:
+        language = ""
+    signed_in = request.user.is_authenticated
+    if not signed_in and request.GET.get("prompt") != "none":
         here = request.get_full_path()
-        return HttpResponseRedirect(reverse("accounts:login") + "?" + urlencode({"next": here}))
+        response = HttpResponseRedirect(reverse("accounts:login") + "?" + urlencode({"next": here}))
+        return keep_language(request, response, language)
     ticket = signing.dumps(
-        {"uid": request.user.pk, "host": parsed.netloc.lower(), "mfa": mfa.is_verified(request)},
+        {
+            "uid": request.user.pk if signed_in else None,
+            "host": parsed.netloc.lower(),
+            "mfa": signed_in and mfa.is_verified(request),
+            "b": browser.hand_over(request),
+            "lang": language,
+        },
         salt=SSO_SALT,
     )
-    return HttpResponseRedirect(f"{return_url}?{urlencode({'ticket': ticket, 'next': next_url})}")
+    target = f"{return_url}?{urlencode({'ticket': ticket, 'next': next_url})}"
+    if _is_platform_subdomain(parsed.hostname or ""):
+        response = HttpResponseRedirect(target)
+    else:
+        # An institution's own domain: a form's CSP (form-action) would stop a redirect
+        # chain that leaves the platform's domains, so the last step is a page that moves
+        # on by itself (meta refresh) with a link.
+        response = render(request, "accounts/hop_continue.html", {"target": target})
+    return keep_language(request, response, language)
+
+
+def _is_platform_subdomain(hostname: str) -> bool:
+    domain = settings.SUITE_DOMAIN
+    hostname = hostname.lower()
+    return hostname == domain or hostname.endswith("." + domain)
+
+
+def keep_language(request, response, language: str):
+    """A language chosen on another host, kept here: cookie, this browser, the account."""
+    if language in SUPPORTED_LANGUAGES:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        browser.remember_language(request, language)
+        if request.user.is_authenticated and request.user.preferred_language != language:
+            get_user_model().objects.filter(pk=request.user.pk).update(preferred_language=language)
+    return response
 
 
 def sso_accept(request):
-    """Institution host: exchange a ticket from the apex for a session here."""
+    """Institution host: exchange a ticket from the apex for a session here (or, for a
+    "nobody" ticket, just learn the browser: its sign-out and language follow it)."""
     next_url = _safe_next(request)
     try:
         data = signing.loads(request.GET.get("ticket", ""), salt=SSO_SALT, max_age=SSO_MAX_AGE)
@@ -114,6 +167,15 @@ def sso_accept(request):
     # One use per ticket: a replayed ticket is refused.
     if not cache.add(f"sso-ticket:{request.GET['ticket'][-40:]}", 1, timeout=SSO_MAX_AGE * 2):
         return redirect(next_url)
+    handed = browser.take_over(str(data.get("b") or ""))
+    if handed:
+        browser.adopt(request, handed)
+    language = data.get("lang") if data.get("lang") in SUPPORTED_LANGUAGES else ""
+    response = redirect(next_url)
+    if language:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    if data.get("uid") is None:
+        return response
     user = get_user_model().objects.filter(pk=data.get("uid"), is_active=True).first()
     if user is None:
         return redirect("home")
@@ -121,24 +183,20 @@ def sso_accept(request):
         login(request, user, backend=BACKEND)
     if data.get("mfa"):
         mfa.mark_verified(request)
-    return redirect(next_url)
+    return response
 
 
 @require_POST
 def logout_view(request):
-    """Log out here and, from an institution host, on the apex too."""
-    logout(request)
-    messages.info(request, _("로그아웃했습니다."))
-    if _is_institution_host(request):
-        return HttpResponseRedirect(apex_url(reverse("accounts:logout_done")))
+    """Sign out everywhere in one click: this browser's sessions on the portal and on
+    every institution host end now (accounts/browser.py), with no question in between."""
+    browser_sign_out(request)
+    messages.info(request, _("로그아웃했습니다. 포털과 모든 기관에서 로그아웃되었습니다."))
     return redirect("home")
 
 
 def logout_done(request):
-    """Apex landing after an institution log-out. Logging out by GET is harmless here:
-    the session is already gone on the cookie's host in production."""
-    if request.user.is_authenticated and request.GET.get("confirm") != "1":
-        return render(request, "accounts/logout_confirm.html")
+    """Where sign-outs used to land on the portal; the sign-out is done, nothing to ask."""
     return redirect("home")
 
 

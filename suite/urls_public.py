@@ -1,10 +1,9 @@
 """URLs of the apex host: the portal, the platform console and the platform API."""
 
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 
 from portal import views as portal_views
-from suite import views
+from suite import locale, views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
@@ -18,7 +17,7 @@ urlpatterns = [
     path("api/", include("api.urls_public")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", locale.set_language, name="set_language"),
     re_path(r"^media/(?P<folder>[a-z0-9_]+)/(?P<path>.+)$", views.media),
 ]
 

@@ -1,10 +1,9 @@
 """URLs of an institution host: its public pages, staff workspace, booking and API."""
 
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 
 from institution import views as institution_views
-from suite import views
+from suite import locale, views
 
 urlpatterns = [
     path("", institution_views.home, name="home"),
@@ -25,7 +24,7 @@ urlpatterns = [
     path("api/", include("api.urls_tenant")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", locale.set_language, name="set_language"),
 ]
 
 # Only this institution's public files and the platform's public files are served
