@@ -39,6 +39,7 @@ from facility_booking.forms import (
     RequiredReasonForm,
 )
 from facility_booking.models import ClosedDate, Facility, FacilityPhoto, Kind, Reservation, Status
+from facility_booking.state import allowed_actions
 from facility_booking.views import apply_errors
 from privacy.public import record_access
 
@@ -58,9 +59,13 @@ def manager_required(view):
     return wrapped
 
 
-def _booking(pk) -> Reservation:
+def _booking(pk, *, money: bool = False) -> Reservation:
+    """The booking or 404; ``money``: its ledger sums read along (pages that show them)."""
+    rows = Reservation.objects.select_related("facility")
+    if money:
+        rows = rows.with_money()
     try:
-        return Reservation.objects.select_related("facility").get(pk=int(pk), kind=Kind.BOOKING)
+        return rows.get(pk=int(pk), kind=Kind.BOOKING)
     except (Reservation.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
 
@@ -117,7 +122,7 @@ def queue(request):
 
 @manager_required
 def booking_detail(request, pk: int):
-    r = _booking(pk)
+    r = _booking(pk, money=True)
     # Opening a booking shows the applicant unmasked: recorded in the 접속기록.
     record_access(
         request,
@@ -136,8 +141,10 @@ def _detail_context(r, institution, **forms):
     from payments.forms import ManualRefundForm
 
     ref = f"facility_booking.reservation:{r.pk}"
+    now = timezone.now()
     return {
         "r": r,
+        "actions": allowed_actions(r, staff=True, now=now),
         "events": r.events.all(),
         "approve_form": forms.get("approve_form") or ApproveForm(reservation=r),
         "reject_form": forms.get("reject_form") or RequiredReasonForm(),
@@ -154,7 +161,7 @@ def _detail_context(r, institution, **forms):
         # booking ids repeat across institutions: only this institution's messages
         "notices": messages_about(ref, institution=institution)[:20],
         "staff_view": True,
-        "now": timezone.now(),
+        "now": now,
     }
 
 
