@@ -46,6 +46,18 @@ register_personal_data(
         description=_("자주 쓰는 결재선"),
     ),
     PersonalData(
+        model="approval.LineTemplate",
+        match=lambda s: Q(created_by_id=s.user_id),
+        pseudonym_fields=("created_by_name",),
+        description=_("부서 공용 결재선을 만든 사람"),
+    ),
+    PersonalData(
+        model="approval.Seal",
+        match=lambda s: Q(uploaded_by_id=s.user_id),
+        pseudonym_fields=("uploaded_by_name",),
+        description=_("직인을 등록한 사람"),
+    ),
+    PersonalData(
         model="boards.PostRead",
         match=_user,
         delete=True,
@@ -70,7 +82,14 @@ _RECORDS_ACT = _(
 )
 
 register_legal_hold(
-    LegalHold("approval.Document", ("drafter_name", "drafter_position"), _RECORDS_ACT),
+    LegalHold(
+        "approval.Document",
+        ("drafter_name", "drafter_position", "recipients", "form_data"),
+        _RECORDS_ACT,
+    ),
+    LegalHold("approval.DocumentRecipient", ("name", "email"), _RECORDS_ACT),
+    LegalHold("approval.RegisterEntry", ("author", "recipients", "sender"), _RECORDS_ACT),
+    LegalHold("approval.DisposalDecision", ("decided_by_name", "reason"), _RECORDS_ACT),
     LegalHold(
         "approval.Step",
         ("approver_name", "approver_position", "acted_by_name", "acted_by_position", "opinion"),

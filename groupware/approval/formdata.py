@@ -93,7 +93,7 @@ def _value(spec: dict, raw, errors: dict, key: str):
             "money": "원 단위 숫자로 입력해 주세요. (예: 1,000,000)",
             "number": "숫자로 입력해 주세요.",
             "date": "날짜를 2026-11-25 형식으로 입력해 주세요.",
-        }[kind]
+        }[str(kind)]
         _fail(errors, key, f"{label}: {hint}")
         return None
     text = "" if raw is None else str(raw).strip()
@@ -205,7 +205,8 @@ def clean_definition(fields) -> list[dict]:
         raise ValidationError({"fields": "항목 정의 형식이 올바르지 않습니다."})
     if len(fields) > MAX_FIELDS:
         raise ValidationError({"fields": f"항목은 {MAX_FIELDS}개까지 정의할 수 있습니다."})
-    out, seen = [], set()
+    out: list[dict] = []
+    seen: set[str] = set()
     for spec in fields:
         if not isinstance(spec, dict):
             raise ValidationError({"fields": "항목 정의 형식이 올바르지 않습니다."})

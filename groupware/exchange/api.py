@@ -34,10 +34,11 @@ INVALID = OpenApiResponse(ErrorSerializer, description="입력 오류 (한국어
 
 class ExchangeAPIView(GenericAPIView):
     permission_classes = [StaffPermission.requiring(permissions.can_use_exchange)]
-    pagination_class = None
+    pagination_class: type[PageNumberPagination] | None = None
 
     def received(self, pk):
-        return selectors.received_for(self.request.user, self.request.institution, pk)
+        institution = getattr(self.request, "institution", None)
+        return selectors.received_for(self.request.user, institution, pk)
 
     def run(self, call):
         try:

@@ -16,8 +16,16 @@ _RECORDS_ACT = _(
 )
 
 register_legal_hold(
-    LegalHold("exchange.ReceivedDocument", ("assignee_name", "drafter_name"), _RECORDS_ACT),
-    LegalHold("exchange.ReceivedEvent", ("actor_name",), _RECORDS_ACT),
+    LegalHold(
+        "exchange.ReceivedDocument",
+        ("assignee_name", "drafter_name", "drafter_email", "recipients", "form_data"),
+        _RECORDS_ACT,
+    ),
+    LegalHold("exchange.ReceivedEvent", ("actor_name", "note"), _RECORDS_ACT),
     LegalHold("exchange.ReceivedReader", ("user_name",), _RECORDS_ACT),
-    LegalHold("exchange_relay.Envelope", ("sent_by_name",), _RECORDS_ACT),
+    LegalHold(
+        "exchange_relay.Envelope",
+        ("sent_by_name", "recipient_name", "email", "payload"),
+        _RECORDS_ACT,
+    ),
 )

@@ -216,6 +216,7 @@ def propose_line(*, institution, drafter, form: str, amount: int | None = None) 
 
     required, _rule = required_authority(form, amount)
     needed = required.level if required is not None else top_level()
+    # heads and the top holder below all have a position (filtered in the queries)
     profile = profile_of(drafter)
     chain = chain_up(profile.department_id) if profile and profile.department_id else []
     heads = {
@@ -234,7 +235,7 @@ def propose_line(*, institution, drafter, form: str, amount: int | None = None) 
         if head is None or head.user_id in seen or not access.is_member(head.user, institution):
             continue
         seen.add(head.user_id)
-        if needed is not None and head.position.level <= needed:
+        if needed is not None and head.position is not None and head.position.level <= needed:
             line.append({"user": head.user_id, "role": StepRole.APPROVE})
             return line
         line.append({"user": head.user_id, "role": StepRole.REVIEW})
@@ -247,7 +248,11 @@ def propose_line(*, institution, drafter, form: str, amount: int | None = None) 
         .order_by("position__level", "user_id")
         .first()
     )
-    high_enough = top is not None and (needed is None or top.position.level <= needed)
+    high_enough = (
+        top is not None
+        and top.position is not None
+        and (needed is None or top.position.level <= needed)
+    )
     if top is not None and high_enough and access.is_member(top.user, institution):
         line.append({"user": top.user_id, "role": StepRole.APPROVE})
         return line

@@ -45,5 +45,5 @@ def notify(*, users, kind: str, document, institution) -> None:
                 "headline": headline,
                 "path": path,
             },
-            ref=f"approval.document:{connection.schema_name}:{document.pk}",
+            ref=f"approval.document:{getattr(connection, 'schema_name', '')}:{document.pk}",
         )

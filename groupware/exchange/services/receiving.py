@@ -84,7 +84,8 @@ def envelope_deliver(*, envelope_id) -> ReceivedDocument | None:
         )
         if envelope is None:
             return None
-        if connection.schema_name != envelope.receiver.schema_name:
+        receiver = envelope.receiver
+        if receiver is None or getattr(connection, "schema_name", "") != receiver.schema_name:
             raise RuntimeError("envelope_deliver must run in the receiver's schema")
         existing = ReceivedDocument.objects.filter(envelope_id=envelope.pk).first()
         if existing is not None:
