@@ -39,7 +39,6 @@ from facility_booking.forms import (
     RequiredReasonForm,
 )
 from facility_booking.models import ClosedDate, Facility, FacilityPhoto, Kind, Reservation, Status
-from facility_booking.state import allowed_actions
 from facility_booking.views import apply_errors
 from privacy.public import record_access
 
@@ -141,10 +140,8 @@ def _detail_context(r, institution, **forms):
     from payments.forms import ManualRefundForm
 
     ref = f"facility_booking.reservation:{r.pk}"
-    now = timezone.now()
     return {
         "r": r,
-        "actions": allowed_actions(r, staff=True, now=now),
         "events": r.events.all(),
         "approve_form": forms.get("approve_form") or ApproveForm(reservation=r),
         "reject_form": forms.get("reject_form") or RequiredReasonForm(),
@@ -161,7 +158,7 @@ def _detail_context(r, institution, **forms):
         # booking ids repeat across institutions: only this institution's messages
         "notices": messages_about(ref, institution=institution)[:20],
         "staff_view": True,
-        "now": now,
+        "now": timezone.now(),
     }
 
 

@@ -141,26 +141,13 @@ DATABASES = {
 # burst on the threaded dev server or a gunicorn worker never holds more than that, and an
 # idle pool shrinks back to DB_POOL_MIN_SIZE. Waiting longer than DB_POOL_TIMEOUT seconds for
 # one answers 503. DB_POOL=0: no pool, a new connection per request (CONN_MAX_AGE=0).
-# An unreachable database answers 503 within seconds, not after DB_POOL_TIMEOUT: a request
-# that waited SUITE_DB_OUTAGE_CHECK seconds checks whether the server answers at all (a
-# connection attempt bounded by DB_CONNECT_TIMEOUT); the pool retries a failed connection
-# for DB_POOL_RECONNECT_TIMEOUT seconds only, so it is ready again as soon as the database
-# is (suite/dbpool.py). Forked children never share the parent's pool.
-DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-    "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", 2))
-)
-SUITE_DB_OUTAGE_CHECK = float(os.environ.get("DB_OUTAGE_CHECK", 1))
 if os.environ.get("DB_POOL", "1").lower() not in ("0", "false", "no", "off"):
-    DATABASES["default"]["OPTIONS"]["pool"] = {
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 1)),
         "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", 10)),
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 5)),
         "max_idle": float(os.environ.get("DB_POOL_MAX_IDLE", 120)),
-        "reconnect_timeout": float(os.environ.get("DB_POOL_RECONNECT_TIMEOUT", 2)),
     }
-    # A pooled connection is checked (one empty statement) when handed out: one the server
-    # dropped meanwhile (a restart, an idle timeout) is replaced, not given to a request.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
