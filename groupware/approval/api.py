@@ -321,3 +321,74 @@ class PostReportAcknowledgeView(ApprovalAPIView):
             lambda: services.post_report_acknowledge(actor=request.user, report=report)
         )
         return Response(s.PostReportSerializer(report).data)
+
+
+class FormListView(ApprovalAPIView):
+    serializer_class = s.FormTemplateSerializer
+
+    @extend_schema(
+        operation_id="approval_forms_list",
+        tags=TAG,
+        summary="양식 목록 (사용 중인 양식과 항목 정의)",
+        responses={200: s.FormTemplateSerializer(many=True)},
+    )
+    def get(self, request):
+        from groupware.approval.models import FormTemplate
+
+        rows = FormTemplate.objects.filter(is_active=True)
+        return Response(s.FormTemplateSerializer(rows, many=True).data)
+
+
+class LineProposalView(ApprovalAPIView):
+    serializer_class = s.LineProposalSerializer
+
+    @extend_schema(
+        operation_id="approval_line_proposal",
+        tags=TAG,
+        summary="조직도와 위임전결 규정으로 제안한 결재선 (양식, 금액)",
+        parameters=[s.LineProposalQuery],
+        responses={200: s.LineProposalSerializer, 400: INVALID},
+    )
+    def get(self, request):
+        query = s.LineProposalQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        line = services.propose_line(
+            institution=request.institution,
+            drafter=request.user,
+            form=query.validated_data["form"],
+            amount=query.validated_data.get("amount"),
+        )
+        return Response({"line": line})
+
+
+class RegisterListView(ApprovalAPIView):
+    from api.pagination import PageNumberPagination
+
+    pagination_class = PageNumberPagination
+    serializer_class = s.RegisterEntrySerializer
+
+    @extend_schema(
+        operation_id="approval_register_list",
+        tags=TAG,
+        summary="기록물 등록대장 (부서별 생산·접수 문서, 부서마다 해마다 연번)",
+        parameters=[s.RegisterQuery],
+        responses={200: s.RegisterEntrySerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        from groupware.approval import registers
+        from groupware.approval.permissions import department_of
+
+        query = s.RegisterQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        department = values.get("department") or department_of(request.user)
+        if department is None:
+            raise Http404
+        rows = registers.register_rows(
+            request.user,
+            request.institution,
+            department_id=department,
+            filters={"year": values.get("year"), "kind": values.get("kind", "")},
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.RegisterEntrySerializer(page, many=True).data)

@@ -14,6 +14,9 @@ urlpatterns = [
         name="approval-document-attachment",
     ),
     path("leave/balance/", api.LeaveBalanceView.as_view(), name="approval-leave-balance"),
+    path("forms/", api.FormListView.as_view(), name="approval-forms"),
+    path("lines/proposal/", api.LineProposalView.as_view(), name="approval-line-proposal"),
+    path("registers/", api.RegisterListView.as_view(), name="approval-registers"),
     path("post-reports/", api.PostReportListView.as_view(), name="approval-post-reports"),
     path(
         "post-reports/<int:pk>/acknowledge/",

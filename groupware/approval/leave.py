@@ -28,6 +28,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from groupware.approval.models import ANNUAL_KINDS, Document, Form, LeaveKind, LeaveRequest, State
+from suite.request_cache import memo
 
 HALF_DAY = Decimal("0.5")
 OPEN = (State.IN_APPROVAL, State.ON_HOLD)
@@ -68,8 +69,11 @@ def format_days(value) -> str:
 def _setting() -> dict:
     from institution.models import Setting
 
-    setting = Setting.objects.filter(key="approval").first()
-    return setting.value if setting is not None and isinstance(setting.value, dict) else {}
+    def read() -> dict:
+        setting = Setting.objects.filter(key="approval").first()
+        return setting.value if setting is not None and isinstance(setting.value, dict) else {}
+
+    return memo("approval_setting", read)  # once per read-only request
 
 
 def hour_unit() -> Decimal:
@@ -181,8 +185,12 @@ def leave_balance(user, year: int | None = None, *, exclude_document_id=None, as
     if exclude_document_id is not None:
         rows = rows.exclude(document_id=exclude_document_id)
     granted = granted_days(user, year, as_of=as_of)
-    used = _sum(rows.filter(document__state=State.APPROVED).exclude(_cancelled()))
-    pending = _sum(rows.filter(document__state__in=OPEN))
+    sums = rows.annotate(cancelled=_cancelled()).aggregate(  # used and pending: one query
+        used=Sum("days", filter=Q(document__state=State.APPROVED, cancelled=False)),
+        pending=Sum("days", filter=Q(document__state__in=OPEN)),
+    )
+    used = sums["used"] or Decimal("0")
+    pending = sums["pending"] or Decimal("0")
     remaining = granted - used
     return {
         "year": year,

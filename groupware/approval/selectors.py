@@ -106,9 +106,17 @@ def document_for(user, pk) -> Document:
     return document
 
 
+def _deputised_now(user) -> QuerySet:
+    """The people ``user`` stands in for now (대결), as a subquery: no round trip of its own."""
+    now = timezone.now()
+    return Absence.objects.filter(deputy=user, starts_at__lte=now, ends_at__gt=now).values(
+        "user_id"
+    )
+
+
 def waiting_for(user):
     """결재대기: documents whose current step is the user's (or their absent colleague's)."""
-    return Document.objects.filter(_waiting_q(user, deputised_user_ids(user))).order_by(
+    return Document.objects.filter(_waiting_q(user, _deputised_now(user))).order_by(
         "submitted_at", "id"
     )
 
@@ -225,14 +233,9 @@ def inbox_counts(user) -> dict[str, int]:
     keys = ("waiting", "in_progress", "returned", "drafts", "cc_unread", "post_reports")
     if not getattr(user, "is_authenticated", False):
         return dict.fromkeys((*keys, "notifications"), 0)
-    # The people the user stands in for, as a subquery: no separate round trip.
-    now = timezone.now()
-    deputised = Absence.objects.filter(deputy=user, starts_at__lte=now, ends_at__gt=now).values(
-        "user_id"
-    )
     mine = Document.objects.filter(drafter=user)
     return counts(
-        waiting=Document.objects.filter(_waiting_q(user, deputised)),
+        waiting=Document.objects.filter(_waiting_q(user, _deputised_now(user))),
         in_progress=mine.filter(state__in=OPEN),
         returned=mine.filter(state=State.RETURNED),
         drafts=mine.filter(state__in=(State.DRAFT, State.RECALLED)),

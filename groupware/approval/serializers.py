@@ -337,3 +337,54 @@ class LeaveBalanceSerializer(serializers.Serializer):
     pending = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)
     remaining = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)
     available = serializers.DecimalField(max_digits=7, decimal_places=3, coerce_to_string=False)
+
+
+class FormTemplateSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    builtin = serializers.BooleanField()
+    fields = serializers.JSONField(
+        help_text="항목 정의 [{key, label, type, required, choices, columns}]"
+    )
+    amount_field = serializers.CharField(help_text="위임전결 금액 기준 항목 키")
+    requires_attachment = serializers.BooleanField(help_text="증빙 첨부 필수")
+
+
+class LineProposalQuery(serializers.Serializer):
+    form = serializers.CharField(max_length=40, required=False, default="general")
+    amount = serializers.IntegerField(min_value=0, max_value=10**13, required=False)
+
+
+class LineProposalSerializer(serializers.Serializer):
+    line = LineStepInput(many=True)
+
+
+class RegisterQuery(serializers.Serializer):
+    department = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="부서 id (기본: 내 부서)"
+    )
+    year = serializers.IntegerField(min_value=1900, max_value=2999, required=False)
+    kind = serializers.ChoiceField(choices=["produced", "received"], required=False)
+
+
+class RegisterEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    serial = serializers.IntegerField()
+    department = serializers.IntegerField(source="department_id", allow_null=True)
+    department_name = serializers.CharField()
+    registered_on = serializers.DateField()
+    title = serializers.CharField()
+    author = serializers.CharField()
+    sender = serializers.CharField()
+    sender_number = serializers.CharField()
+    recipients = serializers.CharField()
+    retention = serializers.CharField()
+    retention_until = serializers.IntegerField(allow_null=True)
+    disclosure = serializers.CharField()
+    attachment_count = serializers.IntegerField()
+    document = serializers.IntegerField(source="document_id", allow_null=True)
+    disposed_at = serializers.DateTimeField(allow_null=True)

@@ -85,17 +85,24 @@ def document_circulate(
     return readers
 
 
-def document_mark_read(*, user, document: Document) -> bool:
+def document_mark_read(*, user, document: Document, readers=None, events=None) -> bool:
     """Record the first time someone opens a submitted document (열람), stamping a cc or
     공람 reader's read time. Returns True if something was recorded.
 
     Once per person, not per view: a document already read answers from one read-only
-    query, without a transaction or a write (every later GET of the page)."""
+    query — or none, given the document's ``readers`` and ``events`` already read by the
+    page — without a transaction or a write (every later GET of the page)."""
     if document.state == State.DRAFT:
         return False
     unread = Reader.objects.filter(document=document, user=user, read_at__isnull=True)
     seen = DocumentEvent.objects.filter(document=document, action=Action.READ, actor=user)
-    found = counts(unread=unread, seen=seen)
+    if readers is not None and events is not None:
+        found = {
+            "unread": int(any(r.user_id == user.pk and r.read_at is None for r in readers)),
+            "seen": int(any(e.action == Action.READ and e.actor_id == user.pk for e in events)),
+        }
+    else:
+        found = counts(unread=unread, seen=seen)
     if not found["unread"] and found["seen"]:
         return False
     with transaction.atomic():

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -344,7 +345,11 @@ def detail(request, pk: int):
     """The document with its line (every round), versions, history and the actions open to the viewer."""
     user = request.user
     document = selectors.document_for(user, pk)
-    services.document_mark_read(user=user, document=document)
+    readers, events = list(document.readers.all()), list(document.events.all())
+    if services.document_mark_read(user=user, document=document, readers=readers, events=events):
+        readers, events = list(document.readers.all()), list(document.events.all())  # first view
+    # read by the page and by the exchange's panel: once
+    prefetch_related_objects([document], "recipient_list")
     steps = list(document.steps.all().order_by("round", "order", "id"))
     current = [s for s in steps if s.round == document.round]
     rounds = {}
@@ -357,9 +362,9 @@ def detail(request, pk: int):
         "current_steps": current,
         "old_rounds": sorted(rounds.items()),
         "versions": list(document.versions.all()),
-        "events": list(document.events.all()),
+        "events": events,
         "attachments": list(document.attachments.all()),
-        "readers": list(document.readers.all()),
+        "readers": readers,
         "actable": actable,
         "acting": acting,
         "can_edit": permissions.can_edit(user, document),

@@ -331,3 +331,52 @@ def test_bad_dates_get_a_plain_korean_message(org, on_host):
     assert created.status_code == 400
     assert "YYYY-MM-DD 형식" in created.json()["error"]["fields"]["leave.start_date"][0]
     assert Document.objects.count() == before
+
+
+def test_forms_proposal_and_register_over_the_api(org, on_host):
+    """The forms with their fields, a proposed line, an expense drafted with its values,
+    and the department's register."""
+    from groupware.models import StaffProfile
+    from tests.groupware.approval.conftest import approve_all, expense_data, submitted
+
+    client = on_host(org.inst, org.drafter)
+    forms = {f["code"]: f for f in client.get("/api/v1/forms/").json()}
+    assert {"general", "expense", "trip", "leave", "leave_cancel"} <= set(forms)
+    assert forms["expense"]["requires_attachment"] and forms["expense"]["amount_field"] == "amount"
+    StaffProfile.objects.filter(user=org.director).update(is_department_head=True)
+    proposal = client.get("/api/v1/lines/proposal/?form=expense&amount=1000000").json()
+    assert proposal["line"] == [{"user": org.director.pk, "role": "approve"}]
+    assert client.get("/api/v1/lines/proposal/?amount=-3").status_code == 400
+    created = client.post(
+        BASE,
+        {
+            "form": "expense",
+            "title": "음향 장비 구입",
+            "form_data": expense_data(1_000_000),
+            "line": proposal["line"],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["amount"] == 1_000_000 and created.json()["form_name"] == "지출결의서"
+    bad = client.post(
+        BASE,
+        {
+            "form": "expense",
+            "title": "x",
+            "form_data": {"amount": "많이"},
+            "line": proposal["line"],
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "form_data.amount" in bad.json()["error"]["fields"]
+    doc = approve_all(org, submitted(org))
+    rows = client.get("/api/v1/registers/").json()["results"]
+    assert [(r["number"], r["kind"], r["document"]) for r in rows] == [
+        (doc.number, "produced", doc.pk)
+    ]
+    from groupware.models import Department
+
+    other = Department.objects.create(name="홍보팀")
+    assert client.get(f"/api/v1/registers/?department={other.pk}").status_code == 404
+    assert client.get("/api/v1/registers/?kind=lost").status_code == 400
