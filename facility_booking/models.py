@@ -666,3 +666,4 @@ from facility_booking.models_fair import (  # noqa: E402, F401
     WaitlistEntry,
     WaitStatus,
 )
+from facility_booking.models_queue import WaitingPlace, WaitingRoom  # noqa: E402, F401
