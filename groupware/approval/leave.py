@@ -166,10 +166,6 @@ def _cancelled() -> Exists:
     )
 
 
-def _sum(rows) -> Decimal:
-    return rows.aggregate(total=Sum("days"))["total"] or Decimal("0")
-
-
 def _annual(user, year: int):
     return LeaveRequest.objects.filter(user=user, kind__in=ANNUAL_KINDS, start_date__year=year)
 

@@ -31,6 +31,17 @@ PAGES = [
     ("/staff/approval/notifications/", None),
     ("/staff/approval/delegation/", None),
     ("/staff/approval/lines/", None),
+    ("/staff/approval/forms/", None),
+    ("/staff/approval/forms/new/", "admin"),
+    ("/staff/approval/seal/", "admin"),
+    ("/staff/approval/settings/", "admin"),
+    ("/staff/approval/records/", None),
+    ("/staff/approval/records/box/", None),
+    ("/staff/approval/records/retention/", "admin"),
+    ("/staff/exchange/", None),
+    ("/staff/exchange/box/department/", None),
+    ("/staff/exchange/box/waiting/", "admin"),  # 문서과 (admins while none is marked)
+    ("/staff/exchange/sent/", None),
 ]
 API = [
     ("/api/v1/departments/", None),
@@ -42,6 +53,13 @@ API = [
     ("/api/v1/documents/", None),
     ("/api/v1/leave/balance/", None),
     ("/api/v1/post-reports/", None),
+    ("/api/v1/forms/", None),
+    ("/api/v1/lines/proposal/", None),
+    ("/api/v1/registers/", None),
+    ("/api/v1/exchange/received/", None),
+    ("/api/v1/exchange/received/?box=waiting", "admin"),
+    ("/api/v1/exchange/sent/", None),
+    ("/api/v1/exchange/institutions/", None),
 ]
 
 
