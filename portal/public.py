@@ -146,8 +146,9 @@ def search_extras(*, institution_id, kind: str, key, title: str, published_at) -
     }
 
 
-def _write(institution: Institution, kind: str, key: str, doc: Doc) -> PortalEntry:
-    values = {
+def _values(institution: Institution, kind: str, key: str, doc: Doc) -> dict:
+    """The columns of a public entry as the source describes it."""
+    return {
         "title": doc.title[:200],
         "summary": doc.summary,
         "url": "",
@@ -176,34 +177,70 @@ def _write(institution: Institution, kind: str, key: str, doc: Doc) -> PortalEnt
             published_at=doc.published_at,
         ),
     }
-    entry, _ = PortalEntry.objects.update_or_create(
-        institution=institution, kind=kind, key=key, defaults=values
-    )
-    _write_venue(entry, doc.venue)
-    return entry
 
 
-def _write_venue(entry: PortalEntry, venue: Venue | None) -> None:
-    VenueHours.objects.filter(entry=entry).delete()
-    VenueBusy.objects.filter(entry=entry).delete()
-    if venue is None:
-        return
-    VenueHours.objects.bulk_create(
-        VenueHours(entry=entry, weekday=day, opens=span[0], closes=span[1])
-        for day, span in sorted(venue.hours.items())
+# Rows per INSERT … ON CONFLICT statement when writing many entries (a rebuild).
+WRITE_BATCH = 500
+
+
+def _write(institution: Institution, kind: str, key: str, doc: Doc) -> PortalEntry:
+    return _write_many(institution, kind, [(key, doc)])[0]
+
+
+def _write_many(
+    institution: Institution, kind: str, docs: list[tuple[str, Doc]]
+) -> list[PortalEntry]:
+    """Create or update the entries of ``(key, doc)`` pairs and their venue summaries in a
+    few statements per ``WRITE_BATCH`` rows (an upsert on the entry's identity, so ids and
+    search rows stay stable), not one round trip per entry. Caller is in a transaction."""
+    if not docs:
+        return []
+    entries = [
+        PortalEntry(
+            institution=institution, kind=kind, key=key, **_values(institution, kind, key, doc)
+        )
+        for key, doc in docs
+    ]
+    fields = [*_values(institution, kind, docs[0][0], docs[0][1]), "updated_at"]
+    PortalEntry.objects.bulk_create(
+        entries,
+        batch_size=WRITE_BATCH,
+        update_conflicts=True,
+        unique_fields=["institution", "kind", "key"],
+        update_fields=fields,
     )
-    VenueBusy.objects.bulk_create(
-        [
+    _write_venues([(entry, doc.venue) for entry, (_key, doc) in zip(entries, docs, strict=True)])
+    return entries
+
+
+def _write_venues(pairs: list[tuple[PortalEntry, Venue | None]]) -> None:
+    """Replace the venue rows (hours, busy periods) of these entries, in batches."""
+    ids = [entry.pk for entry, _venue in pairs]
+    for start in range(0, len(ids), WRITE_BATCH):
+        chunk = ids[start : start + WRITE_BATCH]
+        VenueHours.objects.filter(entry_id__in=chunk).delete()
+        VenueBusy.objects.filter(entry_id__in=chunk).delete()
+    hours = []
+    busy = []
+    for entry, venue in pairs:
+        if venue is None:
+            continue
+        hours.extend(
+            VenueHours(entry=entry, weekday=day, opens=span[0], closes=span[1])
+            for day, span in sorted(venue.hours.items())
+        )
+        busy.extend(
             VenueBusy(entry=entry, period=DateTimeTZRange(s, e, "[)"), reason=VenueBusy.Reason.HELD)
             for s, e in venue.busy
-        ]
-        + [
+        )
+        busy.extend(
             VenueBusy(
                 entry=entry, period=DateTimeTZRange(s, e, "[)"), reason=VenueBusy.Reason.CLOSED
             )
             for s, e in venue.closed
-        ]
-    )
+        )
+    VenueHours.objects.bulk_create(hours, batch_size=WRITE_BATCH * 4)
+    VenueBusy.objects.bulk_create(busy, batch_size=WRITE_BATCH * 4)
 
 
 def publish(
@@ -311,16 +348,17 @@ def refresh(schema_name: str, items: Iterable[tuple[str, str]]) -> dict:
         with schema_context(schema_name):
             docs = source.load(keys) if institution.status != Institution.Status.ARCHIVED else {}
             with transaction.atomic():
-                for key in keys:
-                    doc = docs.get(key)
-                    if doc is None:
-                        deleted, _ = PortalEntry.objects.filter(
-                            institution=institution, kind=kind, key=key, owner__isnull=True
-                        ).delete()
-                        counts["withdrawn"] += bool(deleted)
-                    else:
-                        _write(institution, kind, key, doc)
-                        counts["written"] += 1
+                gone = [key for key in keys if docs.get(key) is None]
+                if gone:
+                    deleted, per_model = PortalEntry.objects.filter(
+                        institution=institution, kind=kind, key__in=gone, owner__isnull=True
+                    ).delete()
+                    counts["withdrawn"] += per_model.get(PortalEntry._meta.label, 0)
+                present = [
+                    (key, doc) for key in dict.fromkeys(keys) if (doc := docs.get(key)) is not None
+                ]
+                _write_many(institution, kind, present)
+                counts["written"] += len(present)
     return counts
 
 
@@ -336,16 +374,14 @@ def rebuild(institution: Institution) -> dict:
         seen: set[tuple[str, str]] = set()
         if institution.status != Institution.Status.ARCHIVED:
             for source in sources():
-                keys = [str(k) for k in source.all_keys()]
-                for start in range(0, len(keys), 500):
-                    chunk = keys[start : start + 500]
+                keys = list(dict.fromkeys(str(k) for k in source.all_keys()))
+                for start in range(0, len(keys), WRITE_BATCH):
+                    chunk = keys[start : start + WRITE_BATCH]
                     docs = source.load(chunk)
-                    for key in chunk:
-                        doc = docs.get(key)
-                        if doc is not None:
-                            _write(institution, source.kind, key, doc)
-                            seen.add((source.kind, key))
-                            counts["written"] += 1
+                    present = [(key, doc) for key in chunk if (doc := docs.get(key)) is not None]
+                    _write_many(institution, source.kind, present)
+                    seen.update((source.kind, key) for key, _doc in present)
+                    counts["written"] += len(present)
         stale = [
             pk
             for pk, kind, key in PortalEntry.objects.filter(
@@ -353,7 +389,8 @@ def rebuild(institution: Institution) -> dict:
             ).values_list("pk", "kind", "key")
             if (kind, key) not in seen
         ]
-        PortalEntry.objects.filter(pk__in=stale).delete()
+        for start in range(0, len(stale), WRITE_BATCH * 10):
+            PortalEntry.objects.filter(pk__in=stale[start : start + WRITE_BATCH * 10]).delete()
         counts["withdrawn"] = len(stale)
     return counts
 

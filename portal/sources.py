@@ -79,23 +79,34 @@ def load_facilities(keys: list[str]) -> dict[str, Doc | None]:
     district = _institution_district(institution) if institution else ""
     today = timezone.localdate()
     out: dict[str, Doc | None] = dict.fromkeys(keys)
+    horizons = {
+        f.pk: today + dt.timedelta(days=f.window_open_days + 1) for f in facilities.values()
+    }
+    # Held periods and closed days of every facility asked for in two statements (a rebuild
+    # loads hundreds at once), each kept up to its own facility's booking window.
+    held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    shut: dict[int, list[dt.date]] = {}
+    if horizons:
+        furthest = max(horizons.values())
+        for facility_id, start, end in Reservation.objects.filter(
+            facility_id__in=list(horizons),
+            status__in=HOLDING_STATES,
+            hold_end__gt=timezone.now(),
+            hold_start__lt=_local_midnight(furthest),
+        ).values_list("facility_id", "hold_start", "hold_end"):
+            if start < _local_midnight(horizons[facility_id]):
+                held.setdefault(facility_id, []).append((start, end))
+        for facility_id, day in ClosedDate.objects.filter(
+            facility_id__in=list(horizons), date__gte=today, date__lte=furthest
+        ).values_list("facility_id", "date"):
+            if day <= horizons[facility_id]:
+                shut.setdefault(facility_id, []).append(day)
     for key, facility in facilities.items():
-        horizon = today + dt.timedelta(days=facility.window_open_days + 1)
         buffer = dt.timedelta(minutes=facility.buffer_minutes)
-        busy = [
-            (start - buffer, end)
-            for start, end in Reservation.objects.filter(
-                facility=facility,
-                status__in=HOLDING_STATES,
-                hold_end__gt=timezone.now(),
-                hold_start__lt=_local_midnight(horizon),
-            ).values_list("hold_start", "hold_end")
-        ]
+        busy = [(start - buffer, end) for start, end in held.get(facility.pk, [])]
         closed = [
             (_local_midnight(day), _local_midnight(day + dt.timedelta(days=1)))
-            for day in ClosedDate.objects.filter(
-                facility=facility, date__gte=today, date__lte=horizon
-            ).values_list("date", flat=True)
+            for day in shut.get(facility.pk, [])
         ]
         location = facility.location
         kind_label = str(facility.get_kind_display())
