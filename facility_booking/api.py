@@ -27,8 +27,7 @@ from accounts import access
 from api.errors import Conflict
 from api.filters import Ordering
 from api.serializers import ErrorSerializer
-from api.throttling import BookingRateThrottle
-from facility_booking import availability, selectors, services
+from facility_booking import api_queue, availability, selectors, services
 from facility_booking import permissions as caps
 from facility_booking.errors import InvalidTransition, SlotTaken, message
 from facility_booking.models import (
@@ -42,6 +41,7 @@ from facility_booking.models import (
 )
 from facility_booking.rules import in_range
 from privacy.public import record_access
+from suite.ratelimit import BookingWriteThrottle
 
 TAG_FACILITIES = "대관 시설"
 TAG_RESERVATIONS = "대관 예약"
@@ -489,7 +489,8 @@ class ReservationListView(GenericAPIView):
     def get_throttles(self):
         throttles = super().get_throttles()
         if self.request.method == "POST":
-            throttles.append(BookingRateThrottle())
+            # Per account and per IP, one budget with the booking form (suite/ratelimit.py).
+            throttles.append(BookingWriteThrottle())
         return throttles
 
     @extend_schema(
@@ -551,20 +552,23 @@ class ReservationListView(GenericAPIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         facility = selectors.facility_for_user(request.user, request.institution, d["facility"])
-        reservation = call_service(
-            services.reservation_request,
-            actor=request.user,
-            institution=request.institution,
-            facility=facility,
-            start=d["start"],
-            end=d["end"],
-            purpose=d["purpose"],
-            headcount=d["headcount"],
-            organisation=d.get("organisation", ""),
-            contact_phone=d.get("contact_phone", ""),
-            discount_categories=d.get("discount_categories", []),
-            equipment_ids=d.get("equipment_ids", []),
-        )
+        # The opening's waiting room (api_queue.py): no ticket → 403, sold out → 409.
+        in_room = api_queue.admission(request, facility)
+        with api_queue.attempted(facility, in_room):
+            reservation = call_service(
+                services.reservation_request,
+                actor=request.user,
+                institution=request.institution,
+                facility=facility,
+                start=d["start"],
+                end=d["end"],
+                purpose=d["purpose"],
+                headcount=d["headcount"],
+                organisation=d.get("organisation", ""),
+                contact_phone=d.get("contact_phone", ""),
+                discount_categories=d.get("discount_categories", []),
+                equipment_ids=d.get("equipment_ids", []),
+            )
         return Response(
             ReservationSerializer(_reservations().get(pk=reservation.pk)).data, status=201
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facility_booking import api
+from facility_booking import api, api_queue
 
 urlpatterns = [
     path("facilities/", api.FacilityListView.as_view(), name="facility-list"),
@@ -12,6 +12,7 @@ urlpatterns = [
         api.FacilityAvailabilityView.as_view(),
         name="facility-availability",
     ),
+    path("facilities/<int:id>/queue/", api_queue.QueueView.as_view(), name="facility-queue"),
     path("reservations/", api.ReservationListView.as_view(), name="reservation-list"),
     path("reservations/<int:id>/", api.ReservationDetailView.as_view(), name="reservation-detail"),
     path("reservations/<int:id>/approve/", api.ApproveView.as_view(), name="reservation-approve"),

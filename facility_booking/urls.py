@@ -1,6 +1,6 @@
 from django.urls import path
 
-from facility_booking import staff_views, views
+from facility_booking import staff_views, views, views_queue
 
 app_name = "facility_booking"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.facility_list, name="list"),
     path("<int:pk>/", views.facility_detail, name="detail"),
     path("<int:pk>/apply/", views.facility_apply, name="apply"),
+    path("<int:pk>/queue/", views_queue.queue_page, name="queue"),
+    path("<int:pk>/queue/status/", views_queue.queue_status, name="queue_status"),
     path("<int:pk>/calendar.ics", views.facility_feed, name="facility_feed"),
     path("my/", views.my_bookings, name="my_bookings"),
     path("my/<int:pk>/", views.my_booking, name="my_booking"),
@@ -39,6 +41,11 @@ urlpatterns = [
         "manage/facilities/<int:pk>/extras/",
         staff_views.facility_extras,
         name="manage_facility_extras",
+    ),
+    path(
+        "manage/facilities/<int:pk>/waiting-room/",
+        views_queue.manage_room,
+        name="manage_queue_room",
     ),
     path("manage/reports/", staff_views.report, name="manage_report"),
     path("manage/reports.csv", staff_views.report_csv, name="manage_report_csv"),

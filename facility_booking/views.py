@@ -23,6 +23,7 @@ from facility_booking.models import (
     Reservation,
     Status,
 )
+from facility_booking.views_queue import guard_apply
 from privacy.public import record_access, record_consents
 from suite.forms import apply_errors as shared_apply_errors
 
@@ -132,6 +133,7 @@ def _preview(form, facility, institution, user=None):
         return None
 
 
+@guard_apply  # the opening's waiting room and the booking rate limits (views_queue.py)
 @login_required
 @require_http_methods(["GET", "POST"])
 def facility_apply(request, pk: int):

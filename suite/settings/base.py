@@ -305,6 +305,9 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_RATE_ANON", "120/min"),
         "login": os.environ.get("API_RATE_LOGIN", "10/min"),
         "booking": os.environ.get("API_RATE_BOOKING", "60/min"),
+        # Booking and application writes, web forms and API together (suite/ratelimit.py):
+        # per account "booking" above, per IP address this one.
+        "booking_ip": os.environ.get("API_RATE_BOOKING_IP", "300/min"),
     },
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
