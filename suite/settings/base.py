@@ -141,13 +141,26 @@ DATABASES = {
 # burst on the threaded dev server or a gunicorn worker never holds more than that, and an
 # idle pool shrinks back to DB_POOL_MIN_SIZE. Waiting longer than DB_POOL_TIMEOUT seconds for
 # one answers 503. DB_POOL=0: no pool, a new connection per request (CONN_MAX_AGE=0).
+# An unreachable database answers 503 within seconds, not after DB_POOL_TIMEOUT: a request
+# that waited SUITE_DB_OUTAGE_CHECK seconds checks whether the server answers at all (a
+# connection attempt bounded by DB_CONNECT_TIMEOUT); the pool retries a failed connection
+# for DB_POOL_RECONNECT_TIMEOUT seconds only, so it is ready again as soon as the database
+# is (suite/dbpool.py). Forked children never share the parent's pool.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", 2))
+)
+SUITE_DB_OUTAGE_CHECK = float(os.environ.get("DB_OUTAGE_CHECK", 1))
 if os.environ.get("DB_POOL", "1").lower() not in ("0", "false", "no", "off"):
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 1)),
         "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", 10)),
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 5)),
         "max_idle": float(os.environ.get("DB_POOL_MAX_IDLE", 120)),
+        "reconnect_timeout": float(os.environ.get("DB_POOL_RECONNECT_TIMEOUT", 2)),
     }
+    # A pooled connection is checked (one empty statement) when handed out: one the server
+    # dropped meanwhile (a restart, an idle timeout) is replaced, not given to a request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -263,6 +276,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+# A stalled SMTP server must not hold a worker (and its outbox lease) for ever; shorter
+# than NOTIFY_LEASE_SECONDS, so a live sender is never taken for a dead one.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@suite.localhost")
 
 TASKS = {
@@ -350,6 +366,9 @@ NOTIFY_NHN_SENDER_NO = os.environ.get("NOTIFY_NHN_SENDER_NO", "")
 NOTIFY_NHN_ALIMTALK_APP_KEY = os.environ.get("NOTIFY_NHN_ALIMTALK_APP_KEY", "")
 NOTIFY_NHN_SENDER_KEY = os.environ.get("NOTIFY_NHN_SENDER_KEY", "")
 NOTIFY_QUIET_HOURS = (21, 8)
+# A worker's claim on an outbox row; a claim older than this is a dead worker's and the
+# row is sent again (docs/deployment.md "E-mail").
+NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "300"))
 
 # Payments (payments/): "sandbox" is the built-in gateway answering Toss Payments' API
 # (its payment window at /sandbox-pg/checkout/); "toss" talks to api.tosspayments.com

@@ -194,3 +194,36 @@ def test_a_deadlock_answers_409_and_an_outage_503_on_pages_and_api(
     assert page.status_code == 503 and "잠시 이용할 수 없습니다" in page.content.decode()
     failing_urls[0] = RuntimeError("not the database")
     assert client.get("/failing/").status_code == 500
+
+
+def test_an_unreachable_database_answers_503_within_seconds_and_recovers_promptly(
+    production, module_db
+):
+    """Every request while the database cannot be reached answers 503 within ~3 s — not after
+    the pool's full wait — and once it is back the service answers again within seconds,
+    not when the pool's reconnection back-off (1, 2, 4, 8… s) happens to try again."""
+    host = Institution.objects.get(slug="testa").primary_host
+    paths = ("/facilities/", "/api/v1/facilities/", "/")
+    for path in paths * 2:  # every worker holds a pooled connection
+        assert production.request("GET", path, host=host, headers=HTTPS).status in (200, 401)
+    during: list[tuple[str, int, float]] = []
+    with database_outage(production.app_name):
+        until = time.monotonic() + 14  # long enough for the pool's back-off to reach 8 s
+        while time.monotonic() < until:
+            path = paths[len(during) % len(paths)]
+            started = time.monotonic()
+            answer = production.request("GET", path, host=host, headers=HTTPS)
+            during.append((path, answer.status, round(time.monotonic() - started, 2)))
+    back = time.monotonic()
+    assert {status for _p, status, _s in during} == {503}, during
+    assert max(seconds for _p, _st, seconds in during) <= 3.0, during
+    assert len(during) >= 6, during
+
+    def served() -> bool:
+        return all(
+            production.request("GET", path, host=host, headers=HTTPS).status in (200, 401)
+            for path in paths * 2
+        )
+
+    assert wait_for(served, timeout=30, every=0.1)
+    assert time.monotonic() - back <= 5.0, time.monotonic() - back

@@ -29,11 +29,12 @@ from contextlib import redirect_stderr, redirect_stdout
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import connection
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.migration_executors.base import run_migrations
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_exists
 
+from suite.dbpool import close_pools
 from tenants.provisioning import TEMPLATE_SCHEMA, pending_migrations, qident, refill_spares
 
 CODENAME = "parallel"
@@ -69,6 +70,14 @@ def _run(job, allow_atomic: bool):
 def _migrate_one(job):
     """Pool worker (a forked process with its own connection)."""
     return _run(job, allow_atomic=False)
+
+
+def _child_started():
+    """Pool initializer: the child's own connections and pool (suite.dbpool forgot the
+    parent's at the fork) are closed when it exits, not dropped."""
+    from multiprocessing.util import Finalize
+
+    Finalize(None, close_pools, exitpriority=10)
 
 
 def _migrate_one_in_process(job):
@@ -205,10 +214,15 @@ class Command(MigrateSchemasCommand):
             results = (_migrate_one_in_process(job) for job in jobs)
             self._report(results, len(todo))
         else:
-            connections.close_all()  # forked children must open their own
+            # Forked children must open their own connections: nothing of ours may be open,
+            # idle in a pool or shared with them (suite.dbpool also forgets, in each child,
+            # whatever the parent still held).
+            close_pools()
             context = multiprocessing.get_context("fork")
-            with context.Pool(processes=parallel) as pool:
+            with context.Pool(processes=parallel, initializer=_child_started) as pool:
                 self._report(pool.imap_unordered(_migrate_one, jobs, chunksize=1), len(todo))
+                pool.close()
+                pool.join()  # children exit normally, closing their connections
         connection.set_schema_to_public()
 
     def _report(self, results, total: int) -> None:
