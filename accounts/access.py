@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import Promise
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Membership, Role
@@ -104,6 +105,15 @@ def refuse_outsider(user, institution) -> None:
 Capability = Callable[[Any, Any], bool]
 
 
+class Refused(PermissionDenied):
+    """403 for a member who lacks a capability, with the reason shown to them (the error
+    page's heading, the API error's ``message``). ``reason`` is Korean, translatable."""
+
+    def __init__(self, reason: str | Promise) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def require_member(user, institution) -> None:
     """Staff areas: raise unless ``user`` is an active member of ``institution``.
 
@@ -114,24 +124,28 @@ def require_member(user, institution) -> None:
         raise Http404
 
 
-def require(capability: Capability | None, user, institution) -> None:
-    """Members only (404 for others), then ``capability`` (403 for a member without it)."""
+def require(
+    capability: Capability | None, user, institution, reason: str | Promise | None = None
+) -> None:
+    """Members only (404 for others), then ``capability`` (403 for a member without it,
+    with ``reason`` when given — see ``Refused``)."""
     require_member(user, institution)
     if capability is not None and not capability(user, institution):
-        raise PermissionDenied
+        raise Refused(reason) if reason else PermissionDenied
 
 
-def staff_page(capability: Capability | None = None):
+def staff_page(capability: Capability | None = None, *, reason: str | Promise | None = None):
     """Decorator for staff pages: anonymous → log-in, outsiders → 404, a member without
-    ``capability(user, institution)`` → 403. Checks that depend on the object (someone's
-    profile, a board) stay in the view, through the app's permissions module."""
+    ``capability(user, institution)`` → 403 (saying ``reason`` when given). Checks that
+    depend on the object (someone's profile, a board) stay in the view, through the app's
+    permissions module."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            require(capability, request.user, getattr(request, "institution", None))
+            require(capability, request.user, getattr(request, "institution", None), reason)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -141,19 +155,29 @@ def staff_page(capability: Capability | None = None):
 
 class StaffPermission(BasePermission):
     """DRF permission for the staff API: anonymous → 401, outsiders → 404, a member
-    without the class's ``capability`` → 403. ``StaffPermission.requiring(cap)`` gives
-    the class for one capability."""
+    without the class's ``capability`` → 403 (with ``reason``, when given).
+    ``StaffPermission.requiring(cap, reason=…)`` gives the class for one capability."""
 
     capability: Capability | None = None
+    reason: str | Promise | None = None
 
     @classmethod
-    def requiring(cls, capability: Capability) -> type[StaffPermission]:
+    def requiring(
+        cls, capability: Capability, *, reason: str | Promise | None = None
+    ) -> type[StaffPermission]:
         return type(
-            f"Requires_{capability.__name__}", (cls,), {"capability": staticmethod(capability)}
+            f"Requires_{capability.__name__}",
+            (cls,),
+            {"capability": staticmethod(capability), "reason": reason},
         )
 
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
-        require(type(self).capability, request.user, getattr(request, "institution", None))
+        require(
+            type(self).capability,
+            request.user,
+            getattr(request, "institution", None),
+            type(self).reason,
+        )
         return True

@@ -167,7 +167,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        from accounts.access import Refused  # not at import: DRF's settings import us
+
+        reason = exc.reason if isinstance(exc, Refused) else None
+        exc = exceptions.PermissionDenied(str(reason)) if reason else exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         from api.parsers import RequestTooLarge  # not at import: DRF's settings import us
 

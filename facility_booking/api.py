@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -23,13 +22,14 @@ from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts import access
 from api.errors import Conflict
 from api.filters import Ordering
+from api.filtersets import LIST_FILTERS
 from api.serializers import ErrorSerializer
 from facility_booking import api_queue, availability, selectors, services
 from facility_booking import permissions as caps
 from facility_booking.errors import InvalidTransition, SlotTaken, message
+from facility_booking.filters import FacilityFilterSet, ReservationFilterSet
 from facility_booking.models import (
     DiscountCategory,
     Facility,
@@ -39,7 +39,9 @@ from facility_booking.models import (
     Reservation,
     Status,
 )
+from facility_booking.permissions import ManagerPermission
 from facility_booking.rules import in_range
+from facility_booking.state import STAFF_ACTIONS, allowed_actions
 from privacy.public import record_access
 from suite.ratelimit import BookingWriteThrottle
 
@@ -109,7 +111,8 @@ class FacilityOpeningHoursSerializer(serializers.Serializer):
 
 class FacilityDiscountSerializer(serializers.Serializer):
     category = DiscountCategoryField()
-    label = serializers.CharField(source="get_category_display")
+    # a field named like DRF's Field.label attribute: stubs see a clash, DRF does not
+    label = serializers.CharField(source="get_category_display")  # type: ignore[assignment]
     percent = serializers.IntegerField()
 
 
@@ -237,7 +240,7 @@ class FacilityRefSerializer(serializers.Serializer):
 
 
 class BookingPriceLineSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # see FacilityDiscountSerializer
     amount = serializers.IntegerField(help_text="원 (감면은 음수)")
 
 
@@ -247,6 +250,9 @@ class ReservationEventSerializer(serializers.Serializer):
     actor = serializers.CharField(source="actor_label")
     reason = serializers.CharField(allow_blank=True)
     at = serializers.DateTimeField(source="created_at")
+
+
+_ALL_ACTIONS = set(STAFF_ACTIONS) | {"pay", "proof_add"}
 
 
 class ReservationSerializer(serializers.ModelSerializer):
@@ -267,6 +273,11 @@ class ReservationSerializer(serializers.ModelSerializer):
     paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
     discount_decision = serializers.CharField(read_only=True, allow_blank=True)
     discount_decision_reason = serializers.CharField(read_only=True, allow_blank=True)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="지금 할 수 있는 작업 (담당자: approve, reject, record_payment, cancel, "
+        "complete, no_show, discount_decide, permit / 신청자: cancel, pay, proof_add, permit) "
+        "— 화면의 버튼과 같은 답 (facility_booking.state.allowed_actions)"
+    )
 
     class Meta:
         model = Reservation
@@ -308,7 +319,14 @@ class ReservationSerializer(serializers.ModelSerializer):
             "staff_note",
             "created_at",
             "events",
+            "allowed_actions",
         ]
+
+    @extend_schema_field(
+        {"type": "array", "items": {"type": "string", "enum": sorted(_ALL_ACTIONS)}}
+    )
+    def get_allowed_actions(self, reservation: Reservation) -> list[str]:
+        return sorted(allowed_actions(reservation, staff=self.context.get("staff", False)))
 
 
 class ReservationCreateSerializer(serializers.Serializer):
@@ -391,31 +409,18 @@ FACILITY_ORDERING = Ordering(
 class FacilityListView(GenericAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = FacilitySerializer
+    filter_backends = LIST_FILTERS
+    filterset_class = FacilityFilterSet
+    ordering_whitelist = FACILITY_ORDERING
 
     @extend_schema(
         tags=[TAG_FACILITIES],
         summary="시설 목록",
-        parameters=[
-            OpenApiParameter("kind", str, enum=FacilityKind.values, description="종류"),
-            OpenApiParameter("capacity", int, description="최소 수용 인원"),
-            FACILITY_ORDERING.parameter(),
-        ],
+        parameters=[FACILITY_ORDERING.parameter()],
         responses={200: FacilitySerializer(many=True), **errors(400)},
     )
     def get(self, request):
-        qs = _facility_queryset(request)
-        kind = request.query_params.get("kind")
-        if kind:
-            if kind not in FacilityKind.values:
-                raise serializers.ValidationError({"kind": ["알 수 없는 종류입니다."]})
-            qs = qs.filter(kind=kind)
-        capacity = request.query_params.get("capacity")
-        if capacity:
-            try:
-                qs = qs.filter(capacity__gte=max(0, min(int(capacity), 10**6)))
-            except ValueError:
-                raise serializers.ValidationError({"capacity": ["숫자로 입력해 주세요."]}) from None
-        qs = FACILITY_ORDERING.apply(qs.order_by("name", "id"), request.query_params)
+        qs = self.filter_queryset(_facility_queryset(request).order_by("name", "id"))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(FacilitySerializer(page, many=True).data)
 
@@ -477,14 +482,31 @@ def _reservations():
     )
 
 
+def _out(request, reservation_or_rows, *, many: bool = False):
+    """Bookings as the API shows them, ``allowed_actions`` answered for the caller: the
+    booking managers' actions for a manager, the applicant's for anyone else."""
+    staff = caps.can_manage_bookings(request.user, request.institution)
+    return ReservationSerializer(reservation_or_rows, many=many, context={"staff": staff}).data
+
+
+def _fresh(request, reservation):
+    return Response(_out(request, _reservations().get(pk=reservation.pk)))
+
+
 RESERVATION_ORDERING = Ordering(
     {"start": "start", "created_at": "created_at", "status": "status"}, default="-start"
 )
 
 
+TRUE = frozenset({"true", "1", "yes", "on"})
+
+
 class ReservationListView(GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ReservationSerializer
+    filter_backends = LIST_FILTERS
+    filterset_class = ReservationFilterSet
+    ordering_whitelist = RESERVATION_ORDERING
 
     def get_throttles(self):
         throttles = super().get_throttles()
@@ -496,50 +518,25 @@ class ReservationListView(GenericAPIView):
     @extend_schema(
         tags=[TAG_RESERVATIONS],
         summary="예약 목록 (본인 것, 담당자는 전체)",
-        parameters=[
-            OpenApiParameter("status", str, enum=[s for s in Status.values if s != "blocked"]),
-            OpenApiParameter("facility", int, description="시설 id"),
-            OpenApiParameter("from", OpenApiTypes.DATE, description="이용일 부터"),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="이용일 까지"),
-            OpenApiParameter("mine", bool, description="담당자도 본인 예약만"),
-            RESERVATION_ORDERING.parameter(),
-        ],
+        parameters=[RESERVATION_ORDERING.parameter()],
         responses={200: ReservationSerializer(many=True), **errors(400, 401)},
     )
     def get(self, request):
-        qs = _reservations()
-        params = request.query_params
+        qs = _reservations().order_by("-start", "-id")
         manager = caps.can_manage_bookings(request.user, request.institution)
-        if not manager or params.get("mine") in ("1", "true", "True"):
+        if not manager:
             qs = qs.filter(applicant=request.user)
-        if params.get("status"):
-            if params["status"] not in Status.values:
-                raise serializers.ValidationError({"status": ["알 수 없는 상태입니다."]})
-            qs = qs.filter(status=params["status"])
-        if params.get("facility"):
-            try:
-                qs = qs.filter(facility_id=int(params["facility"]))
-            except ValueError:
-                raise serializers.ValidationError({"facility": ["숫자로 입력해 주세요."]}) from None
-        for key, lookup in (("from", "start__date__gte"), ("to", "start__date__lte")):
-            if params.get(key):
-                try:
-                    qs = qs.filter(**{lookup: dt.date.fromisoformat(params[key][:10])})
-                except ValueError:
-                    raise serializers.ValidationError(
-                        {key: ["YYYY-MM-DD 형식으로 입력해 주세요."]}
-                    ) from None
-        qs = RESERVATION_ORDERING.apply(qs.order_by("-start", "-id"), params)
+        qs = self.filter_queryset(qs)
         page = self.paginate_queryset(qs)
-        if manager and params.get("mine") not in ("1", "true", "True"):
+        if manager and str(request.query_params.get("mine", "")).lower() not in TRUE:
             record_access(
                 request,
                 action="search",
                 target="facility_booking.reservation:list",
                 purpose="대관 신청 조회(API)",
-                row_count=len(page),
+                row_count=len(page or []),
             )
-        return self.get_paginated_response(ReservationSerializer(page, many=True).data)
+        return self.get_paginated_response(_out(request, page, many=True))
 
     @extend_schema(
         tags=[TAG_RESERVATIONS],
@@ -569,9 +566,7 @@ class ReservationListView(GenericAPIView):
                 discount_categories=d.get("discount_categories", []),
                 equipment_ids=d.get("equipment_ids", []),
             )
-        return Response(
-            ReservationSerializer(_reservations().get(pk=reservation.pk)).data, status=201
-        )
+        return Response(_out(request, _reservations().get(pk=reservation.pk)), status=201)
 
 
 class ReservationDetailView(GenericAPIView):
@@ -595,29 +590,34 @@ class ReservationDetailView(GenericAPIView):
                 purpose="대관 신청 확인(API)",
                 subject_id=reservation.applicant_id,
             )
-        return Response(ReservationSerializer(_reservations().get(pk=reservation.pk)).data)
+        return _fresh(request, reservation)
 
 
 class ManagerActionView(GenericAPIView):
-    """Base for staff actions: outsiders 404, residents and plain staff 403, before any lookup."""
+    """Base for the booking managers' actions: ``ManagerPermission`` (outsiders 404, members
+    who are not booking managers 403 with the reason) before any lookup; an action the
+    booking does not allow now (``allowed_actions``) is a 409 before any input is read."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [ManagerPermission]
     serializer_class = ReservationSerializer
+    action_name = ""
 
     def booking(self, request, id):
-        access.refuse_outsider(request.user, request.institution)
-        if not caps.can_manage_bookings(request.user, request.institution):
-            raise PermissionDenied
         try:
-            return _reservations().get(pk=int(id))
+            reservation = _reservations().get(pk=int(id))
         except (Reservation.DoesNotExist, ValueError, OverflowError):
             raise selectors.Http404 from None
+        if self.action_name not in allowed_actions(reservation, staff=True):
+            raise Conflict(message("invalid_transition", current=reservation.get_status_display()))
+        return reservation
 
     def done(self, reservation):
-        return Response(ReservationSerializer(_reservations().get(pk=reservation.pk)).data)
+        return _fresh(self.request, reservation)
 
 
 class ApproveView(ManagerActionView):
+    action_name = "approve"
+
     @extend_schema(
         tags=[TAG_RESERVATIONS],
         summary="승인 (감면·이용료 확정, 메모)",
@@ -643,6 +643,8 @@ class ApproveView(ManagerActionView):
 
 
 class RejectView(ManagerActionView):
+    action_name = "reject"
+
     @extend_schema(
         tags=[TAG_RESERVATIONS],
         summary="반려 (사유 필수)",
@@ -664,6 +666,8 @@ class RejectView(ManagerActionView):
 
 
 class RecordPaymentView(ManagerActionView):
+    action_name = "record_payment"
+
     @extend_schema(
         tags=[TAG_RESERVATIONS],
         summary="결제 기록 (금액, 방법)",
@@ -712,4 +716,4 @@ class CancelView(GenericAPIView):
             reason=data.validated_data.get("reason", ""),
             by_institution=by_institution,
         )
-        return Response(ReservationSerializer(_reservations().get(pk=reservation.pk)).data)
+        return _fresh(request, reservation)

@@ -10,3 +10,7 @@ class FacilityBookingConfig(AppConfig):
 
         handover_participants.register("facility_bookings", handover_participant)
         from facility_booking import personal_data  # noqa: F401 - privacy registry (deletion, retention)
+        from facility_booking.seed import seed_institution
+        from suite.demo import register_seed
+
+        register_seed("facility_booking", seed_institution)

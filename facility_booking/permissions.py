@@ -7,7 +7,11 @@ facility manager).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts import access
+
+MANAGERS_ONLY = _("대관 관리는 기관 관리자와 시설 담당자만 할 수 있습니다.")
 
 
 def can_manage_bookings(user, institution) -> bool:
@@ -51,3 +55,10 @@ def can_cancel_reservation(user, institution, reservation) -> bool:
 
 def can_book_on_behalf(user, institution) -> bool:
     return can_manage_bookings(user, institution)
+
+
+# The one door to the booking managers' pages and API (accounts.access): anonymous →
+# log-in / 401; residents and other institutions' staff → 404 (the page does not exist for
+# them); a member who is not a booking manager → 403 saying who may.
+manager_page = access.staff_page(can_manage_bookings, reason=MANAGERS_ONLY)
+ManagerPermission = access.StaffPermission.requiring(can_manage_bookings, reason=MANAGERS_ONLY)

@@ -1,5 +1,8 @@
-"""facility_booking's public face: the block on the institution's public home page, and what
-the staff workspace (groupware.rooms) uses to list and book internal rooms and vehicles."""
+"""facility_booking's public face: the block on the institution's public home page, what
+the staff workspace (groupware.rooms) uses to list and book internal rooms and vehicles,
+``allowed_actions`` (what the applicant or the managers may do with a booking now: the
+portal hub's buttons) and ``manager_page`` / ``ManagerPermission`` (the booking managers'
+door, for payments' staff pages)."""
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -13,12 +16,14 @@ from facility_booking.models import (
     Reservation,
     Visibility,
 )
+from facility_booking.permissions import ManagerPermission, manager_page
 from facility_booking.selectors import (
     facilities_visible,
     queue,
     reservation_for_user,
 )
 from facility_booking.services import reservation_cancel, reservation_request
+from facility_booking.state import allowed_actions
 
 
 def home_section(request):
@@ -41,12 +46,15 @@ __all__ = [
     "BookingError",
     "Facility",
     "InvalidTransition",
+    "ManagerPermission",
     "Reservation",
     "SlotTaken",
+    "allowed_actions",
     "bookings_between",
     "home_section",
     "internal_bookings_of",
     "internal_facilities",
+    "manager_page",
     "queue",
     "reservation_cancel",
     "reservation_for_user",

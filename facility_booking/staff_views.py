@@ -1,13 +1,11 @@
 """Booking managers' pages (institution admin, facility manager): the queue and
-decisions, walk-in bookings, blocks, facility settings and monthly reports."""
+decisions, walk-in bookings, blocks, facility settings and monthly reports. Every page is
+behind ``permissions.manager_page`` (accounts.access.staff_page)."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -17,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access
 from accounts.models import User
-from facility_booking import permissions, reports, selectors, services
+from facility_booking import reports, selectors, services
 from facility_booking.forms import (
     ApplyForm,
     ApproveForm,
@@ -39,23 +36,10 @@ from facility_booking.forms import (
     RequiredReasonForm,
 )
 from facility_booking.models import ClosedDate, Facility, FacilityPhoto, Kind, Reservation, Status
+from facility_booking.permissions import manager_page
+from facility_booking.state import allowed_actions
 from facility_booking.views import apply_errors
 from privacy.public import record_access
-
-
-def manager_required(view):
-    """Booking managers only: anonymous → log-in, another institution's staff → 404,
-    residents and plain staff → 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        access.refuse_outsider(request.user, request.institution)
-        if not permissions.can_manage_bookings(request.user, request.institution):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _booking(pk, *, money: bool = False) -> Reservation:
@@ -69,7 +53,7 @@ def _booking(pk, *, money: bool = False) -> Reservation:
         raise Http404 from None
 
 
-@manager_required
+@manager_page
 def queue(request):
     """Requests awaiting a decision (oldest first), then a searchable list of all bookings."""
     form = BookingSearchForm(request.GET or None)
@@ -119,7 +103,7 @@ def queue(request):
     )
 
 
-@manager_required
+@manager_page
 def booking_detail(request, pk: int):
     r = _booking(pk, money=True)
     # Opening a booking shows the applicant unmasked: recorded in the 접속기록.
@@ -140,8 +124,10 @@ def _detail_context(r, institution, **forms):
     from payments.forms import ManualRefundForm
 
     ref = f"facility_booking.reservation:{r.pk}"
+    now = timezone.now()
     return {
         "r": r,
+        "actions": allowed_actions(r, staff=True, now=now),
         "events": r.events.all(),
         "approve_form": forms.get("approve_form") or ApproveForm(reservation=r),
         "reject_form": forms.get("reject_form") or RequiredReasonForm(),
@@ -158,7 +144,7 @@ def _detail_context(r, institution, **forms):
         # booking ids repeat across institutions: only this institution's messages
         "notices": messages_about(ref, institution=institution)[:20],
         "staff_view": True,
-        "now": timezone.now(),
+        "now": now,
     }
 
 
@@ -178,7 +164,7 @@ def _act(request, pk, form_class, form_key, action, form_kwargs=None):
     return render(request, "facility_booking/manage/booking.html", context, status=400)
 
 
-@manager_required
+@manager_page
 @require_POST
 def approve(request, pk: int):
     def action(r, d):
@@ -195,7 +181,7 @@ def approve(request, pk: int):
     return _act(request, pk, ApproveForm, "approve_form", action, lambda r: {"reservation": r})
 
 
-@manager_required
+@manager_page
 @require_POST
 def reject(request, pk: int):
     def action(r, d):
@@ -207,7 +193,7 @@ def reject(request, pk: int):
     return _act(request, pk, RequiredReasonForm, "reject_form", action)
 
 
-@manager_required
+@manager_page
 @require_POST
 def record_payment(request, pk: int):
     def action(r, d):
@@ -224,7 +210,7 @@ def record_payment(request, pk: int):
     return _act(request, pk, PaymentForm, "payment_form", action)
 
 
-@manager_required
+@manager_page
 @require_POST
 def cancel(request, pk: int):
     def action(r, d):
@@ -240,7 +226,7 @@ def cancel(request, pk: int):
     return _act(request, pk, RequiredReasonForm, "cancel_form", action)
 
 
-@manager_required
+@manager_page
 @require_POST
 def discount(request, pk: int):
     """Accept or refuse the claimed 감면 after checking the proof; the fee is recomputed."""
@@ -258,7 +244,7 @@ def discount(request, pk: int):
     return _act(request, pk, DiscountDecisionForm, "discount_form", action)
 
 
-@manager_required
+@manager_page
 @require_POST
 def complete(request, pk: int):
     def action(r, d):
@@ -270,7 +256,7 @@ def complete(request, pk: int):
     return _act(request, pk, ReasonForm, "reject_form", action)
 
 
-@manager_required
+@manager_page
 @require_POST
 def no_show(request, pk: int):
     def action(r, d):
@@ -282,7 +268,7 @@ def no_show(request, pk: int):
     return _act(request, pk, ReasonForm, "reject_form", action)
 
 
-@manager_required
+@manager_page
 @require_http_methods(["GET", "POST"])
 def walk_in(request):
     """Book for a walk-in or phone applicant (skips the booking window)."""
@@ -333,7 +319,7 @@ def walk_in(request):
     )
 
 
-@manager_required
+@manager_page
 @require_http_methods(["GET", "POST"])
 def blocks(request):
     """Block time for maintenance or internal use; list upcoming blocks."""
@@ -373,7 +359,7 @@ def blocks(request):
     )
 
 
-@manager_required
+@manager_page
 @require_POST
 def block_remove(request, pk: int):
     block = get_object_or_404(Reservation, pk=pk, kind=Kind.BLOCK, status=Status.BLOCKED)
@@ -385,7 +371,7 @@ def block_remove(request, pk: int):
 # -- facilities ----------------------------------------------------------------------
 
 
-@manager_required
+@manager_page
 def facilities(request):
     return render(
         request,
@@ -406,7 +392,7 @@ def _facility_forms(request, facility):
     }
 
 
-@manager_required
+@manager_page
 @require_http_methods(["GET", "POST"])
 def facility_edit(request, pk: int | None = None):
     """Create or edit a facility with its hours, discounts, refund tiers and equipment."""
@@ -455,7 +441,7 @@ def _posted_id(request) -> int:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
 
 
-@manager_required
+@manager_page
 @require_http_methods(["GET", "POST"])
 def facility_extras(request, pk: int):
     """Closed dates and photos of a facility."""
@@ -539,7 +525,7 @@ def _report(request):
     return form, month, facility, reports.monthly(month, facility)
 
 
-@manager_required
+@manager_page
 def report(request):
     form, month, facility, rows = _report(request)
     query = request.GET.urlencode()
@@ -556,7 +542,7 @@ def report(request):
     )
 
 
-@manager_required
+@manager_page
 def report_csv(request):
     _form, month, _facility, rows = _report(request)
     response = HttpResponse(reports.as_csv(rows), content_type="text/csv; charset=utf-8")
@@ -564,7 +550,7 @@ def report_csv(request):
     return response
 
 
-@manager_required
+@manager_page
 def report_xlsx(request):
     _form, month, _facility, rows = _report(request)
     response = HttpResponse(

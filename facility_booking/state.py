@@ -49,7 +49,7 @@ def transition(
     """
     current = reservation.status
     if not can_move(current, target):
-        raise InvalidTransition(Status(current).label)
+        raise InvalidTransition(str(Status(current).label))
     reservation.status = target
     if reason:
         reservation.status_reason = reason
@@ -68,3 +68,63 @@ def record_event(reservation, from_status, to_status, *, actor=None, reason="", 
         reason=reason,
         data=data or {},
     )
+
+
+# -- what may be done now: one answer for pages, templates and the API -----------------
+
+# Each action → the states it starts from (the transition map above decides where it
+# goes); ``allowed_actions`` adds the conditions that are not states (started yet,
+# money paid, a 감면 claimed). The services check the same states and refuse otherwise.
+STAFF_ACTIONS: dict[str, frozenset[str]] = {
+    "approve": frozenset({S.REQUESTED}),
+    "reject": frozenset({S.REQUESTED}),
+    "record_payment": frozenset({S.APPROVED}),
+    "cancel": frozenset({S.REQUESTED, S.APPROVED, S.PAID}),
+    "complete": frozenset({S.APPROVED, S.PAID}),
+    "no_show": frozenset({S.APPROVED, S.PAID}),
+    "discount_decide": frozenset({S.REQUESTED, S.APPROVED}),
+    "permit": frozenset({S.APPROVED, S.PAID, S.COMPLETED}),
+}
+APPLICANT_ACTIONS: dict[str, frozenset[str]] = {
+    "cancel": frozenset({S.REQUESTED, S.APPROVED, S.PAID}),
+    "pay": frozenset({S.APPROVED}),
+    "proof_add": frozenset({S.REQUESTED, S.APPROVED}),
+    "permit": frozenset({S.APPROVED, S.PAID, S.COMPLETED}),
+}
+
+
+def _online_payment_open(reservation: Reservation) -> bool:
+    """An online payment is being confirmed or a 가상계좌 waits for its deposit."""
+    return reservation.payment_orders.filter(
+        status__in=("confirming", "waiting_for_deposit")
+    ).exists()
+
+
+def allowed_actions(reservation: Reservation, *, staff: bool, now=None) -> frozenset[str]:
+    """The actions the booking managers (``staff``) or the applicant may take on
+    ``reservation`` now — what the pages offer as buttons and forms."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    table = STAFF_ACTIONS if staff else APPLICANT_ACTIONS
+    actions = {name for name, states in table.items() if reservation.status in states}
+    started = reservation.start <= now
+    if staff:
+        unpaid_fee = reservation.status == S.APPROVED and reservation.total_amount > 0
+        if not started or unpaid_fee:
+            actions -= {"complete", "no_show"}
+        if not reservation.claimed_discounts or reservation.net_paid:
+            actions.discard("discount_decide")
+        return frozenset(actions)
+    if started:
+        actions.discard("cancel")
+    if "pay" in actions and not (
+        reservation.awaits_payment
+        and reservation.payment_due
+        and reservation.payment_due > now
+        and not _online_payment_open(reservation)
+    ):
+        actions.discard("pay")
+    if not reservation.claimed_discounts or reservation.discount_decision:
+        actions.discard("proof_add")
+    return frozenset(actions)

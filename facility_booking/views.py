@@ -23,6 +23,7 @@ from facility_booking.models import (
     Reservation,
     Status,
 )
+from facility_booking.state import allowed_actions
 from facility_booking.views_queue import guard_apply
 from privacy.public import record_access, record_consents
 from suite.forms import apply_errors as shared_apply_errors
@@ -258,37 +259,18 @@ def _own(request, pk) -> Reservation:
     return reservation
 
 
-def cancellable(reservation) -> bool:
-    """The applicant may still cancel: slot-holding and not yet started."""
-    return (
-        reservation.status in (Status.REQUESTED, Status.APPROVED, Status.PAID)
-        and reservation.start > timezone.now()
-    )
-
-
-def payable(reservation) -> bool:
-    """The applicant may start paying now: approved, a fee, before the deadline, and no
-    online payment under way (an issued 가상계좌 waits for its deposit)."""
-    return bool(
-        reservation.awaits_payment
-        and reservation.payment_due
-        and reservation.payment_due > timezone.now()
-        and not reservation.payment_orders.filter(
-            status__in=("confirming", "waiting_for_deposit")
-        ).exists()
-    )
-
-
 def _my_booking_context(reservation, **extra) -> dict:
+    actions = allowed_actions(reservation, staff=False)
     return {
         "r": reservation,
+        "actions": actions,
         "events": reservation.events.all(),
-        "can_cancel": cancellable(reservation),
+        "can_cancel": "cancel" in actions,
         "entries": reservation.ledger_entries.all(),
         "orders": reservation.payment_orders.all()[:10],
         "refunds": reservation.refunds.all(),
         "proofs": reservation.proofs.all(),
-        "payable": payable(reservation),
+        "payable": "pay" in actions,
         **extra,
     }
 
@@ -369,7 +351,7 @@ def proof_file(request, pk: int, proof_pk: int):
 def my_booking_cancel(request, pk: int):
     """Confirm page shows the refund; POST cancels."""
     reservation = _own(request, pk)
-    if request.method == "GET" and not cancellable(reservation):
+    if request.method == "GET" and "cancel" not in allowed_actions(reservation, staff=False):
         # No confirm page (and no refund figure) for something that cannot be cancelled.
         messages.info(request, _("이 예약은 지금 취소할 수 없습니다."))
         return redirect("facility_booking:my_booking", pk=reservation.pk)
@@ -422,7 +404,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 def permit_pdf(request, pk: int):
     """대관 허가서, once approved (approved, paid or completed)."""
     reservation = _document_reservation(request, pk)
-    if reservation.status not in (Status.APPROVED, Status.PAID, Status.COMPLETED):
+    if "permit" not in allowed_actions(reservation, staff=False):
         raise Http404
     _record_staff_download(request, reservation, "permit")
     return pdf_response(documents.permit_pdf(reservation), f"permit-{reservation.number}.pdf")

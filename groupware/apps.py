@@ -12,3 +12,8 @@ class GroupwareConfig(AppConfig):
 
         dashboard_sections.register("bookings_today", sections.bookings_today)
         dashboard_sections.register("booking_requests", sections.booking_requests)
+
+        from groupware.seed import seed_institution
+        from suite.demo import register_seed
+
+        register_seed("groupware", seed_institution)

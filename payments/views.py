@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from facility_booking import selectors
 from facility_booking.models import Kind
-from facility_booking.staff_views import manager_required
+from facility_booking.public import manager_page
 from payments import reconciliation, services
 from payments.forms import ManualRefundForm, PayForm, ReconciliationForm
 from payments.gateway import GatewayUnavailable, WebhookRejected, gateway_for
@@ -253,7 +253,7 @@ def _report(request):
     return form, reconciliation.daily(request.institution, day)
 
 
-@manager_required
+@manager_page
 def reconciliation_page(request):
     form, report = _report(request)
     return render(
@@ -273,7 +273,7 @@ def reconciliation_page(request):
     )
 
 
-@manager_required
+@manager_page
 def reconciliation_csv(request):
     _form, report = _report(request)
     response = HttpResponse(reconciliation.as_csv(report), content_type="text/csv; charset=utf-8")
@@ -283,7 +283,7 @@ def reconciliation_csv(request):
     return response
 
 
-@manager_required
+@manager_page
 def reconciliation_xlsx(request):
     _form, report = _report(request)
     response = HttpResponse(
@@ -303,7 +303,7 @@ def _refund(pk) -> Refund:
         raise Http404 from None
 
 
-@manager_required
+@manager_page
 @require_POST
 def refund_record(request, pk: int):
     """A desk refund paid back by staff (bank transfer or cash)."""
@@ -326,7 +326,7 @@ def refund_record(request, pk: int):
     return redirect("facility_booking:manage_booking", pk=refund.reservation_id)
 
 
-@manager_required
+@manager_page
 @require_POST
 def refund_retry(request, pk: int):
     refund = get_object_or_404(Refund, pk=pk)

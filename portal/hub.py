@@ -324,10 +324,12 @@ def booking(request, slug: str, pk: int):
 
 
 def _booking_context(r, institution, **extra) -> dict:
-    from facility_booking.views import cancellable, payable
+    from facility_booking.public import allowed_actions
 
+    actions = allowed_actions(r, staff=False)
     return {
         "r": r,
+        "actions": actions,
         "institution_of_booking": institution,
         "slug": institution.slug,
         "events": r.events.all(),
@@ -335,8 +337,8 @@ def _booking_context(r, institution, **extra) -> dict:
         "orders": r.payment_orders.all()[:10],
         "refunds": r.refunds.all(),
         "proofs": r.proofs.all(),
-        "can_cancel": cancellable(r),
-        "payable": payable(r),
+        "can_cancel": "cancel" in actions,
+        "payable": "pay" in actions,
         "hub_tab": "home",
         **extra,
     }
@@ -393,11 +395,12 @@ class CancelForm(forms.Form):
 def cancel(request, slug: str, pk: int):
     """The refund is shown first; POST cancels (the refund goes back the way it came)."""
     from facility_booking import pricing, services
-    from facility_booking.views import apply_errors, cancellable
+    from facility_booking.public import allowed_actions
+    from facility_booking.views import apply_errors
 
     with in_institution(slug) as institution:
         r = _own(request, pk)
-        if not cancellable(r):
+        if "cancel" not in allowed_actions(r, staff=False):
             messages.info(request, _("이 예약은 지금 취소할 수 없습니다."))
             return redirect(_booking_url(slug, r.pk))
         form = CancelForm(request.POST if request.method == "POST" else None)
@@ -441,12 +444,12 @@ def cancel(request, slug: str, pk: int):
 @login_required
 def permit_pdf(request, slug: str, pk: int):
     from facility_booking import documents
-    from facility_booking.models import Status
+    from facility_booking.public import allowed_actions
     from facility_booking.views import pdf_response
 
     with in_institution(slug):
         r = _own(request, pk)
-        if r.status not in (Status.APPROVED, Status.PAID, Status.COMPLETED):
+        if "permit" not in allowed_actions(r, staff=False):
             raise Http404
         return pdf_response(documents.permit_pdf(r), f"permit-{r.number}.pdf")
 

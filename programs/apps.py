@@ -10,3 +10,7 @@ class ProgramsConfig(AppConfig):
 
         sources.register()
         from programs import personal_data  # noqa: F401 - privacy registry (deletion, retention)
+        from programs.seed import seed_institution
+        from suite.demo import register_seed
+
+        register_seed("programs", seed_institution)

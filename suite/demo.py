@@ -1,14 +1,28 @@
 """The demo world: a culture foundation, a sports council, their staff and some residents.
 
-Every function is idempotent (get-or-create by natural keys). Apps add their
-own demo data through a ``seed.py`` with ``seed_institution(*, institution, people)``.
+Every function is idempotent (get-or-create by natural keys). Apps add their own demo
+data through a ``seed.py`` with ``seed_institution(*, institution, people)``, registered
+in their ``AppConfig.ready``::
+
+    from suite.demo import register_seed
+    from facility_booking.seed import seed_institution
+
+    register_seed("facility_booking", seed_institution)
+
+Seeds run in registration order (the order of INSTALLED_APPS), inside the institution's
+schema; a seed that raises stops the run (nothing is skipped silently).
 """
 
-import importlib
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
 from accounts.models import Membership, Role, User
+from suite.registry import Registry
 from tenants.models import Institution, apex_url
 
 DEMO_PASSWORD = "demo1234!"
@@ -110,28 +124,41 @@ def demo_institutions():
     )
 
 
-def app_seed_hooks():
-    """`seed_institution` of every app that has a seed module, in app order."""
-    hooks = []
-    for app in (
-        "institution",
-        "groupware",
-        "groupware.schedule",
-        "groupware.boards",
-        "facility_booking",
-        "groupware.approval",
-        "groupware.exchange",
-        "website",
-        "programs",
-    ):
-        try:
-            module = importlib.import_module(f"{app}.seed")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.seed":
-                raise
-            continue
-        hooks.append(module.seed_institution)
-    return hooks
+@dataclass(frozen=True)
+class DemoSeed:
+    """What an app's demo seed gets: the institution (its schema is the current one) and
+    the demo people of that institution (``{"admin": User, "residents": [...], ...}``)."""
+
+    institution: Institution
+    people: dict[str, Any]
+
+
+SeedFunction = Callable[..., None]  # seed_institution(*, institution, people)
+
+demo_seeds: Registry[DemoSeed, None] = Registry("suite.demo_seeds")
+
+
+def register_seed(key: str, seed_institution: SeedFunction) -> None:
+    """Called from an app's ``AppConfig.ready``: its ``seed_institution`` joins the demo."""
+
+    def receiver(seed: DemoSeed) -> None:
+        seed_institution(institution=seed.institution, people=seed.people)
+
+    receiver.__name__ = f"seed_{key}"
+    demo_seeds.register(key, receiver)
+
+
+def app_seed_hooks() -> list[SeedFunction]:
+    """Every registered ``seed_institution``, in registration order, called as
+    ``hook(institution=…, people=…)`` inside the institution's schema."""
+    return [_keywords(receiver) for receiver in demo_seeds.receivers()]
+
+
+def _keywords(receiver: Callable[[DemoSeed], None]) -> SeedFunction:
+    def hook(*, institution: Institution, people: dict[str, Any]) -> None:
+        receiver(DemoSeed(institution=institution, people=people))
+
+    return hook
 
 
 def summary_text(settings_module=settings) -> str:

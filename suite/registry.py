@@ -42,6 +42,10 @@ class Registry(Generic[P, R]):
     def keys(self) -> list[str]:
         return list(self._receivers)
 
+    def receivers(self) -> list[Callable[[P], R]]:
+        """The receivers in registration order (for a caller that runs them one by one)."""
+        return list(self._receivers.values())
+
     def __contains__(self, key: object) -> bool:
         return key in self._receivers
 

@@ -102,13 +102,17 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    from accounts.access import Refused
     from suite.middleware import error_response
 
+    # A member refused a capability is told why (accounts.access.Refused); other 403s
+    # say nothing more than that the page is not theirs.
+    reason = exception.reason if isinstance(exception, Refused) else None
     return error_response(
         request,
         403,
         "permission_denied",
-        _("이 페이지에 접근할 권한이 없습니다."),
+        str(reason or _("이 페이지에 접근할 권한이 없습니다.")),
         "errors/403.html",
     )
 

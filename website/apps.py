@@ -9,3 +9,8 @@ class WebsiteConfig(AppConfig):
         from website import sources
 
         sources.register()
+
+        from suite.demo import register_seed
+        from website.seed import seed_institution
+
+        register_seed("website", seed_institution)

@@ -18,3 +18,8 @@ class ApprovalConfig(AppConfig):
         handover_participants.register("approval", handover_participant)
         dashboard_sections.register("waiting", sections.waiting)
         dashboard_sections.register("en_route", sections.en_route)
+
+        from groupware.approval.seed import seed_institution
+        from suite.demo import register_seed
+
+        register_seed("approval", seed_institution)

@@ -20,3 +20,8 @@ class ExchangeConfig(AppConfig):
 
         document_panels.register("exchange", panels.document_panel)
         record_disposed.register("exchange", received_dispose)
+
+        from groupware.exchange.seed import seed_institution
+        from suite.demo import register_seed
+
+        register_seed("exchange", seed_institution)

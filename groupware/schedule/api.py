@@ -1,51 +1,20 @@
 """The calendar API on an institution host: events, single occurrences, invitations."""
 
-from datetime import timedelta
-
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from api.filters import Ordering
-from groupware.api_common import MAX_ID, WorkspaceAPIView, errors, member_or_error, valid
+from api.filtersets import LIST_FILTERS, WhitelistOrdering
+from groupware.api_common import WorkspaceAPIView, errors, member_or_error, valid
 from groupware.org.selectors import department_chain_of
 from groupware.schedule import serializers as s
 from groupware.schedule import services as cal_services
+from groupware.schedule.filters import EventFilterSet
 from groupware.schedule.models import Event
-from groupware.schedule.occurrences import events_overlapping, expand, local_midnight
+from groupware.schedule.occurrences import expand
 from groupware.schedule.selectors import calendar_for, event_for, my_calendar_events
-
-
-class EventFilter(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="시작일 (기본: 오늘)")
-    end = serializers.DateField(
-        required=False, help_text="종료일, 이 날 포함 (기본: 시작일부터 31일, 최대 366일)"
-    )
-    calendar = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-
-    def validate(self, data):
-        start = data.get("start") or timezone.localdate()
-        end = data.get("end") or start + timedelta(days=30)
-        if not (1900 <= start.year <= 2200) or not (1900 <= end.year <= 2200):
-            raise serializers.ValidationError(
-                {"start": _("1900년부터 2200년 사이의 날짜를 입력해 주세요.")}
-            )
-        if end < start:
-            raise serializers.ValidationError({"end": _("종료일은 시작일과 같거나 늦어야 합니다.")})
-        if (end - start).days > 366:
-            raise serializers.ValidationError({"end": _("최대 366일까지 조회할 수 있습니다.")})
-        data["start"], data["end"] = start, end
-        return data
-
-
-def _events_for(request, calendar_id=None):
-    if calendar_id:
-        calendar = calendar_for(request.user, request.institution, calendar_id)
-        return Event.objects.filter(calendar=calendar)
-    return my_calendar_events(request.user, department_chain_of(request.user))
-
 
 EVENT_ORDERING = Ordering(
     {"starts_at": "starts_at", "ends_at": "ends_at", "title": "title"}, default="starts_at"
@@ -54,24 +23,30 @@ EVENT_ORDERING = Ordering(
 
 class EventList(WorkspaceAPIView):
     serializer_class = s.EventSerializer
+    filter_backends = LIST_FILTERS
+    filterset_class = EventFilterSet
+    ordering_whitelist = EVENT_ORDERING
 
     @extend_schema(
         tags=["groupware"],
         summary="일정 목록 (내 캘린더들 또는 한 캘린더, 기간과 겹치는 일정)",
-        parameters=[EventFilter, EVENT_ORDERING.parameter()],
+        parameters=[EVENT_ORDERING.parameter()],
         responses={200: s.EventSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
-        params = valid(EventFilter, request, query=True)
-        window_start = local_midnight(params["start"])
-        window_end = local_midnight(params["end"] + timedelta(days=1))
-        overlapping = events_overlapping(
-            _events_for(request, params.get("calendar")), window_start, window_end
-        ).select_related("calendar")
+        # The FilterSet is read here, not only through filter_queryset: its window also
+        # bounds the expansion of repeating events.
+        mine = my_calendar_events(request.user, department_chain_of(request.user))
+        filterset = EventFilterSet(request.query_params, queryset=mine, request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        window_start, window_end = filterset.window
+        overlapping = filterset.qs.select_related("calendar")
         overlapping = overlapping.prefetch_related("attendees__user", "exceptions")
-        events: list[Event] = list(
-            EVENT_ORDERING.apply(overlapping.order_by("starts_at", "id"), request.query_params)
+        ordered = WhitelistOrdering().filter_queryset(
+            request, overlapping.order_by("starts_at", "id"), self
         )
+        events: list[Event] = list(ordered)
         shown = {id(item.event) for item in expand(events, window_start, window_end)}
         return self.paginated([e for e in events if id(e) in shown], s.EventSerializer)
 

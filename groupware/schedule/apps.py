@@ -14,3 +14,8 @@ class ScheduleConfig(AppConfig):
         leave_approved.register("schedule.absence", receivers.leave_approved)
         leave_cancelled.register("schedule.absence", receivers.leave_cancelled)
         handover_participants.register("calendar", services.handover)
+
+        from groupware.schedule.seed import seed_institution
+        from suite.demo import register_seed
+
+        register_seed("schedule", seed_institution)

@@ -1,6 +1,6 @@
 """Staff side of money: desk payments and desk refunds write the same ledger; the daily
 reconciliation (ledger vs the gateway's settlement) as page, CSV and Excel; who may
-see what (anonymous → log-in, residents and plain staff → 403, another institution's
+see what (anonymous → log-in, plain staff → 403, residents and another institution's
 staff → 404)."""
 
 import io
@@ -160,14 +160,14 @@ def test_reconciliation_flags_what_only_one_side_has(world, hall, host, portal):
 def test_reconciliation_access_and_bad_input(world, host, on_host):
     url = "/payments/manage/reconciliation/"
     assert on_host(world.inst_a).get(url).status_code == 302  # log-in
-    assert on_host(world.inst_a, world.resident).get(url).status_code == 403
+    assert on_host(world.inst_a, world.resident).get(url).status_code == 404
     assert on_host(world.inst_a, world.staff_a).get(url).status_code == 403
     assert on_host(world.inst_a, world.manager_b).get(url).status_code == 404
     assert on_host(world.inst_a, world.admin_a).get(url).status_code == 200
     response = on_host(world.inst_a, world.manager_a).get(url + "?day=2026-13-45")
     assert response.status_code == 400 and "날짜" in response.content.decode()
     for path in ("/payments/manage/reconciliation.csv", "/payments/manage/reconciliation.xlsx"):
-        assert on_host(world.inst_a, world.resident).get(path).status_code == 403
+        assert on_host(world.inst_a, world.resident).get(path).status_code == 404
         assert on_host(world.inst_a, world.manager_b).get(path).status_code == 404
 
 
@@ -190,7 +190,7 @@ def test_failed_refund_is_visible_and_can_be_retried(world, hall, host, portal):
         host(world.inst_a, world.resident)
         .post(f"/payments/manage/refunds/{refund.pk}/retry/")
         .status_code
-        == 403
+        == 404
     )
     response = host(world.inst_a, world.manager_a).post(
         f"/payments/manage/refunds/{refund.pk}/retry/"
