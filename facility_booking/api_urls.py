@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facility_booking import api, api_queue
+from facility_booking import api, api_fair, api_queue
 
 urlpatterns = [
     path("facilities/", api.FacilityListView.as_view(), name="facility-list"),
@@ -23,4 +23,37 @@ urlpatterns = [
         api.RecordPaymentView.as_view(),
         name="reservation-record-payment",
     ),
+]
+
+# Fair booking (issue 15): lottery rounds, waitlist, recurring series, restrictions.
+urlpatterns += [
+    path("lottery/rounds/", api_fair.LotteryRoundListView.as_view(), name="lottery-round-list"),
+    path(
+        "lottery/rounds/<int:id>/",
+        api_fair.LotteryRoundDetailView.as_view(),
+        name="lottery-round-detail",
+    ),
+    path(
+        "lottery/rounds/<int:id>/apply/",
+        api_fair.LotteryApplyView.as_view(),
+        name="lottery-round-apply",
+    ),
+    path(
+        "lottery/rounds/<int:id>/withdraw/",
+        api_fair.LotteryWithdrawView.as_view(),
+        name="lottery-round-withdraw",
+    ),
+    path(
+        "lottery/applications/",
+        api_fair.MyLotteryApplicationsView.as_view(),
+        name="lottery-application-list",
+    ),
+    path("waitlist/", api_fair.WaitlistView.as_view(), name="waitlist-list"),
+    path(
+        "waitlist/<int:id>/cancel/", api_fair.WaitlistCancelView.as_view(), name="waitlist-cancel"
+    ),
+    path("series/", api_fair.SeriesListView.as_view(), name="series-list"),
+    path("series/<int:id>/", api_fair.SeriesDetailView.as_view(), name="series-detail"),
+    path("series/<int:id>/cancel/", api_fair.SeriesCancelView.as_view(), name="series-cancel"),
+    path("standing/", api_fair.MyStandingView.as_view(), name="standing"),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from facility_booking import staff_views, views, views_queue
+from facility_booking.urls_fair import urlpatterns as fair_urlpatterns
 
 app_name = "facility_booking"
 
@@ -51,3 +52,6 @@ urlpatterns = [
     path("manage/reports.csv", staff_views.report_csv, name="manage_report_csv"),
     path("manage/reports.xlsx", staff_views.report_xlsx, name="manage_report_xlsx"),
 ]
+
+# Fair booking (issue 15): lottery rounds, waitlist, recurring series, restrictions.
+urlpatterns += fair_urlpatterns

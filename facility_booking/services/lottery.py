@@ -31,6 +31,7 @@ from facility_booking.models import (
     SlotOutcome,
 )
 from facility_booking.portal import publish_booking
+from facility_booking.portal_fair import publish_activity
 from facility_booking.services import fairness
 from facility_booking.services.holding import held, hold_period, insert_booking, lock_facility
 from institution.audit import audit_record
@@ -339,6 +340,12 @@ def lottery_apply(
             round,
             "추첨 신청" if created else "추첨 신청 변경",
             data={"application": application.pk, "choices": ids},
+        )
+        publish_activity(
+            user=actor,
+            what="lottery",
+            text=gettext("추첨 신청: %(title)s") % {"title": round.title},
+            institution=institution,
         )
     return application
 

@@ -27,6 +27,8 @@ from facility_booking.models import (
 )
 from facility_booking.notify import notify_applicant, payment_context
 from facility_booking.portal import publish_booking
+from facility_booking.selectors_fair import open_round_slot
+from facility_booking.services import fairness
 from facility_booking.services.common import acting_institution
 from facility_booking.state import record_event, transition
 from institution.audit import audit_record
@@ -88,7 +90,7 @@ def overlaps(facility: Facility, hold_start, hold_end, *, exclude_pk=None) -> bo
         status__in=HOLDING_STATES,
         hold_start__lt=hold_end,
         hold_end__gt=hold_start,
-    )
+    ).exclude(kind=Kind.SERIES)  # a series bill is money, not time
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
@@ -127,9 +129,17 @@ def _audit(actor, action: str, reservation: Reservation, summary: str, reason: s
 def _after_change(
     reservation: Reservation, event: str | None, institution, extra: dict | None = None
 ) -> None:
+    from facility_booking.services import series, waitlist
+
+    if reservation.kind == Kind.SERIES:
+        # A series bill: its dates follow it and the club gets the series' own message.
+        series.bill_changed(reservation, event, institution=institution)
+        return
     publish_booking(reservation, institution=institution)
     if event:
         notify_applicant(reservation, event, extra=extra, institution=institution)
+    # An offered place follows its booking; a freed time passes to the waitlist.
+    waitlist.after_change(reservation, institution=institution)
 
 
 # -- quote and request -------------------------------------------------------------
@@ -161,7 +171,7 @@ def reservation_quote(
     institution = acting_institution(institution)
     rules.validate_times(facility, start, end, now=now)
     if not on_behalf:
-        rules.validate_window(facility, start, now=now)
+        fairness.validate_window(applicant, facility, start, now=now, institution=institution)
     rules.validate_headcount(facility, headcount)
     categories = list(dict.fromkeys(discount_categories or ()))
     equipment = [int(i) for i in (equipment_ids or ())]
@@ -248,9 +258,13 @@ def reservation_request(
             if applicant is not None and not on_behalf:
                 lock_person(applicant.pk)
                 check_person_limit(applicant, facility, now)
+                fairness.check_request(applicant, facility, start, now=now)
             lock_facility(facility.pk)
             if overlaps(facility, hold_start, hold_end):
                 raise SlotTaken
+            lottery_slot = open_round_slot(facility, start, end)
+            if lottery_slot is not None:
+                raise BookingError("lottery_slot", field="start", title=lottery_slot.round.title)
             reservation = Reservation.objects.create(
                 facility=facility,
                 kind=Kind.BOOKING,
@@ -333,6 +347,21 @@ def reservation_approve(
     institution = acting_institution(institution)
     _require_manager(actor, institution)
     now = now or timezone.now()
+    if reservation.series_id:
+        from facility_booking.services.series import series_approve
+
+        if fee is not None:
+            raise BookingError("series_pay_single", field="fee")
+        series_approve(
+            actor=actor,
+            series=reservation.series,
+            dates=[reservation.pk],
+            discount_category=discount_category,
+            note=note,
+            institution=institution,
+            now=now,
+        )
+        return Reservation.objects.get(pk=reservation.pk)
     if fee is not None and fee < 0:
         raise BookingError("fee_negative", field="fee")
     if fee is not None and fee > pricing.MAX_TOTAL:
@@ -420,7 +449,20 @@ def reservation_reject(
     reason = (reason or "").strip()
     if not reason:
         raise BookingError("reason_required", field="reason")
+    if reservation.series_id:
+        from facility_booking.services.series import series_reject
+
+        series_reject(
+            actor=actor,
+            series=reservation.series,
+            dates=[reservation.pk],
+            reason=reason,
+            institution=institution,
+            now=now,
+        )
+        return Reservation.objects.get(pk=reservation.pk)
     with transaction.atomic():
+        lock_facility(reservation.facility_id)  # before the row: the freed time is offered on
         reservation = lock_reservation(reservation)
         if reservation.status != Status.REQUESTED:
             raise InvalidTransition(reservation.get_status_display())
@@ -451,6 +493,8 @@ def reservation_record_payment(
     _require_manager(actor, institution)
     if method not in PaymentMethod.values:
         raise BookingError("payment_method", field="method")
+    if reservation.series_id and reservation.kind == Kind.BOOKING:
+        raise BookingError("series_pay_single")
     with transaction.atomic():
         reservation = lock_reservation(reservation)
         if reservation.status != Status.APPROVED:
@@ -522,7 +566,21 @@ def reservation_cancel(
             raise BookingError("reason_required", field="reason")
     elif reservation.applicant_id != getattr(actor, "pk", None):
         raise PermissionDenied
+    if reservation.series_id and reservation.kind == Kind.BOOKING:
+        from facility_booking.services.series import series_cancel
+
+        series_cancel(
+            actor=actor,
+            series=reservation.series,
+            dates=[reservation.pk],
+            reason=reason,
+            by_institution=by_institution,
+            institution=institution,
+            now=now,
+        )
+        return Reservation.objects.get(pk=reservation.pk)
     with transaction.atomic():
+        lock_facility(reservation.facility_id)  # before the row: the freed time is offered on
         reservation = lock_reservation(reservation)
         if reservation.kind != Kind.BOOKING or reservation.status not in ACTIVE_BOOKING_STATES:
             raise InvalidTransition(reservation.get_status_display())
@@ -580,6 +638,8 @@ def _finish(actor, reservation: Reservation, target: str, institution, now) -> R
         transition(reservation, target, actor=actor)
         _audit(actor, target, reservation, str(Status(target).label))
         _after_change(reservation, None, institution)
+        if target == Status.NO_SHOW:
+            fairness.after_no_show(reservation, institution=institution, now=now)
     return reservation
 
 
@@ -606,6 +666,7 @@ def reservation_expire(*, reservation: Reservation, institution=None, now=None) 
     institution = acting_institution(institution)
     now = now or timezone.now()
     with transaction.atomic():
+        lock_facility(reservation.facility_id)  # before the row: the freed time is offered on
         reservation = lock_reservation(reservation)
         if not (
             reservation.status == Status.APPROVED
@@ -712,11 +773,16 @@ def block_create(
 
 def block_remove(*, actor, block: Reservation, reason: str = "", institution=None) -> Reservation:
     """Lift a block (booking managers); the time becomes bookable again."""
-    _require_manager(actor, acting_institution(institution))
+    institution = acting_institution(institution)
+    _require_manager(actor, institution)
     with transaction.atomic():
+        lock_facility(block.facility_id)
         block = lock_reservation(block)
         if block.kind != Kind.BLOCK:
             raise InvalidTransition(block.get_status_display())
         transition(block, Status.CANCELLED, actor=actor, reason=reason)
         _audit(actor, "unblock", block, "사용 제한 해제", reason)
+        from facility_booking.services import waitlist
+
+        waitlist.after_change(block, institution=institution)
     return block

@@ -241,6 +241,15 @@ def series_apply(
         series.skipped = skipped
         series.save(update_fields=["skipped", "updated_at"])
         _audit(actor, "series_apply", series, f"정기대관 신청 ({held_count}회)")
+        from facility_booking.portal_fair import publish_activity
+
+        publish_activity(
+            user=actor,
+            what="series",
+            text=gettext("정기대관 신청 %(number)s: %(facility)s")
+            % {"number": series.number, "facility": facility.name},
+            institution=institution,
+        )
         from facility_booking.notify_fair import notify_series
 
         notify_series(

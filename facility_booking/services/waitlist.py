@@ -40,6 +40,7 @@ from facility_booking.services.holding import (
     payment_due,
 )
 from institution.audit import audit_record
+from suite.dates import kdate, ktime
 
 PER_PERSON = 5
 # Nobody joins, and nothing is offered, this close to the start: no time to pay.
@@ -139,6 +140,15 @@ def waitlist_join(
         except IntegrityError:
             raise BookingError("waitlist_duplicate", field="start") from None
         _audit(actor, "waitlist_join", entry, "대기 신청")
+        from facility_booking.portal_fair import publish_activity
+
+        publish_activity(
+            user=actor,
+            what="waitlist",
+            text=gettext("예약대기 신청: %(facility)s %(when)s")
+            % {"facility": facility.name, "when": f"{kdate(start)} {ktime(start)}"},
+            institution=institution,
+        )
     return entry
 
 

@@ -42,3 +42,9 @@ def status_badge(status: str) -> str:
 @register.filter
 def weekday_label(value: int) -> str:
     return dates.weekday_label(value)
+
+
+@register.filter
+def round_phase(round, now) -> str:
+    """A lottery round's phase in words (신청 예정, 신청 중, 추첨 대기, …) at ``now``."""
+    return round.phase_label(now)
