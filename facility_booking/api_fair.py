@@ -209,7 +209,7 @@ class LotteryRoundListView(GenericAPIView):
     )
     def get(self, request):
         rounds = selectors_fair.rounds_visible(request.user, request.institution)
-        page = self.paginate_queryset(rounds)
+        page = self.paginate_queryset(rounds) or []
         return self.get_paginated_response([round_data(r) for r in page])
 
 
@@ -293,7 +293,7 @@ class MyLotteryApplicationsView(GenericAPIView):
         responses={200: LotteryApplicationSerializer(many=True), **errors(401)},
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors_fair.applications_of(request.user))
+        page = self.paginate_queryset(selectors_fair.applications_of(request.user)) or []
         return self.get_paginated_response([application_data(a) for a in page])
 
 
@@ -356,7 +356,7 @@ class WaitlistView(_PostThrottled, GenericAPIView):
             .select_related("facility")
             .order_by("-created_at", "-id")
         )
-        page = self.paginate_queryset(qs)
+        page = self.paginate_queryset(qs) or []
         return self.get_paginated_response([entry_data(e) for e in page])
 
     @extend_schema(
@@ -524,7 +524,7 @@ class SeriesListView(_PostThrottled, GenericAPIView):
         responses={200: SeriesSerializer(many=True), **errors(401)},
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors_fair.series_of(request.user))
+        page = self.paginate_queryset(selectors_fair.series_of(request.user)) or []
         return self.get_paginated_response([series_data(s) for s in page])
 
     @extend_schema(

@@ -7,6 +7,8 @@ dated fact; it never claims a live status that could go stale."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,7 +68,7 @@ def register_hub_section() -> None:
     register_section(
         HubSection(
             key="fair_booking",
-            title=_("추첨·예약대기·정기대관"),
+            title=cast(str, _("추첨·예약대기·정기대관")),  # lazy: shown in the reader's language
             items=hub_items,
             template="facility_booking/fair/_hub.html",
             order=40,
