@@ -174,10 +174,10 @@ def step_consistency() -> dict:
     return {"checked": checked, "problems": len(problems), "examples": problems[:20]}
 
 
-def step_pdf(rounds: int) -> dict:
+def step_pdf(rounds: int, mode: str = "") -> dict:
     from bench.pdf import measure
 
-    return measure(rounds)
+    return measure(rounds, mode)
 
 
 def step_fill(prefix: str, count: int) -> dict:

@@ -18,3 +18,6 @@ class FacilityBookingConfig(AppConfig):
         from suite.demo import register_seed
 
         register_seed("facility_booking", seed_institution)
+        from facility_booking.documents import connect as connect_documents
+
+        connect_documents()  # a changed booking's permit and receipt are rendered after commit

@@ -104,6 +104,19 @@ def purge_proofs(*, schema_name: str) -> int:
         return purge_proofs_here()
 
 
+@task()
+def render_documents(*, schema_name: str, reservation_id: int) -> list[str]:
+    """Task: store the current permit and receipt of a booking that changed (idempotent:
+    a version already stored is not rendered again; a booking gone renders nothing)."""
+    from facility_booking.documents import prerender
+
+    with schema_context(schema_name):
+        reservation = (
+            Reservation.objects.select_related("facility").filter(pk=reservation_id).first()
+        )
+        return prerender(reservation) if reservation is not None else []
+
+
 def active_schemas() -> list[str]:
     from tenants.models import Institution
 

@@ -407,7 +407,7 @@ def permit_pdf(request, pk: int):
     if "permit" not in allowed_actions(reservation, staff=False):
         raise Http404
     _record_staff_download(request, reservation, "permit")
-    return pdf_response(documents.permit_pdf(reservation), f"permit-{reservation.number}.pdf")
+    return documents.file_response(reservation, documents.PERMIT)  # stored, rendered once
 
 
 @login_required
@@ -417,7 +417,7 @@ def receipt_pdf(request, pk: int):
     if not reservation.ledger_entries.exists():
         raise Http404
     _record_staff_download(request, reservation, "receipt")
-    return pdf_response(documents.receipt_pdf(reservation), f"receipt-{reservation.number}.pdf")
+    return documents.file_response(reservation, documents.RECEIPT)  # stored, rendered once
 
 
 def _record_staff_download(request, reservation, kind: str) -> None:

@@ -445,25 +445,23 @@ def cancel(request, slug: str, pk: int):
 def permit_pdf(request, slug: str, pk: int):
     from facility_booking import documents
     from facility_booking.public import allowed_actions
-    from facility_booking.views import pdf_response
 
     with in_institution(slug):
         r = _own(request, pk)
         if "permit" not in allowed_actions(r, staff=False):
             raise Http404
-        return pdf_response(documents.permit_pdf(r), f"permit-{r.number}.pdf")
+        return documents.file_response(r, documents.PERMIT)  # stored, rendered once
 
 
 @login_required
 def receipt_pdf(request, slug: str, pk: int):
     from facility_booking import documents
-    from facility_booking.views import pdf_response
 
     with in_institution(slug):
         r = _own(request, pk)
         if not r.paid_amount and not r.ledger_entries.exists():
             raise Http404
-        return pdf_response(documents.receipt_pdf(r), f"receipt-{r.number}.pdf")
+        return documents.file_response(r, documents.RECEIPT)  # stored, rendered once
 
 
 @login_required

@@ -34,3 +34,27 @@ def render_pdf(template: str, context: dict, *, base_url: str | None = None) -> 
     return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(string=font_css(), font_config=font_config)], font_config=font_config
     )
+
+
+WARM_HTML = "<h1>대관 허가서</h1><p>가나다라 마바사 0123456789 원 · 2026. 11. 25. 15:20</p>"
+
+
+def warm() -> float:
+    """Load WeasyPrint, its fonts (fontconfig, the shipped Korean font, both weights) and
+    the layout code once, so that the first PDF a resident asks a freshly started worker
+    for costs what the others do (~1 s of loading otherwise). Returns the seconds spent.
+
+    Called when a process starts serving (suite/wsgi.py: every gunicorn worker and the
+    development server), never in tests; ``SUITE_PDF_WARM=0`` turns it off."""
+    import time
+
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    started = time.perf_counter()
+    font_config = FontConfiguration()
+    html = f"{WARM_HTML}<p><b>{WARM_HTML}</b></p>"
+    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[CSS(string=font_css(), font_config=font_config)], font_config=font_config
+    )
+    return time.perf_counter() - started

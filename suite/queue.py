@@ -75,13 +75,18 @@ def requeue_abandoned(*, now=None) -> dict:
 
 
 def housekeeping(*, now=None) -> dict:
-    """Hand over abandoned tasks; forget expired idempotency records and dead workers."""
+    """Hand over abandoned tasks; forget expired idempotency records and dead workers;
+    queue a refill of the spare schemas when the pool is short."""
     from api.idempotency import purge_expired
 
     now = now or timezone.now()
     result = requeue_abandoned(now=now)
     result["idempotency_purged"] = purge_expired(now)
     WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
+    # the spare-schema pool refilled ahead of demand (at worker start and every round)
+    from tenants.provisioning import refill_spares_if_short
+
+    result["spares_short"] = refill_spares_if_short()
     return result
 
 

@@ -4,3 +4,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "suite.settings.production")
 application = get_wsgi_application()
+
+# Each gunicorn worker (and the development server) imports this module after it has
+# started and before it accepts a request: warm the PDF renderer here, so the first
+# permit a resident downloads from a fresh worker does not pay for loading it.
+if os.environ.get("SUITE_PDF_WARM", "1") != "0":
+    from suite.pdf import warm
+
+    warm()

@@ -19,7 +19,7 @@ from tenants import services
 from tenants.errors import LifecycleError
 from tenants.forms import AuditFilterForm, DeleteForm, OnboardForm, ReasonForm
 from tenants.models import Institution, PlatformAuditEvent
-from tenants.provisioning import institution_stats
+from tenants.provisioning import institution_stats, spare_status
 
 
 def operator_required(view):
@@ -92,6 +92,7 @@ def institution_list(request):
             "status": status,
             "statuses": Institution.Status.choices,
             "queue": queue_stats(),  # the task queue: waiting, oldest, running, workers
+            "spares": spare_status(),  # spare schemas ready for the next onboardings
         },
     )
 

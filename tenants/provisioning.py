@@ -245,6 +245,24 @@ def spare_schemas() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def spare_status() -> dict:
+    """What the console shows: spares waiting (one catalog query) and the pool's size."""
+    ready, target = len(spare_schemas()), spare_target()
+    return {"ready": ready, "target": target, "short": max(0, target - ready)}
+
+
+def refill_spares_if_short() -> int:
+    """Queue a refill when the pool is below its size (the worker runs this at start and
+    at every housekeeping round, so the pool is full before the next burst even if a
+    refill after an onboarding was lost). Returns how many spares are missing."""
+    short = spare_status()["short"]
+    if short:
+        from tenants.tasks import refill_spare_schemas
+
+        refill_spare_schemas.enqueue()
+    return short
+
+
 def _spare_is_current(name: str) -> bool:
     return applied_migrations(name) == applied_migrations(TEMPLATE_SCHEMA)
 

@@ -30,7 +30,9 @@ class Ref:
         self.pk = pk
 
 
-def pdf_text(content: bytes) -> str:
+def pdf_text(response) -> str:
+    """The text of a PDF response (stored PDFs are streamed from storage)."""
+    content = b"".join(response.streaming_content)
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
@@ -117,7 +119,7 @@ def test_resident_pays_by_card_gets_permit_cancels_and_sees_the_refund(world, ha
     # the permit, from the hub
     permit = portal.get(f"/portal/my/bookings/testa/{pk}/permit.pdf")
     assert permit.status_code == 200 and permit["Content-Type"] == "application/pdf"
-    assert "대관 허가서" in pdf_text(permit.content)
+    assert "대관 허가서" in pdf_text(permit)
 
     # later cancels: 5 days before use → 90 % = 18,000 won, shown before confirming
     page = portal.get(f"/portal/my/bookings/testa/{pk}/cancel/").content.decode()
@@ -141,7 +143,7 @@ def test_resident_pays_by_card_gets_permit_cancels_and_sees_the_refund(world, ha
     money = portal.get("/portal/my/payments/").content.decode()
     assert "−18,000원" in money and "20,000원" in money
     receipt = portal.get(f"/portal/my/bookings/testa/{pk}/receipt.pdf")
-    text = pdf_text(receipt.content)
+    text = pdf_text(receipt)
     assert "20,000원" in text and "−18,000원" in text and "2,000원" in text
     assert LocalMessage.objects.filter(template_code="FB_REFUNDED").exists()
 
@@ -217,7 +219,7 @@ def test_second_resident_pays_by_virtual_account_and_the_deposit_completes_it(
         assert entries == [("payment", "virtual_account", 20_000)]
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID and order.cash_receipt_issue_number
-    receipt = pdf_text(portal.get(f"/portal/my/bookings/testa/{pk}/receipt.pdf").content)
+    receipt = pdf_text(portal.get(f"/portal/my/bookings/testa/{pk}/receipt.pdf"))
     assert "현금영수증" in receipt and "소득공제" in receipt and "010-****-3333" in receipt
     assert order.cash_receipt_issue_number in receipt
     assert LocalMessage.objects.filter(template_code="FB_PAID", address="010-2222-3333").exists()
