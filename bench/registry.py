@@ -6,6 +6,7 @@ Each entry is a module with ``TITLE`` and ``run(args) -> dict`` (and optionally
 """
 
 from bench import (
+    booking_rush,
     citus_scale,
     faults,
     load,
@@ -23,6 +24,7 @@ BENCHMARKS = {
     "portal_search": portal_search,
     "load": load,
     "faults": faults,
+    "booking_rush": booking_rush,
     "pdf": pdf,
     "scale": citus_scale,
 }
