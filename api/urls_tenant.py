@@ -20,7 +20,13 @@ urlpatterns = [
     path("v1/", include((v1, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(urlconf="suite.urls_tenant"), name="api-schema"),
     # The split view serves its start-up script as a file (?script): no inline script, CSP.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("", api_views.api_root, name="api-root"),
     # Last: any other /api/ path answers 404 in the error shape, also with DEBUG on.
     re_path(r"", api_views.not_found),

@@ -345,6 +345,8 @@ SPECTACULAR_SETTINGS = {
         "LeaveKindEnum": "groupware.approval.models.LeaveKind",
         "AbsenceKindEnum": "groupware.models.Absence.Kind",
         "DepartmentKindEnum": "groupware.models.Department.Kind",
+        # 감면 구분: one name whether a field is called category or discount_categories.
+        "DiscountCategoryEnum": "facility_booking.models.DiscountCategory.values",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
