@@ -227,6 +227,12 @@ def signup_view(request):
     )
 
 
+def _hub_settings_url(request) -> str:
+    """The resident hub's settings page, on the portal (apex) host, built for this request."""
+    path = reverse("portal:my_settings", urlconf="suite.urls_public")
+    return path if getattr(request, "institution", None) is None else apex_url(path)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_view(request):
@@ -248,6 +254,8 @@ def profile_view(request):
             "memberships": memberships,
             # the person's API tokens (the api app is always installed: a real dependency)
             "api_tokens": tokens_for(request.user),
+            # birth date, address, verified phone and channels live in the portal's hub
+            "hub_settings_url": _hub_settings_url(request),
         },
         status=400 if request.method == "POST" else 200,
     )
