@@ -126,11 +126,14 @@ def step_tenancy(rounds: int) -> dict:
     return measure(rounds)
 
 
-def step_enqueue_mail(subject: str) -> dict:
-    """Queue one e-mail through the suite's own task (the fault benchmark's victim)."""
+def step_enqueue_mail(subject: str, task_path: str = "suite.tasks.send_email") -> dict:
+    """Queue one e-mail through the suite's own task (the fault benchmark's victim), or
+    through bench.mail.send_then_linger."""
+    from bench.mail import send_then_linger
     from suite.tasks import send_email
 
-    result = send_email.enqueue(
+    chosen = send_then_linger if task_path.endswith("send_then_linger") else send_email
+    result = chosen.enqueue(
         to=["resident1@demo.kr"], subject=subject, body="예약이 승인되었습니다.\n"
     )
     return {"id": str(result.id)}

@@ -176,3 +176,14 @@ PHONE_VERIFICATION = register(
         text_only=True,
     )
 )
+# A platform e-mail already written by its sender (an invitation, a status change, a
+# calendar invitation: suite.notify.email_on_commit): the outbox sends its subject and body
+# as given, by e-mail only, exactly once (notifications.services.email_enqueue).
+EMAIL = register(
+    EventSpec(
+        "email",
+        _("이메일"),
+        "",
+        quiet=False,
+    )
+)

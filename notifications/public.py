@@ -16,12 +16,19 @@ sends on commit by the person's chosen channels — e-mail, 카카오 알림톡 
 fallback, SMS — text messages only to a verified number and, for reminders,
 never between 21:00 and 08:00 (held until 08:00). ``path`` becomes a link on the
 institution's host, ``portal_path`` a link on the portal, built when sent.
+
+An e-mail the caller wrote itself (subject and body) goes through the same outbox:
+
+    email_enqueue(to=["a@example.kr"], subject="...", body="...")  # in the transaction
+
+(suite.notify.email_on_commit renders a template and calls it.) Each address is one
+delivery, sent once with its key as Message-ID.
 """
 
 from notifications.events import EventSpec
 from notifications.events import register as register_event
 from notifications.models import Channel, Delivery, DeliveryStatus, Notification
-from notifications.services import notify, preference_of
+from notifications.services import email_enqueue, email_send_keyed, notify, preference_of
 
 
 def messages_about(ref: str, *, institution):
@@ -37,6 +44,8 @@ __all__ = [
     "DeliveryStatus",
     "EventSpec",
     "Notification",
+    "email_enqueue",
+    "email_send_keyed",
     "messages_about",
     "notify",
     "preference_of",

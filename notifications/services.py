@@ -33,6 +33,16 @@ from notifications.providers import OutgoingMessage, ProviderError, provider_for
 from suite.links import collapse, expand
 
 LEASE = dt.timedelta(minutes=5)
+
+
+def lease() -> dt.timedelta:
+    """How long a claimed delivery belongs to its worker; after that it counts as dead and
+    the delivery is sent again (``NOTIFY_LEASE_SECONDS``, 300). Longer than a send can take
+    (``EMAIL_TIMEOUT``, the providers' HTTP timeout)."""
+    seconds = getattr(settings, "NOTIFY_LEASE_SECONDS", None)
+    return LEASE if seconds is None else dt.timedelta(seconds=float(seconds))
+
+
 RETRY_BACKOFF = (
     dt.timedelta(minutes=1),
     dt.timedelta(minutes=5),
@@ -183,6 +193,83 @@ def notify(
     return notification
 
 
+def email_enqueue(
+    *,
+    to: list[str] | str,
+    subject: str,
+    body: str,
+    institution=None,
+    ref: str = "",
+    dedupe_key: str | None = None,
+    now: dt.datetime | None = None,
+    schedule: bool = True,
+) -> list[Delivery]:
+    """Put an e-mail already written by its sender into the outbox: one delivery per
+    address, in the caller's transaction (a rolled-back change sends nothing), sent on
+    commit by a worker exactly once per delivery (claimed with a lease, the delivery's key
+    as Message-ID; docs/deployment.md "E-mail" for the SMTP hand-over).
+
+    ``subject``/``body`` may hold the platform's link tokens (suite.links): they are kept
+    as tokens and built when sent. ``dedupe_key``: a second call with the same key (a
+    retried task) adds nothing for an address already queued. Returns the new deliveries.
+    ``schedule=False``: the caller sends them itself (``email_send_keyed``).
+    """
+    now = now or timezone.now()
+    unique = _addresses(to)
+    subject, body = collapse(subject)[:300], collapse(body)
+    created: list[Delivery] = []
+    with transaction.atomic():
+        for address in unique:
+            key = _email_key(dedupe_key, address) if dedupe_key else None
+            if key and Notification.objects.filter(dedupe_key=key).exists():
+                continue
+            notification = Notification.objects.create(
+                event=events.EMAIL.code,
+                institution=institution,
+                ref=ref[:120],
+                dedupe_key=key,
+            )
+            created.append(
+                Delivery.objects.create(
+                    notification=notification,
+                    channel=Channel.EMAIL,
+                    address=address[:254],
+                    subject=subject,
+                    # never empty: an empty body would be rendered from an event template
+                    body=body or subject or " ",
+                    not_before=now,
+                )
+            )
+    if created and schedule:
+        _schedule_on_commit(created, now)
+    return created
+
+
+def _addresses(to: list[str] | str) -> list[str]:
+    addresses = [to] if isinstance(to, str) else list(to)
+    return list(dict.fromkeys(a.strip() for a in addresses if a and a.strip()))
+
+
+def _email_key(dedupe_key: str, address: str) -> str:
+    return f"{dedupe_key}:{address}"[:200]
+
+
+def email_send_keyed(*, to: list[str] | str, subject: str, body: str, key: str) -> int:
+    """For a task that sends an e-mail itself: queue it in the outbox once per ``key``
+    and send now what is still unsent (a rerun of the task sends nothing twice; a
+    delivery a dead worker claimed is taken over when its lease ends). Returns how many
+    were sent by this call."""
+    email_enqueue(to=to, subject=subject, body=body, dedupe_key=key, schedule=False)
+    ids = list(
+        Delivery.objects.filter(
+            notification__dedupe_key__in=[_email_key(key, a) for a in _addresses(to)]
+        ).values_list("pk", flat=True)
+    )
+    sent = sum(1 for pk in ids if send_delivery(pk) == DeliveryStatus.SENT)
+    check_when_leases_end(ids)
+    return sent
+
+
 def _new_delivery(notification, channel, address, spec, now) -> Delivery:
     held = spec.quiet and channel in TEXT_CHANNELS and in_quiet_hours(now)
     return Delivery.objects.create(
@@ -285,7 +372,7 @@ def _claim(delivery_id: int, now) -> tuple[Delivery, bool] | None:
             subject, body = render(delivery.notification, delivery.channel)
             delivery.subject, delivery.body = collapse(subject), collapse(body)
         delivery.status = DeliveryStatus.SENDING
-        delivery.lease_until = now + LEASE
+        delivery.lease_until = now + lease()
         delivery.attempts += 1
         delivery.provider = provider_for(delivery.channel).name
         delivery.save(
@@ -389,6 +476,15 @@ def _sms_fallback(delivery: Delivery, now) -> Delivery | None:
         not_before=now,
         fallback_for=delivery,
     )
+
+
+def check_when_leases_end(ids: list[int]) -> None:
+    """Queue one more try, at the end of its lease, for each of ``ids`` another worker
+    still holds (a dead worker's claim is then taken over; a live one's is long sent)."""
+    for pk, until in Delivery.objects.filter(
+        pk__in=ids, status=DeliveryStatus.SENDING, lease_until__isnull=False
+    ).values_list("pk", "lease_until"):
+        enqueue_later(pk, until + dt.timedelta(seconds=1))
 
 
 def due_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:

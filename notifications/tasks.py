@@ -15,6 +15,10 @@ def send_deliveries(*, ids: list[int]) -> int:
     for pk in ids:
         if services.send_delivery(pk) == "sent":
             sent += 1
+    # A delivery still claimed by another worker's lease: that worker may be dead (this
+    # task is then being run again after it died mid-send). Look again when the lease
+    # runs out; by then a live worker has marked it sent and the look finds nothing to do.
+    services.check_when_leases_end(ids)
     return sent
 
 

@@ -1,17 +1,20 @@
-"""Notifications are sent after commit, through the task queue."""
+"""Notifications are sent after commit, through the notifications outbox."""
 
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from suite.links import collapse
-from suite.tasks import send_email
 
 
 def email_on_commit(*, to: list[str] | str, subject: str, template: str, context: dict) -> None:
-    """Queue an e-mail rendered from ``<template>.txt`` once the transaction commits.
+    """Queue an e-mail rendered from ``<template>.txt``, sent once the transaction commits.
 
-    A failure to queue or send never undoes the change that caused it.
+    The message is written to the notifications outbox in the caller's transaction (a
+    rolled-back change sends nothing, a committed one cannot lose its e-mail) and sent by
+    the task worker exactly once per recipient (notifications.services.email_enqueue).
+    Sending happens after the commit and never undoes the change that caused it.
     """
+    from notifications.public import email_enqueue
+
     recipients = [to] if isinstance(to, str) else list(to)
     recipients = [r for r in recipients if r]
     if not recipients:
@@ -19,9 +22,4 @@ def email_on_commit(*, to: list[str] | str, subject: str, template: str, context
     # The platform's own links are kept as tokens and built when the e-mail is sent
     # (suite.links): nothing absolute waits in the queue.
     body = collapse(render_to_string(f"{template}.txt", context))
-    subject = collapse(subject)
-
-    def enqueue():
-        send_email.enqueue(to=recipients, subject=subject, body=body)
-
-    transaction.on_commit(enqueue, robust=True)
+    email_enqueue(to=recipients, subject=collapse(subject), body=body)

@@ -3,13 +3,13 @@
 A task may run more than once: a worker that dies mid-task leaves it RUNNING, and after
 ``SUITE_WORKER_DEAD_AFTER`` seconds another worker runs it again (suite/worker.py). So a
 task's effects must be idempotent — by the state it changes (``reminder_sent_at``), by an
-id it creates once (an envelope's), or, for effects outside the database such as an
-e-mail, with ``effect_once``.
+id it creates once (an envelope's), for e-mail by the notifications outbox (one row per
+message, claimed with a lease, sent once: ``send_email`` below), or, for another effect
+outside the database, with ``effect_once`` (at most once).
 """
 
 from contextlib import contextmanager
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django_tasks import task
 from django_tenants.utils import schema_context
@@ -42,16 +42,17 @@ def effect_once(key: str):
 
 @task(takes_context=True)
 def send_email(context, *, to: list[str], subject: str, body: str, html: str = "") -> int:
-    """Send one e-mail, at most once per queued task even if the task is run again."""
-    with effect_once(f"send_email:{context.task_result.id}") as first:
-        if not first:
-            return 0
-        from suite.links import expand  # links built now, for the current hosts and port
+    """Send one e-mail through the notifications outbox, exactly once per queued task even
+    if the task is run again (the outbox rows are keyed by this task; each is sent once).
 
-        message = EmailMultiAlternatives(subject=expand(subject), body=expand(body), to=to)
-        if html:
-            message.attach_alternative(expand(html), "text/html")
-        return message.send()
+    Kept for tasks queued by older code: new code calls suite.notify.email_on_commit,
+    which writes the outbox rows in the caller's transaction. ``html`` is not sent (the
+    outbox sends plain text, as every platform e-mail is)."""
+    from notifications.public import email_send_keyed
+
+    return email_send_keyed(
+        to=to, subject=subject, body=body, key=f"send_email:{context.task_result.id}"
+    )
 
 
 def run_in_schema(schema_name: str, function, *args, **kwargs):

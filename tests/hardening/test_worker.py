@@ -1,7 +1,7 @@
 """The task worker survives: it reconnects after a database outage instead of exiting,
 a task left RUNNING by a killed worker is run again by another after the dead-worker
-timeout — its e-mail going out once — and `make run` restarts a worker that exits. The
-console shows the queue."""
+timeout — its e-mail, sent through the outbox, going out once — and `make run` restarts
+a worker that exits. The console shows the queue."""
 
 import datetime as dt
 import os
@@ -19,8 +19,9 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from api.models import IdempotencyRecord
+from notifications.models import Delivery, DeliveryStatus, Notification
 from suite.management.commands.serve import WorkerSupervisor
-from suite.models import TaskEffect, WorkerHeartbeat
+from suite.models import WorkerHeartbeat
 from suite.queue import housekeeping, queue_stats, requeue_abandoned
 from suite.worker import ResilientWorker
 from tests.hardening.conftest import BASE_DIR, database_outage, suite_env, wait_for
@@ -111,8 +112,9 @@ def workers(committed_db):
         worker.stop()
     DBTaskResult.objects.filter(pk__in=[t.pk for t in tasks]).delete()
     WorkerHeartbeat.objects.filter(worker_id__in=[w.worker_id for w in started]).delete()
-    TaskEffect.objects.filter(key__in=[f"send_email:{t.pk}" for t in tasks]).delete()
-    TaskEffect.objects.filter(key__in=[f"hardening-mail:{t.pk}" for t in tasks]).delete()
+    for task in tasks:
+        for prefix in ("send_email", "hardening-mail"):
+            Notification.objects.filter(dedupe_key__startswith=f"{prefix}:{task.pk}:").delete()
     connection.set_schema_to_public()
 
 
@@ -195,8 +197,9 @@ def test_abandoned_tasks_are_handed_over_and_poison_is_failed(db):
 
 
 def test_an_email_task_run_again_does_not_mail_twice(db):
+    """The e-mail task goes through the outbox, keyed by the task: run again (its worker
+    died after sending), it finds its message sent and sends nothing."""
     task = queue_task("suite.tasks.send_email", to=["a@test.kr"], subject="한 번", body="b")
-    TaskEffect.objects.create(key=f"send_email:{task.pk}")  # the dead worker had sent it
     worker = ResilientWorker(
         queue_names=["default"],
         interval=0,
@@ -209,12 +212,16 @@ def test_an_email_task_run_again_does_not_mail_twice(db):
     )
     DBTaskResult.objects.filter(pk=task.pk).update(status=TaskResultStatus.RUNNING)
     worker.run_task(DBTaskResult.objects.get(pk=task.pk))
-    assert mail.outbox == []
+    assert [m.subject for m in mail.outbox] == ["한 번"]
+    assert DBTaskResult.objects.get(pk=task.pk).return_value == 1
+    DBTaskResult.objects.filter(pk=task.pk).update(status=TaskResultStatus.RUNNING)
+    worker.run_task(DBTaskResult.objects.get(pk=task.pk))  # handed over, run again
+    assert len(mail.outbox) == 1
     done = DBTaskResult.objects.get(pk=task.pk)
     assert done.status == TaskResultStatus.SUCCESSFUL and done.return_value == 0
-    fresh = queue_task("suite.tasks.send_email", to=["a@test.kr"], subject="처음", body="b")
-    worker.run_task(DBTaskResult.objects.get(pk=fresh.pk))
-    assert [m.subject for m in mail.outbox] == ["처음"]
+    delivery = Delivery.objects.get(notification__dedupe_key=f"send_email:{task.pk}:a@test.kr")
+    assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == delivery.provider_message_id
 
 
 def test_housekeeping_forgets_expired_idempotency_records(db, world):
