@@ -96,15 +96,13 @@ def queue_status(request, pk: int):
     facility_id = int(pk)
     now = timezone.now()
     state = wr.room_state(facility_id, now=now)
-    if state is None:
-        # No room at all: the facility may not exist or not be visible — look properly.
-        facility = selectors.facility_for_user(request.user, request.institution, pk)
-        return redirect("facility_booking:apply", pk=facility.pk)
-    place = wr.place_from_token(request.GET.get("t", ""), state, request.user)
+    place = None
+    if state is not None:
+        place = wr.place_from_token(request.GET.get("t", ""), state, request.user)
     if place is None:
         # No (valid) token: the person's place from the database, once.
         selectors.facility_for_user(request.user, request.institution, pk)
-        place = wr.place_of(state, request.user)
+        place = wr.place_of(state, request.user) if state is not None else None
     context = _standing_context(request, _FacilityRef(facility_id), state, place, now)
     return render(request, f"{TEMPLATES}/_status.html", context)
 
@@ -153,7 +151,7 @@ class WaitingRoomForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("종료 시각은 오픈 시각보다 뒤여야 합니다."))
@@ -274,9 +272,9 @@ def guard_apply(view):
                 messages.warning(request, refusal.message)
                 return redirect("facility_booking:queue", pk=int(pk))
         if submitting and user.is_authenticated:
-            refusal = ratelimit.check(request)
-            if refusal is not None:
-                return _rate_limited_form(request, view, pk, refusal, *args, **kwargs)
+            spent = ratelimit.check(request)
+            if spent is not None:
+                return _rate_limited_form(request, view, pk, spent, *args, **kwargs)
         response = view(request, pk, *args, **kwargs)
         if running and submitting and response.status_code in (302, 409):
             wr.note_booking_attempt(selectors.facility_for_user(user, request.institution, pk))

@@ -29,6 +29,7 @@ import datetime as dt
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +43,12 @@ from facility_booking.models import Facility
 from facility_booking.models_queue import WaitingPlace, WaitingRoom
 from facility_booking.services.common import acting_institution
 from institution.audit import audit_record
+
+
+def _schema() -> str:
+    """The schema of the current connection (django-tenants sets it per request/task)."""
+    return str(getattr(connection, "schema_name", "public"))
+
 
 MEMO_SECONDS = 1.0  # how stale a process's snapshot of a room may be
 RECHECK_SECONDS = 5  # how often one process re-counts the free slots while the room runs
@@ -129,12 +136,12 @@ _memo: dict[tuple[str, int], tuple[float, RoomState | None]] = {}
 
 def forget(facility_id: int) -> None:
     """Drop this process's snapshot of a facility's room (after a change here)."""
-    _memo.pop((connection.schema_name, facility_id), None)
+    _memo.pop((_schema(), facility_id), None)
 
 
 def room_state(facility_id: int, *, now: dt.datetime | None = None) -> RoomState | None:
     """The facility's room as seen within the last MEMO_SECONDS (None: it has none)."""
-    key = (connection.schema_name, facility_id)
+    key = (_schema(), facility_id)
     hit = _memo.get(key)
     clock = time.monotonic()
     if hit is not None and clock - hit[0] < MEMO_SECONDS:
@@ -166,18 +173,21 @@ def free_slots(facility: Facility, state: RoomState, *, now: dt.datetime) -> int
 
 
 def _recount(room_id: int, now: dt.datetime) -> WaitingRoom | None:
-    """Set or clear the sold-out flag from the free slots now; the room as it is after."""
-    room = WaitingRoom.objects.select_related("facility").filter(pk=room_id).first()
+    """Set or clear the sold-out flag from the free slots now; the room as it is after.
+    Marks the room checked, so no process re-counts it for RECHECK_SECONDS."""
+    room = WaitingRoom.objects.filter(pk=room_id).first()
     if room is None or now < room.opens_at:
         return room
     facility = Facility.objects.prefetch_related("hours").get(pk=room.facility_id)
     left = free_slots(facility, RoomState.of(room), now=now)
-    if left == 0 and room.sold_out_at is None:
-        WaitingRoom.objects.filter(pk=room.pk, sold_out_at__isnull=True).update(sold_out_at=now)
-        room.sold_out_at = now
-    elif left > 0 and room.sold_out_at is not None:
-        WaitingRoom.objects.filter(pk=room.pk).update(sold_out_at=None)
+    if left == 0:
+        room.sold_out_at = room.sold_out_at or now
+    else:
         room.sold_out_at = None
+    room.checked_at = now
+    WaitingRoom.objects.filter(pk=room.pk).update(
+        sold_out_at=room.sold_out_at, checked_at=room.checked_at
+    )
     return room
 
 
@@ -190,7 +200,7 @@ def note_booking_attempt(facility: Facility, *, now: dt.datetime | None = None) 
         return
     room = _recount(state.id, now)
     if room is not None:
-        _memo[(connection.schema_name, facility.pk)] = (time.monotonic(), RoomState.of(room))
+        _memo[(_schema(), facility.pk)] = (time.monotonic(), RoomState.of(room))
 
 
 # -- places ----------------------------------------------------------------------------
@@ -246,7 +256,7 @@ def place_join(*, user, state: RoomState, now: dt.datetime | None = None) -> tup
 
 
 def _salt() -> str:
-    return f"facility_booking.waiting_room:{connection.schema_name}"
+    return f"facility_booking.waiting_room:{_schema()}"
 
 
 def place_token(state: RoomState, user, place: Place) -> str:
@@ -320,7 +330,7 @@ def standing(state: RoomState | None, place: Place | None, now: dt.datetime) -> 
     """Where a person stands, from the snapshot and their place only (no database)."""
     if state is None or not state.active(now):
         return Standing(OFF)
-    common = {"opens_at": state.opens_at, "closes_at": state.closes_at}
+    common: dict[str, Any] = {"opens_at": state.opens_at, "closes_at": state.closes_at}
     if state.sold_out:
         return Standing(SOLD_OUT, seq=place.seq if place else None, **common)
     if place is None:

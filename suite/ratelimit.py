@@ -45,7 +45,8 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
 
 
 def rate_of(scope: str) -> tuple[int, int] | None:
-    return parse_rate(api_settings.DEFAULT_THROTTLE_RATES.get(scope))
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    return parse_rate(rate if isinstance(rate, str) else None)
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,14 @@ def check(request, *, action: str = "booking") -> Refusal | None:
 
 
 def form_message(refusal: Refusal) -> str:
-    """The Korean line a form shows above its fields."""
+    """The Korean line a form shows above its fields, with the time to wait."""
+    if refusal.wait >= 120:
+        wait = _("%(minutes)d분") % {"minutes": -(-refusal.wait // 60)}
+    else:
+        wait = _("%(seconds)d초") % {"seconds": refusal.wait}
     return _(
-        "신청이 너무 잦습니다. %(seconds)d초 후에 다시 시도해 주세요. "
-        "(계정·접속 주소별 신청 횟수 제한)"
-    ) % {"seconds": refusal.wait}
+        "신청이 너무 잦습니다. %(wait)s 후에 다시 시도해 주세요. (계정·접속 주소별 신청 횟수 제한)"
+    ) % {"wait": wait}
 
 
 def retry_headers(response, refusal: Refusal):

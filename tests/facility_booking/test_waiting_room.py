@@ -229,9 +229,10 @@ def test_no_room_or_room_off_books_directly(world, hall):
 # -- sold out, told at once ---------------------------------------------------------------
 
 
-def test_last_slot_taken_tells_everyone_waiting_from_one_flag(world, hall):
+def test_last_slot_taken_tells_everyone_waiting_from_one_flag(world, hall, monkeypatch):
     """One free slot (10–11) on the day that opens: once it is booked, the line is told
     "sold out" — a poll with its place token reads no place and no booking."""
+    monkeypatch.setattr(wr, "MEMO_SECONDS", 60)  # a slow machine: the snapshot stays
     with schema_context(world.inst_a.schema_name):
         OpeningHours.objects.filter(facility=hall).update(opens=dt.time(10), closes=dt.time(11))
     make_room(world, hall, opens_in=-1, rate=60)
