@@ -47,6 +47,10 @@ def test_document_page_shows_line_and_is_scoped(org, doc, on_host, world):
     page = on_host(org.inst, org.reviewer).get(f"/staff/approval/{doc.pk}/")
     text = page.content.decode()
     assert page.status_code == 200 and "결재선" in text and "팀장" in text
+    # the boxes print their own step numbers ("1. 검토"): not inside an <ol> that numbers
+    # them again ("2. 1. 검토")
+    assert '<ul class="line-boxes"' in text and '<ol class="line-boxes"' not in text
+    assert text.count('<span class="role">1. 검토</span>') == 1
     # a colleague not on the document and a missing id answer alike
     assert on_host(org.inst, world.manager_a).get(f"/staff/approval/{doc.pk}/").status_code == 200
     assert on_host(org.inst, world.staff_b).get(f"/staff/approval/{doc.pk}/").status_code == 404
