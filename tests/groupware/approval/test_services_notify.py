@@ -117,3 +117,47 @@ def test_attachments_of_an_approved_document_are_frozen(org):
     ):
         with pytest.raises((DatabaseError, IntegrityError, InternalError)), transaction.atomic():
             change()
+
+
+def test_each_approver_is_told_once_when_their_turn_comes(org, django_capture_on_commit_callbacks):
+    """submit → the first approver; their approval → the next; each hears once (a
+    notifications.notify ``document_to_approve`` with one e-mail), and only after commit."""
+    from notifications.public import messages_about
+
+    doc = make_draft(org)
+    ref = f"approval.document:{org.inst.schema_name}:{doc.pk}"
+    turns = messages_about(ref, institution=org.inst).filter(event="document_to_approve")
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        services.document_submit(actor=org.drafter, institution=org.inst, document=doc)
+    assert mail.outbox == [] and pending  # nothing sent inside the transaction
+    for callback in pending:
+        callback()
+    assert list(turns.values_list("recipient_id", flat=True)) == [org.reviewer.pk]
+    assert [m.to for m in mail.outbox] == [[org.reviewer.email]]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_approve(actor=org.reviewer, institution=org.inst, document=doc)
+    assert sorted(turns.values_list("recipient_id", flat=True)) == sorted(
+        [org.reviewer.pk, org.director.pk]
+    )
+    assert [m.to for m in mail.outbox] == [[org.director.email]]
+    assert Notification.objects.filter(user=org.reviewer, kind="approval.turn").count() == 1
+    assert Notification.objects.filter(user=org.director, kind="approval.turn").count() == 1
+
+
+def test_a_rolled_back_submission_tells_no_one(org, django_capture_on_commit_callbacks):
+    from notifications.public import messages_about
+
+    doc = make_draft(org)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.document_submit(actor=org.drafter, institution=org.inst, document=doc)
+        raise RuntimeError("the request failed after submitting")
+    ref = f"approval.document:{org.inst.schema_name}:{doc.pk}"
+    assert not messages_about(ref, institution=org.inst).exists()
+    assert mail.outbox == []
+    assert not Notification.objects.filter(user=org.reviewer, kind="approval.turn").exists()
