@@ -481,10 +481,12 @@ def _sms_fallback(delivery: Delivery, now) -> Delivery | None:
 def check_when_leases_end(ids: list[int]) -> None:
     """Queue one more try, at the end of its lease, for each of ``ids`` another worker
     still holds (a dead worker's claim is then taken over; a live one's is long sent)."""
-    for pk, until in Delivery.objects.filter(
+    held = Delivery.objects.filter(
         pk__in=ids, status=DeliveryStatus.SENDING, lease_until__isnull=False
-    ).values_list("pk", "lease_until"):
-        enqueue_later(pk, until + dt.timedelta(seconds=1))
+    ).values_list("pk", "lease_until")
+    for pk, until in held:
+        if until is not None:
+            enqueue_later(pk, until + dt.timedelta(seconds=1))
 
 
 def due_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:

@@ -57,7 +57,7 @@ def track(wrapper) -> None:
 def _pools() -> dict:
     from django.db.backends.postgresql.base import DatabaseWrapper
 
-    return DatabaseWrapper._connection_pools
+    return DatabaseWrapper._connection_pools  # type: ignore[attr-defined]  # Django 5.1+
 
 
 def close_pools(timeout: float = 5.0) -> None:
