@@ -24,7 +24,8 @@ class WorkerHeartbeat(models.Model):
 
 
 class TaskEffect(models.Model):
-    """An outside effect a task has had (an e-mail sent), recorded before it happens.
+    """An outside effect a task has had (a document e-mailed with its attachments),
+    recorded before it happens. (Plain e-mail goes through the notifications outbox.)
 
     A task that runs again — handed over from a dead worker — finds its effect recorded and
     does not repeat it: at most once, never twice (suite.tasks.effect_once).

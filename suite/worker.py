@@ -15,7 +15,8 @@ runs it):
   tasks whose worker has not beaten for ``SUITE_WORKER_DEAD_AFTER`` seconds and queues them
   again (a task that was handed over ``SUITE_TASK_MAX_ATTEMPTS`` times is marked FAILED
   instead, so one poisonous task cannot kill workers forever). Effects must therefore be
-  idempotent (suite.tasks.effect_once: no second e-mail);
+  idempotent (e-mail through the notifications outbox, sent once; suite.tasks.effect_once
+  for other outside effects);
 - **tidies**: expired Idempotency-Key records and day-old heartbeats of dead workers go.
 """
 
