@@ -77,12 +77,6 @@ def send_payment_reminders_here(*, now=None, institution=None) -> int:
     )
 
 
-def purge_proofs_here(*, now=None) -> int:
-    from facility_booking.services import purge_proofs_here as purge
-
-    return purge(now=now)
-
-
 @task()
 def expire_reservations(*, schema_name: str) -> int:
     """Task: expire overdue unpaid bookings of one institution."""
@@ -95,13 +89,6 @@ def send_reminders(*, schema_name: str) -> int:
     """Task: day-before reminders and payment-due reminders of one institution."""
     with schema_context(schema_name):
         return send_reminders_here() + send_payment_reminders_here()
-
-
-@task()
-def purge_proofs(*, schema_name: str) -> int:
-    """Task: delete 감면 proof files past their retention."""
-    with schema_context(schema_name):
-        return purge_proofs_here()
 
 
 @task()

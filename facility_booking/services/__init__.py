@@ -3,7 +3,6 @@
 from facility_booking.services.discounts import (  # noqa: F401
     discount_decide,
     proof_add,
-    purge_proofs_here,
 )
 from facility_booking.services.facilities import (  # noqa: F401
     closed_date_add,

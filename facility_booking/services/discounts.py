@@ -3,13 +3,13 @@
 The applicant attaches proof for a claimed category (PDF, JPG or PNG — checked by
 the file's content, not its name — at most DISCOUNT_PROOF_MAX_BYTES); booking
 managers accept or refuse the discount with a reason, the fee is recomputed and
-the applicant told why. Proof files are private to the institution and deleted
-DISCOUNT_PROOF_RETENTION_DAYS after the booking ends.
+the applicant told why. Proof files are private to the institution and deleted by the
+privacy retention kind "discount_proof" (facility_booking/personal_data.py: the period is
+set per institution, default DISCOUNT_PROOF_RETENTION_DAYS after the booking ends).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from django.conf import settings
@@ -233,17 +233,3 @@ def discount_decide(
             },
         )
     return reservation
-
-
-def purge_proofs_here(*, now=None) -> int:
-    """Delete proof files of bookings that ended more than the retention period ago."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.DISCOUNT_PROOF_RETENTION_DAYS)
-    due = DiscountProof.objects.filter(purged_at__isnull=True, reservation__end__lt=cutoff)
-    count = 0
-    for proof in due.iterator():
-        if proof.file:
-            proof.file.delete(save=False)
-        DiscountProof.objects.filter(pk=proof.pk).update(file="", purged_at=now)
-        count += 1
-    return count

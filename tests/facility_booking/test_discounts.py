@@ -216,6 +216,11 @@ def test_png_and_jpg_proofs_upload_from_the_hub(world, hall, apex):
 
 
 def test_proof_files_are_deleted_after_the_booking_ended(world, hall):
+    """One destruction path: the privacy retention kind "discount_proof" (its period set
+    per institution), run daily by destroy_expired_data, with a destruction record."""
+    from privacy import retention
+    from privacy.models import DestructionRecord
+
     r = claim(world, hall, world.resident, ["disability"])
     with schema_context(world.inst_a.schema_name):
         proof = services.proof_add(
@@ -226,11 +231,15 @@ def test_proof_files_are_deleted_after_the_booking_ended(world, hall):
         )
         storage, name = proof.file.storage, proof.file.name
         assert storage.exists(name)
-        assert services.purge_proofs_here(now=r.end + dt.timedelta(days=29)) == 0
-        assert services.purge_proofs_here(now=r.end + dt.timedelta(days=31)) == 1
+        retention.retention_set(actor=world.admin_a, key="discount_proof", days=45)
+        assert retention.destroy_due(now=r.end + dt.timedelta(days=31))["discount_proof"] == 0
+        assert storage.exists(name)  # the institution keeps proofs 45 days, not the default
+        assert retention.destroy_due(now=r.end + dt.timedelta(days=46))["discount_proof"] == 1
         proof.refresh_from_db()
         assert proof.purged_at and not proof.file and not storage.exists(name)
-        assert services.purge_proofs_here(now=r.end + dt.timedelta(days=40)) == 0
+        record = DestructionRecord.objects.get(kind="discount_proof")
+        assert record.count == 1 and record.method
+        assert retention.destroy_due(now=r.end + dt.timedelta(days=60))["discount_proof"] == 0
 
 
 # -- staff decisions ------------------------------------------------------------------------
