@@ -108,13 +108,23 @@ def plan_slots(
             while start + length <= limit and len(out) <= MAX_SLOTS:
                 end = start + length
                 out.append(PlannedSlot(start, end, _slot_problem(facility, start, end, now)))
-                start = end
+                start = _next_start(facility, end)
         day += dt.timedelta(days=1)
     # Another round's slots: read once per plan.
     for slot in out:
         if not slot.problem and open_round_slot(facility, slot.start, slot.end) is not None:
             slot.problem = gettext("다른 추첨에 포함된 시간")
     return out
+
+
+def _next_start(facility: Facility, end: dt.datetime) -> dt.datetime:
+    """The first start after a slot ending at ``end`` that both could be held: after the
+    facility's buffer (clean-up time), on the facility's time grid."""
+    start = end + dt.timedelta(minutes=facility.buffer_minutes)
+    local = rules.local(start)
+    unit = max(int(facility.slot_minutes), 1)
+    minutes = local.hour * 60 + local.minute
+    return start + dt.timedelta(minutes=(-minutes) % unit)
 
 
 def _slot_problem(facility: Facility, start, end, now) -> str:
@@ -175,7 +185,10 @@ def round_create(
                 continue
             if open_round_slot(facility, start, end) is not None:
                 continue
-            if any(s < end and start < e for s, e in usable):
+            # Compared as held (with the facility's buffer after each use): two slots
+            # whose holds overlap could never both be booked by the draw.
+            hold_end = hold_period(facility, start, end)[1]
+            if any(s < hold_end and start < hold_period(facility, s, e)[1] for s, e in usable):
                 continue
             usable.append((start, end))
         if not usable:
