@@ -8,6 +8,7 @@ moved past 409; bad input 400 — one error shape.
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -30,6 +31,9 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="없거나 볼 수 없�
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="이 처리를 할 권한이 없음")
 CONFLICT = OpenApiResponse(ErrorSerializer, description="문서가 이미 다음 단계로 넘어감")
 INVALID = OpenApiResponse(ErrorSerializer, description="입력 오류 (한국어 메시지)")
+OUTSIDER = OpenApiResponse(
+    ErrorSerializer, description="이 기관의 직원이 아님 (다른 기관 소속·주민)"
+)
 
 
 class ExchangeAPIView(GenericAPIView):
@@ -57,13 +61,27 @@ class ReceivedListView(ExchangeAPIView):
         operation_id="exchange_received_list",
         tags=TAG,
         summary="수신 공문함 (문서과: waiting·registered·returned·all, 모두: department·mine·circulated)",
-        parameters=[OpenApiParameter("box", str, description="문서함 (기본: 역할에 따라)")],
-        responses={200: s.ReceivedListSerializer(many=True), 404: NOT_FOUND},
+        parameters=[
+            OpenApiParameter(
+                "box",
+                str,
+                enum=list(selectors.BOXES),
+                description="문서함 (기본: 문서과는 waiting, 그 밖에는 department)",
+            )
+        ],
+        responses={
+            200: s.ReceivedListSerializer(many=True),
+            400: INVALID,
+            403: OpenApiResponse(ErrorSerializer, description="문서과 문서함 (문서과만)"),
+            404: OUTSIDER,
+        },
     )
     def get(self, request):
         box = request.query_params.get("box") or selectors.default_box(
             request.user, request.institution
         )
+        if box not in selectors.BOXES:
+            raise exceptions.ValidationError({"box": [_("문서함 값이 올바르지 않습니다.")]})
         rows = selectors.incoming(request.user, request.institution, box)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.ReceivedListSerializer(page, many=True).data)
@@ -89,6 +107,11 @@ class ReceivedPdfView(ExchangeAPIView):
         operation_id="exchange_received_pdf",
         tags=TAG,
         summary="수신 공문 PDF (접수 후에는 접수인, ?original=1 발신 원본)",
+        parameters=[
+            OpenApiParameter(
+                "original", int, enum=[0, 1], description="1: 발신 기관의 원본 PDF (접수인 없음)"
+            )
+        ],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
@@ -166,7 +189,7 @@ ACTION_VIEWS = {
     ),
     "return": action_view(
         "return",
-        s.ReturnInput,
+        s.ReceivedReturnInput,
         lambda r, item, v: services.received_return(
             actor=r.user, institution=r.institution, received=item, reason=v["reason"]
         ),
@@ -182,7 +205,7 @@ ACTION_VIEWS = {
     ),
     "circulate": action_view(
         "circulate",
-        s.CirculateInput,
+        s.ReceivedCirculateInput,
         lambda r, item, v: services.received_circulate(
             actor=r.user,
             institution=r.institution,
@@ -215,19 +238,19 @@ class SentListView(ExchangeAPIView):
             OpenApiParameter("state", str, enum=EnvelopeState.values),
             OpenApiParameter("document", int, description="우리 문서 id"),
         ],
-        responses={200: s.EnvelopeSerializer(many=True), 400: INVALID},
+        responses={200: s.EnvelopeSerializer(many=True), 400: INVALID, 404: OUTSIDER},
     )
     def get(self, request):
         rows = selectors.sent_envelopes(request.user, request.institution)
         state = request.query_params.get("state")
         if state:
             if state not in EnvelopeState.values:
-                raise exceptions.ValidationError({"state": ["상태 값이 올바르지 않습니다."]})
+                raise exceptions.ValidationError({"state": [_("상태 값이 올바르지 않습니다.")]})
             rows = rows.filter(state=state)
         document = request.query_params.get("document")
         if document:
             if not document.isdigit() or len(document) > 18:
-                raise exceptions.ValidationError({"document": ["문서 id는 숫자입니다."]})
+                raise exceptions.ValidationError({"document": [_("문서 id는 숫자입니다.")]})
             rows = rows.filter(document_id=int(document))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.EnvelopeSerializer(page, many=True).data)
@@ -268,7 +291,7 @@ class DirectoryView(ExchangeAPIView):
         operation_id="exchange_institutions",
         tags=TAG,
         summary="수신 기관 목록 (이 클라우드의 기관, 우리 기관 제외)",
-        responses={200: s.InstitutionSerializer(many=True)},
+        responses={200: s.InstitutionSerializer(many=True), 404: OUTSIDER},
     )
     def get(self, request):
         rows = [

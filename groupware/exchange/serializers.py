@@ -114,7 +114,7 @@ class RegisterInput(serializers.Serializer):
     distribute = serializers.BooleanField(required=False, default=False, help_text="접수하며 배부")
 
 
-class ReturnInput(serializers.Serializer):
+class ReceivedReturnInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True, help_text="반송 사유 (필수)")
 
 
@@ -124,7 +124,7 @@ class AssignInput(serializers.Serializer):
     )
 
 
-class CirculateInput(serializers.Serializer):
+class ReceivedCirculateInput(serializers.Serializer):
     users = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=200
     )

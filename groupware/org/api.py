@@ -16,7 +16,7 @@ from groupware.api_common import WorkspaceAPIView, errors, member_or_error, vali
 from groupware.org import serializers as s
 from groupware.org import services as org_services
 from groupware.org.filters import AbsenceFilterSet, PeopleFilterSet
-from groupware.org.models import Absence, Department
+from groupware.org.models import Absence, Department, StaffProfile
 from groupware.org.selectors import directory_profiles, member_user_ids
 
 
@@ -118,6 +118,12 @@ class PeopleList(WorkspaceAPIView):
     filterset_class = PeopleFilterSet
     ordering_whitelist = PEOPLE_ORDERING
 
+    def get_queryset(self):
+        """The institution's directory (schema generation: none)."""
+        if getattr(self, "swagger_fake_view", False):
+            return StaffProfile.objects.none()
+        return directory_profiles(getattr(self.request, "institution", None))
+
     @extend_schema(
         tags=["groupware"],
         summary="직원 검색 (주소록)",
@@ -125,7 +131,7 @@ class PeopleList(WorkspaceAPIView):
         responses={200: s.PersonSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
-        profiles = directory_profiles(request.institution).order_by(
+        profiles = self.get_queryset().order_by(
             "department__order", "position__level", "user__name", "id"
         )
         return self.paginated(self.filter_queryset(profiles), s.PersonSerializer)
@@ -157,6 +163,13 @@ class AbsenceList(WorkspaceAPIView):
     filterset_class = AbsenceFilterSet
     ordering_whitelist = ABSENCE_ORDERING
 
+    def get_queryset(self):
+        """Absences of the institution's members (schema generation: none)."""
+        if getattr(self, "swagger_fake_view", False):
+            return Absence.objects.none()
+        institution = getattr(self.request, "institution", None)
+        return Absence.objects.filter(user_id__in=member_user_ids(institution))
+
     @extend_schema(
         tags=["groupware"],
         summary="부재(출장·휴가·교육)와 대결자",
@@ -164,8 +177,7 @@ class AbsenceList(WorkspaceAPIView):
         responses={200: s.AbsenceSerializer(many=True), **errors(400, 401, 403, 404)},
     )
     def get(self, request):
-        rows = Absence.objects.filter(user_id__in=member_user_ids(request.institution))
-        rows = rows.select_related("user", "deputy").order_by("starts_at", "id")
+        rows = self.get_queryset().select_related("user", "deputy").order_by("starts_at", "id")
         return self.paginated(self.filter_queryset(rows), s.AbsenceSerializer)
 
     @extend_schema(

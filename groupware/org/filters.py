@@ -28,7 +28,7 @@ class AbsenceFilterSet(FilterSet):
         start = timezone.make_aware(datetime.combine(value, time.min))
         return queryset.filter(starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
 
-    def in_department(self, queryset, name, value):
+    def in_department(self, queryset, name, value: int):  # the hint types the parameter
         people = StaffProfile.objects.filter(department_id__in=subtree_ids(value))
         return queryset.filter(user_id__in=people.values("user_id"))
 

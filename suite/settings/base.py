@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "LeaveKindEnum": "groupware.approval.models.LeaveKind",
         "AbsenceKindEnum": "groupware.models.Absence.Kind",
         "DepartmentKindEnum": "groupware.models.Department.Kind",
+        "ReceivedStateEnum": "groupware.exchange.models.ReceivedState",
         # 감면 구분: one name whether a field is called category or discount_categories.
         "DiscountCategoryEnum": "facility_booking.models.DiscountCategory.values",
     },
