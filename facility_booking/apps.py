@@ -9,8 +9,10 @@ class FacilityBookingConfig(AppConfig):
         from facility_booking.services.handover import handover_participant
 
         handover_participants.register("facility_bookings", handover_participant)
-        from facility_booking import personal_data  # noqa: F401 - privacy registry (deletion, retention)
-        from facility_booking import events  # noqa: F401 - fair booking's notification events
+        from facility_booking import (
+            events,  # noqa: F401 - fair booking's notification events
+            personal_data,  # noqa: F401 - privacy registry (deletion, retention)
+        )
         from facility_booking.portal_fair import register_hub_section
 
         register_hub_section()  # the resident's lottery, waitlist and series in /portal/my/
