@@ -557,15 +557,14 @@ def _seed_fair(institution, people) -> None:
     from facility_booking.models import FacilityRules, LotteryRound, RecurringSeries
     from facility_booking.services import lottery, series, waitlist
 
-    names = FAIR.get(institution.slug)
-    if not names:
-        return
+    names = FAIR.get(institution.slug) or FAIR["culture"]  # the catalogue's own fallback
     field = Facility.objects.filter(name=names[0]).first()
     club_room = Facility.objects.filter(name=names[1]).first()
     if field is None or club_room is None:
         return
     manager = people.get("facility") or people["admin"]
-    residents = people["residents"]
+    # The last demo resident stays free of fair-booking rows (they can book at once).
+    residents = people["residents"][:-1] or people["residents"]
     who = {"institution": institution}
     now = timezone.now()
     today = timezone.localdate()
@@ -635,7 +634,7 @@ def _seed_fair(institution, people) -> None:
                 **who,
             )
             offered = list(round.slots.order_by("start").values_list("pk", flat=True))
-            for person in residents[1:]:
+            for person in residents:
                 with contextlib.suppress(BookingError):
                     lottery.lottery_apply(
                         actor=person,
@@ -668,17 +667,20 @@ def _seed_fair(institution, people) -> None:
     from facility_booking.models import WaitlistEntry
 
     if not WaitlistEntry.objects.exists():
-        taken = (
+        candidates = (
             Reservation.objects.filter(
-                kind="booking", status__in=("requested", "approved", "paid"), start__gt=now
+                kind="booking",
+                status__in=("requested", "approved", "paid"),
+                start__gt=now + dt.timedelta(days=3),
+                facility__visibility="public",
+                series__isnull=True,
             )
             .exclude(applicant=residents[-1])
-            .exclude(series__isnull=False)
-            .order_by("start")
-            .first()
+            .select_related("facility")
+            .order_by("start")[:20]
         )
-        if taken is not None:
-            with contextlib.suppress(BookingError):
+        for taken in candidates:
+            try:
                 waitlist.waitlist_join(
                     actor=residents[-1],
                     facility=taken.facility,
@@ -689,6 +691,9 @@ def _seed_fair(institution, people) -> None:
                     headcount=1,
                     **who,
                 )
+            except BookingError:
+                continue
+            break
 
 
 def _seed_waiting_room(institution, people) -> None:

@@ -396,6 +396,14 @@ def test_series_apply_plan_then_submit_and_staff_approve_as_a_whole(world, fair,
     assert bill.status == Status.APPROVED and bill.total_amount == 4 * 20000
     detail = client.get(f"/facilities/my/series/{item.pk}/").content.decode()
     assert "80,000원" in detail and "결제하기" in detail
+    pay = client.get(f"/facilities/my/series/{item.pk}/pay/")
+    assert pay.status_code == 200 and "80,000" in pay.content.decode()
+    assert (
+        on_host(world.inst_a, world.resident2)
+        .get(f"/facilities/my/series/{item.pk}/pay/")
+        .status_code
+        == 404
+    )
 
 
 # -- rules and restrictions -------------------------------------------------------------------
@@ -433,17 +441,24 @@ def test_a_sanction_is_visible_to_the_person_with_reason_and_end(world, fair, on
         {"email": "nobody@example.invalid", "days": "10", "reason": "노쇼 3회"},
     )
     assert bad.status_code == 400
-    assert not in_a(world, lambda: Sanction.objects.exists())
-    ok = manager.post(
+    # Someone with an account who never booked here: the same answer, nothing stored.
+    never = manager.post(
         "/facilities/manage/sanctions/",
         {"email": world.resident.email, "days": "10", "reason": "노쇼 3회"},
     )
+    assert never.status_code == 400
+    assert "예약·신청한 적이 있는 사람만" in never.content.decode()
+    assert not in_a(world, lambda: Sanction.objects.exists())
+    ok = manager.post(
+        "/facilities/manage/sanctions/",
+        {"email": world.resident2.email, "days": "10", "reason": "노쇼 3회"},
+    )
     assert ok.status_code == 302
-    page = on_host(world.inst_a, world.resident).get("/facilities/my/standing/").content.decode()
+    page = on_host(world.inst_a, world.resident2).get("/facilities/my/standing/").content.decode()
     assert "노쇼 3회" in page and "까지 예약할 수 없습니다" in page
     with schema_context(world.inst_a.schema_name):
         sanction = Sanction.objects.get()
-        assert fairness.active_sanction(world.resident, fair["facility"], timezone.now())
+        assert fairness.active_sanction(world.resident2, fair["facility"], timezone.now())
     assert (
         on_host(world.inst_a, world.staff_a)
         .post(f"/facilities/manage/sanctions/{sanction.pk}/lift/", {"reason": "x"})
@@ -473,3 +488,25 @@ def test_my_pages_need_a_login(world, fair, on_host, path):
     response = on_host(world.inst_a).get(path)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert on_host(world.inst_a, world.resident).get(path).status_code == 200
+
+
+def test_the_portal_hub_lists_ones_lottery_waitlist_and_series_only(world, fair, apex, on_host):
+    client = on_host(world.inst_a, world.resident)
+    client.post(
+        f"/facilities/lottery/{fair['round'].pk}/apply/",
+        {
+            "choice_1": str(fair["slots"][0].pk),
+            "purpose": "조기축구",
+            "headcount": "11",
+            "contact_phone": "010-5555-1234",
+            **CONSENT,
+        },
+    )
+    hub = apex(world.resident).get("/portal/my/")
+    html = hub.content.decode()
+    assert hub.status_code == 200
+    assert "추첨·예약대기·정기대관" in html and "추첨 신청 내역" in html
+    assert "주말 구장 추첨" in html and world.inst_a.name in html
+    assert "/facilities/my/lottery/" in html
+    other = apex(world.resident2).get("/portal/my/").content.decode()
+    assert "주말 구장 추첨" not in other
