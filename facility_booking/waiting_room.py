@@ -104,6 +104,10 @@ class RoomState:
         return self.enabled and self.queue_opens_at <= now < self.closes_at
 
     @property
+    def ticket_minutes(self) -> int:
+        return self.ticket_seconds // 60
+
+    @property
     def per_second(self) -> float:
         return self.admit_per_minute / 60
 
@@ -141,6 +145,8 @@ def forget(facility_id: int) -> None:
 
 def room_state(facility_id: int, *, now: dt.datetime | None = None) -> RoomState | None:
     """The facility's room as seen within the last MEMO_SECONDS (None: it has none)."""
+    if not 0 < facility_id < 2**63:  # no such row (and no out-of-range query)
+        return None
     key = (_schema(), facility_id)
     hit = _memo.get(key)
     clock = time.monotonic()

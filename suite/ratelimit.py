@@ -9,9 +9,8 @@ read on every call. Counters live in the ``throttle`` cache (api/throttling.py: 
 without a schema, so every institution host draws from the same budget), fixed windows.
 
 The cache must be shared by every web process (``CACHE_URL``: redis, memcached or the
-database). On redis and memcached the count is exact (atomic ``incr``); on the database
-cache ``incr`` is read-then-write, so simultaneous requests may be counted as one — the
-limit still holds within a few requests.
+database). The count is exact everywhere: atomic ``incr`` on redis and memcached, one
+atomic ``INSERT … ON CONFLICT`` in the database cache's table (see ``_count_database``).
 
 Answers: the API raises ``Throttled`` (429, the one error shape, ``Retry-After``); a
 form shows ``form_message(wait)`` (Korean, with the time to wait) and answers 429 with
@@ -20,10 +19,13 @@ form shows ``form_message(wait)`` (Korean, with the time to wait) and answers 42
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from dataclasses import dataclass
 
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router
 from django.utils.translation import gettext as _
 from rest_framework import throttling
 from rest_framework.settings import api_settings
@@ -57,37 +59,88 @@ class Refusal:
     wait: int
 
 
-def _hit(key: str, limit: int, window: int, now: float) -> Refusal | None:
-    """Count one request in ``key``'s current window; a Refusal when it is over."""
-    cache = throttle_cache()
+def _window(key: str, window: int, now: float) -> tuple[str, float]:
+    """The key of ``key``'s current fixed window and when that window ends."""
     slot = int(now // window)
-    full = f"rl:{key}:{slot}"
-    if cache.add(full, 1, timeout=window + 1):
-        count = 1
-    else:
+    return f"rl:{key}:{slot}", (slot + 1) * window
+
+
+def _count_cache(cache, keys: list[tuple[str, int]]) -> list[int]:
+    """Count one hit in each (key, timeout) with add + incr: atomic on redis, memcached
+    and the in-process cache."""
+    counts = []
+    for key, timeout in keys:
+        if cache.add(key, 1, timeout=timeout):
+            counts.append(1)
+            continue
         try:
-            count = cache.incr(full)
+            counts.append(cache.incr(key))
         except ValueError:  # expired between add and incr
-            cache.add(full, 1, timeout=window + 1)
-            count = 1
-    if count > limit:
-        return Refusal(key.split(":", 1)[0], max(1, math.ceil((slot + 1) * window - now)))
-    return None
+            cache.add(key, 1, timeout=timeout)
+            counts.append(1)
+    return counts
+
+
+def _count_database(cache: DatabaseCache, keys: list[tuple[str, int]], now: float) -> list[int]:
+    """The database cache: one ``INSERT … ON CONFLICT DO UPDATE`` counts every bucket at
+    once, atomically, in the cache's own table. (Django's ``incr`` there is a read and a
+    write — not atomic across processes — and each write also counts the table: five
+    round trips a bucket.) The counters are plain integers that only this module reads;
+    their keys have the cache's prefix and expire with their window."""
+    if not keys:
+        return []
+    full = [cache.make_and_validate_key(key) for key, _timeout in keys]
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    table = connection.ops.quote_name(getattr(cache, "_table"))  # noqa: B009 - no public name
+    rows = ", ".join(["(%s, '1', %s)"] * len(keys))
+    params: list = []
+    for key, (_key, timeout) in zip(full, keys, strict=True):
+        params += [key, dt.datetime.fromtimestamp(now + timeout, tz=dt.UTC)]
+    sql = (
+        f"INSERT INTO {table} (cache_key, value, expires) VALUES {rows} "  # noqa: S608 - our table name
+        f"ON CONFLICT (cache_key) DO UPDATE SET value = CASE "
+        f"WHEN {table}.value ~ '^[0-9]{{1,9}}$' THEN ({table}.value::integer + 1)::text "
+        f"ELSE '1' END RETURNING cache_key, value::integer"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = dict(cursor.fetchall())
+    return [int(counted.get(key, 1)) for key in full]
+
+
+def _hits(buckets: list[tuple[str, str, int, int]], now: float) -> list[Refusal]:
+    """Count one request in each (scope, key, limit, window); the refusals."""
+    cache = throttle_cache()
+    keys, ends = [], []
+    for _scope, key, _limit, window in buckets:
+        full, end = _window(key, window, now)
+        keys.append((full, window + 1))
+        ends.append(end)
+    if isinstance(cache, DatabaseCache):
+        counts = _count_database(cache, keys, now)
+    else:
+        counts = _count_cache(cache, keys)
+    return [
+        Refusal(scope, max(1, math.ceil(end - now)))
+        for (scope, _key, limit, _window_s), count, end in zip(buckets, counts, ends, strict=True)
+        if count > limit
+    ]
 
 
 def check(request, *, action: str = "booking") -> Refusal | None:
     """Count one booking/application write by this account and from this IP; a Refusal
     (the longer wait) when either budget is spent. ``request`` is Django's or DRF's."""
     now = time.time()
-    refusals = []
+    buckets = []
     user = getattr(request, "user", None)
     account = rate_of(PER_ACCOUNT)
     if account and user is not None and getattr(user, "is_authenticated", False):
-        refusals.append(_hit(f"{PER_ACCOUNT}:{action}:u{user.pk}", *account, now))
+        buckets.append((PER_ACCOUNT, f"{PER_ACCOUNT}:{action}:u{user.pk}", *account))
     per_ip = rate_of(PER_IP)
     if per_ip:
-        refusals.append(_hit(f"{PER_IP}:{action}:{client_ip(request) or 'unknown'}", *per_ip, now))
-    refused = [r for r in refusals if r is not None]
+        ip = client_ip(request) or "unknown"
+        buckets.append((PER_IP, f"{PER_IP}:{action}:{ip}", *per_ip))
+    refused = _hits(buckets, now)
     return max(refused, key=lambda r: r.wait) if refused else None
 
 

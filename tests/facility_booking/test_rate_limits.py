@@ -199,3 +199,52 @@ def test_parse_rate():
     assert ratelimit.parse_rate("60/min") == (60, 60)
     assert ratelimit.parse_rate("5/s") == (5, 1)
     assert ratelimit.parse_rate("") is None
+
+
+@pytest.fixture
+def database_counters(settings):
+    """The throttle cache in PostgreSQL (as CACHE_URL=db:// runs it): the security cache's
+    table, which the test database has."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "suite_security_cache",
+            "KEY_PREFIX": "throttle",
+        },
+    }
+
+
+def test_database_cache_counts_every_bucket_in_one_statement(world, rates, database_counters, rf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rates(account="3/hour", ip="5/hour")
+    request = rf.post("/", REMOTE_ADDR="192.0.2.77")
+    request.user = world.resident
+    with CaptureQueriesContext(connection) as queries:
+        assert ratelimit.check(request) is None
+    assert len(queries) == 1 and "ON CONFLICT" in queries[0]["sql"]
+    assert ratelimit.check(request) is None
+    assert ratelimit.check(request) is None
+    refused = ratelimit.check(request)
+    assert refused is not None and refused.scope == "booking" and refused.wait >= 1
+    # Another person from the same address: the address has 1 left of 5.
+    other = rf.post("/", REMOTE_ADDR="192.0.2.77")
+    other.user = world.resident2
+    assert ratelimit.check(other) is None
+    spent = ratelimit.check(other)
+    assert spent is not None and spent.scope == "booking_ip"
+
+
+def test_database_cache_limits_the_api(world, hall, rates, database_counters):
+    rates(account="1/hour")
+    client = api(world, world.resident, ip="198.51.100.99")
+    assert (
+        client.post(
+            "/api/v1/reservations/", body(hall, 8), content_type="application/json"
+        ).status_code
+        == 201
+    )
+    refused = client.post("/api/v1/reservations/", body(hall, 9), content_type="application/json")
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "throttled"

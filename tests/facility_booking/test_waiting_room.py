@@ -132,6 +132,7 @@ def test_waiting_page_updates_itself_without_inline_script(world, hall, on_host)
     client = on_host(world.inst_a, world.resident)
     page = client.get(f"/facilities/{hall.pk}/queue/")
     assert page.status_code == 200 and "줄 서기" in page.content.decode()
+    assert "분당 60명씩 입장하며, 입장한 뒤 5분 안에 예약해 주세요." in page.content.decode()
     joined = client.post(f"/facilities/{hall.pk}/queue/")
     assert joined.status_code == 302 and joined["Location"] == f"/facilities/{hall.pk}/queue/"
     html = client.get(joined["Location"]).content.decode()
@@ -330,3 +331,13 @@ def test_staff_setting_page(world, hall, on_host):
         assert room.enabled and room.admit_per_minute == 300
         assert timezone.localtime(room.opens_at).hour == 9
         assert AuditEvent.objects.filter(action="facility_booking.waiting_room").exists()
+
+
+def test_unknown_ids_answer_404_never_500(world, on_host):
+    client = on_host(world.inst_a, world.resident)
+    huge = 2**70
+    assert client.get(f"/facilities/{huge}/queue/").status_code == 404
+    assert client.get(f"/facilities/{huge}/queue/status/").status_code == 404
+    assert client.post(f"/facilities/{huge}/queue/").status_code == 404
+    assert api(world, world.resident).get(f"/api/v1/facilities/{huge}/queue/").status_code == 404
+    assert api(world, world.resident).post(f"/api/v1/facilities/{huge}/queue/").status_code == 404
