@@ -194,3 +194,29 @@ def test_delete_is_refused_without_export_then_forced(world, apex):
     assert PlatformAuditEvent.objects.get(institution=world.inst_b, action="delete").details[
         "forced"
     ]
+
+
+def test_list_shows_how_many_spare_schemas_are_ready(world, apex, no_spares, settings):
+    """The operator sees the spare pool against its target, and when it is empty."""
+    from tenants.provisioning import refill_spares
+
+    settings.TENANT_SPARE_SCHEMAS = 1
+    page = apex(world.operator).get("/console/").content.decode()
+    assert "예비 스키마 0개 (목표 1개)" in page and "없음" in page
+    refill_spares()
+    page = apex(world.operator).get("/console/").content.decode()
+    assert "예비 스키마 1개 (목표 1개)" in page and "준비됨" in page
+
+
+def test_worker_housekeeping_refills_a_short_pool(world, no_spares, settings):
+    """At start and every round the worker tops the spare pool up to its size (the
+    refill task runs at once with the test settings' immediate task backend)."""
+    from suite.queue import housekeeping
+    from tenants.provisioning import spare_schemas
+
+    # one: every clone of a test holds its locks until the test's transaction ends
+    settings.TENANT_SPARE_SCHEMAS = 1
+    assert housekeeping()["spares_short"] == 1
+    assert len(spare_schemas()) == 1
+    assert housekeeping()["spares_short"] == 0  # full: nothing queued
+    assert len(spare_schemas()) == 1
