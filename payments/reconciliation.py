@@ -205,10 +205,31 @@ def daily(institution, day: dt.date) -> Report:
                     at=e.occurred_at,
                 )
             )
-    # Time order; within the same second (the gateway's precision) a payment comes
-    # before the refunds of it.
-    rows.sort(key=lambda r: (r.at or start, r.kind != EntryKind.PAYMENT, r.transaction_id))
+    rows.sort(key=_row_order({e.transaction_id: e.pk for e in entries}, start))
     return Report(day, rows)
+
+
+def _row_order(recorded: dict[str, int], start: dt.datetime):
+    """Sort key: time to the second, then the order the ledger recorded the entries.
+
+    The gateway's times have whole seconds while desk entries carry microseconds, so
+    comparing the full times put a refund the gateway timed at 12:00:05 before a desk
+    payment at 12:00:05.4 recorded earlier (and, before that, a refund before its own
+    payment in the same second, by transaction id) — the rows changed order between
+    runs. Within a second the ledger's own order (its ids) is the order things happened;
+    rows only the gateway has come last, a payment before its refunds."""
+    last = max(recorded.values(), default=0) + 1
+
+    def key(row: Row):
+        at = (row.at or start).replace(microsecond=0)
+        return (
+            at,
+            recorded.get(row.transaction_id, last),
+            row.kind != EntryKind.PAYMENT,
+            row.transaction_id,
+        )
+
+    return key
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -54,6 +54,12 @@ def _booking_retention() -> str:
     return describe("booking_applicant", fallback=_("이용일로부터 3년"))
 
 
+def _program_retention() -> str:
+    from privacy.retention import describe
+
+    return describe("program_applicant", fallback=_("프로그램 종료일로부터 3년"))
+
+
 SETS: dict[str, ConsentSet] = {
     "signup": ConsentSet(
         name="signup",
@@ -102,6 +108,22 @@ SETS: dict[str, ConsentSet] = {
                 items=_("신청자 이름, 이메일, 연락처, 단체명, 사용 목적, 인원, 감면 대상 여부"),
                 purpose=_("대관 신청 심사·승인, 이용료 결제·환불, 이용 안내, 분쟁 처리"),
                 retention=_booking_retention,
+            ),
+        ),
+    ),
+    "program": ConsentSet(
+        name="program",
+        version="2026-12",
+        items=(
+            ConsentItem(
+                key="program.required",
+                required=True,
+                title=_("[필수] 프로그램 신청 개인정보 수집·이용 동의"),
+                items=_(
+                    "신청자 이름, 이메일, 연락처, 생년월일(나이 제한이 있는 경우), 관내 거주 여부"
+                ),
+                purpose=_("강좌·행사 신청 접수와 확정, 대기 순번 안내, 수강 안내와 출석 확인"),
+                retention=_program_retention,
             ),
         ),
     ),

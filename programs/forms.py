@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy.public import ConsentFormMixin
 from programs.models import Audience, Category
 
 WEEKDAY_CHOICES = [(i, label) for i, label in enumerate(["월", "화", "수", "목", "금", "토", "일"])]
@@ -62,7 +63,11 @@ class ProgramForm(forms.Form):
         ]
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(ConsentFormMixin, forms.Form):
+    # The applicant's name, e-mail, phone, birth date and residency are collected:
+    # PIPA §15/§22 consent, shown apart with items, purpose and retention (privacy.consents).
+    consent_set = "program"
+
     birth_date = forms.DateField(
         label=_("생년월일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from privacy.public import record_consents
 from programs import permissions, services
 from programs.forms import ApplyForm
 from programs.models import LIVE_STATES, Application, Audience, Category, Program, ProgramStatus
@@ -118,14 +120,22 @@ def program_apply(request, pk: int):
     if not form.is_valid():
         return _detail(request, program, form, status=400)
     try:
-        application = services.application_apply(
-            applicant=request.user,
-            institution=request.institution,
-            program=program,
-            birth_date=form.cleaned_data.get("birth_date"),
-            resident_declared=bool(form.cleaned_data.get("resident_declared")),
-            phone=form.cleaned_data.get("phone", ""),
-        )
+        # The application and the consent it was given with are stored together or not at all.
+        with transaction.atomic():
+            application = services.application_apply(
+                applicant=request.user,
+                institution=request.institution,
+                program=program,
+                birth_date=form.cleaned_data.get("birth_date"),
+                resident_declared=bool(form.cleaned_data.get("resident_declared")),
+                phone=form.cleaned_data.get("phone", ""),
+            )
+            record_consents(
+                user=request.user,
+                form=form,
+                request=request,
+                context=f"program:{application.pk}",
+            )
     except ValidationError as error:
         apply_errors(form, error)
         program.refresh_from_db()

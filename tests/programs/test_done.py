@@ -69,7 +69,10 @@ def test_a_resident_finds_the_hall_and_the_class_applies_and_sees_it_in_the_hub(
     site = on_host(world.inst_a, world.resident)
     assert "신청" in site.get(f"/programs/{pottery.pk}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        applied = site.post(f"/programs/{pottery.pk}/apply/", {"birth_date": "1950-04-01"})
+        applied = site.post(
+            f"/programs/{pottery.pk}/apply/",
+            {"birth_date": "1950-04-01", "consent_program_required": "on"},
+        )
     assert applied.status_code == 302
     with schema_context(world.inst_a.schema_name):
         assert Application.objects.get(program=pottery, applicant_id=world.resident.pk).is_live

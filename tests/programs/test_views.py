@@ -13,6 +13,9 @@ from programs import services
 from programs.models import Application, Program
 from tests.programs.conftest import make_program
 
+# The required consent to collecting the applicant's data (privacy.consents "program").
+CONSENT = {"consent_program_required": "on"}
+
 
 @pytest.fixture
 def programs_a(world):
@@ -43,10 +46,12 @@ def test_apply_needs_login_and_refuses_bad_input_with_nothing_stored(world, prog
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     resident = on_host(world.inst_a, world.resident)
     assert resident.get(f"/programs/{open_.pk}/apply/").status_code == 405
-    refused = resident.post(f"/programs/{senior.pk}/apply/", {})
+    refused = resident.post(f"/programs/{senior.pk}/apply/", CONSENT)
     assert refused.status_code == 400
     assert "생년월일을 입력해 주세요" in refused.content.decode()
-    too_young = resident.post(f"/programs/{senior.pk}/apply/", {"birth_date": "2000-01-01"})
+    too_young = resident.post(
+        f"/programs/{senior.pk}/apply/", {"birth_date": "2000-01-01", **CONSENT}
+    )
     assert too_young.status_code == 400 and "만 65세 이상" in too_young.content.decode()
     assert resident.post(f"/programs/{draft.pk}/apply/").status_code == 404
     with schema_context(world.inst_a.schema_name):
@@ -61,10 +66,10 @@ def test_apply_needs_login_and_refuses_bad_input_with_nothing_stored(world, prog
 def test_apply_then_waiting_list_then_full_and_my_page_and_cancel(world, programs_a, on_host):
     open_, _senior, _draft = programs_a
     first = on_host(world.inst_a, world.resident)
-    assert first.post(f"/programs/{open_.pk}/apply/").status_code == 302
-    again = first.post(f"/programs/{open_.pk}/apply/")
+    assert first.post(f"/programs/{open_.pk}/apply/", CONSENT).status_code == 302
+    again = first.post(f"/programs/{open_.pk}/apply/", CONSENT)
     assert again.status_code == 400 and "이미 신청하셨습니다" in again.content.decode()
-    on_host(world.inst_a, world.resident2).post(f"/programs/{open_.pk}/apply/")
+    on_host(world.inst_a, world.resident2).post(f"/programs/{open_.pk}/apply/", CONSENT)
     with schema_context(world.inst_a.schema_name):
         mine = Application.objects.get(program=open_, applicant_id=world.resident.pk)
         theirs = Application.objects.get(program=open_, applicant_id=world.resident2.pk)
@@ -97,7 +102,7 @@ def test_staff_pages_answer_login_403_404(world, programs_a, on_host):
     for path in pages:
         anonymous = on_host(world.inst_a).get(path)
         assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"], path
-        assert on_host(world.inst_a, world.resident).get(path).status_code == 403, path
+        assert on_host(world.inst_a, world.resident).get(path).status_code == 404, path
         assert on_host(world.inst_a, world.staff_a).get(path).status_code == 403, path
         assert on_host(world.inst_a, world.admin_b).get(path).status_code == 404, path
         assert on_host(world.inst_a, world.manager_a).get(path).status_code == 200, path
@@ -106,7 +111,7 @@ def test_staff_pages_answer_login_403_404(world, programs_a, on_host):
         f"/programs/manage/{open_.pk}/unpublish/",
         f"/programs/manage/{open_.pk}/cancel/",
     ):
-        assert on_host(world.inst_a, world.resident).post(path).status_code == 403, path
+        assert on_host(world.inst_a, world.resident).post(path).status_code == 404, path
         assert on_host(world.inst_a, world.admin_b).post(path).status_code == 404, path
     with schema_context(world.inst_a.schema_name):
         open_.refresh_from_db()

@@ -13,20 +13,24 @@ from suite.uploads import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachmen
 
 
 def test_dates_in_korean_public_body_style():
+    """Korean patterns when the language is Korean (explicitly: the formatter follows the
+    active language, which an earlier request in the same thread may have switched)."""
     day = dt.date(2026, 11, 25)
     at = timezone.make_aware(dt.datetime(2026, 11, 25, 15, 20))
-    assert dates.kdate(day) == "2026. 11. 25."
-    assert dates.kdatetime(at) == "2026. 11. 25. 15:20"
-    assert dates.ktime(at) == "15:20"
-    assert dates.ktime(dt.time(9, 5)) == "09:05"
-    assert dates.kmonthday(at) == "11. 25."
-    assert dates.kdate_weekday(day) == "2026. 11. 25.(수)"
-    assert dates.kdate(None) == dates.kdatetime("") == dates.ktime(None) == ""
+    with translation.override("ko"):
+        assert dates.kdate(day) == "2026. 11. 25."
+        assert dates.kdatetime(at) == "2026. 11. 25. 15:20"
+        assert dates.ktime(at) == "15:20"
+        assert dates.ktime(dt.time(9, 5)) == "09:05"
+        assert dates.kmonthday(at) == "11. 25."
+        assert dates.kdate_weekday(day) == "2026. 11. 25.(수)"
+        assert dates.kdate(None) == dates.kdatetime("") == dates.ktime(None) == ""
 
 
 def test_aware_datetimes_show_in_seoul_time():
     utc = dt.datetime(2026, 11, 24, 16, 30, tzinfo=dt.UTC)  # 01:30 on the 25th in Seoul
-    assert dates.kdatetime(utc) == "2026. 11. 25. 01:30"
+    with translation.override("ko"), timezone.override("Asia/Seoul"):
+        assert dates.kdatetime(utc) == "2026. 11. 25. 01:30"
 
 
 def test_format_module_gives_templates_the_same_format():
