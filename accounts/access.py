@@ -86,20 +86,6 @@ def institutions_of(user):
     )
 
 
-def refuse_outsider(user, institution) -> None:
-    """Raise for someone who is not staff here.
-
-    People who work at *another* institution get 404 — an institution's staff
-    area does not exist for outsiders; residents (no membership anywhere) get
-    403 so they can be told the page is for staff.
-    """
-    if is_member(user, institution):
-        return
-    if Membership.objects.filter(user=user, is_active=True).exists():
-        raise Http404
-    raise PermissionDenied
-
-
 # --- the one way views ask ------------------------------------------------------------
 
 Capability = Callable[[Any, Any], bool]

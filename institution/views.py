@@ -1,12 +1,12 @@
 """The institution's own pages: public home, and the admin's member/profile/audit pages."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
@@ -42,19 +42,11 @@ def _public_sections(request):
     return sections
 
 
-def admin_required(view):
-    """Institution admins only: anonymous → log-in, others → 403/404 (see access.refuse_outsider)."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        access.refuse_outsider(request.user, request.institution)
-        if not access.can_manage_members(request.user, request.institution):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# Institution admins only (accounts.access.staff_page): anonymous → log-in, residents and
+# other institutions' staff → 404, members who are not admins → 403 saying who may.
+admin_required = access.staff_page(
+    access.can_manage_members, reason=gettext_lazy("기관 관리자만 할 수 있습니다.")
+)
 
 
 @admin_required

@@ -9,18 +9,15 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import access
@@ -34,16 +31,12 @@ def can_read_outbox(user, institution) -> bool:
     )
 
 
-def outbox_staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        access.refuse_outsider(request.user, request.institution)
-        if not can_read_outbox(request.user, request.institution):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# accounts.access.staff_page: anonymous → log-in; residents and other institutions' staff
+# → 404; members who are neither admins nor booking managers → 403 saying who may.
+outbox_staff_required = access.staff_page(
+    can_read_outbox,
+    reason=gettext_lazy("알림 발송 내역은 기관 관리자와 시설 담당자만 볼 수 있습니다."),
+)
 
 
 @outbox_staff_required

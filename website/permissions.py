@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-
 from accounts import access
 
 
@@ -33,20 +28,7 @@ def can_publish_document(user, institution, document) -> bool:
     ).exists()
 
 
-def staff_view(capability):
-    """Anonymous → log-in; another institution's staff → 404; residents and members
-    without the capability → 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            access.refuse_outsider(request.user, request.institution)
-            if not capability(request.user, request.institution):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+def staff_view(capability, *, reason=None):
+    """The site's staff pages: accounts.access.staff_page (anonymous → log-in; residents
+    and another institution's staff → 404; members without the capability → 403)."""
+    return access.staff_page(capability, reason=reason)

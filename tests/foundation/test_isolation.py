@@ -53,8 +53,9 @@ def test_host_header_decides_the_institution_not_the_session(world, on_host):
     assert client.get("/manage/members/").status_code == 404
 
 
-def test_resident_gets_403_on_staff_pages(world, on_host):
-    assert on_host(world.inst_a, world.resident).get("/manage/members/").status_code == 403
+def test_staff_pages_do_not_exist_for_residents(world, on_host):
+    """accounts.access.staff_page: a resident gets the 404 of a page that does not exist."""
+    assert on_host(world.inst_a, world.resident).get("/manage/members/").status_code == 404
 
 
 def test_request_leaves_the_connection_usable_for_the_next_host(world, on_host):

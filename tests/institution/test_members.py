@@ -17,9 +17,11 @@ def _audit(in_schema, inst, action):
 @pytest.mark.parametrize("path", ["/manage/members/", "/manage/profile/", "/manage/audit/"])
 def test_admin_pages_permissions(world, on_host, path):
     assert on_host(world.inst_a).get(path).status_code == 302  # anonymous → log-in
-    assert on_host(world.inst_a, world.staff_a).get(path).status_code == 403  # wrong role
+    wrong_role = on_host(world.inst_a, world.staff_a).get(path)
+    assert wrong_role.status_code == 403  # wrong role, told who may
+    assert "기관 관리자만 할 수 있습니다." in wrong_role.content.decode()
     assert on_host(world.inst_a, world.manager_a).get(path).status_code == 403
-    assert on_host(world.inst_a, world.resident).get(path).status_code == 403  # resident
+    assert on_host(world.inst_a, world.resident).get(path).status_code == 404  # resident
     assert (
         on_host(world.inst_a, world.admin_b).get(path).status_code == 404
     )  # other institution's staff

@@ -173,10 +173,13 @@ def test_staff_outbox_shows_failed_channels_and_retries_them(world, portal, on_h
     page = manager.get(url + "?status=failed").content.decode()
     assert "실패" in page and "수신할 수 없는 번호" in page and "010-****-0000" in page
     assert "010-9999-0000" not in page  # masked for staff
-    # access: anonymous → log-in, resident / plain staff → 403, other institution → 404
+    # access: anonymous → log-in, plain staff → 403 (told who may), resident and other
+    # institution → 404
     assert on_host(world.inst_a).get(url).status_code == 302
-    assert on_host(world.inst_a, world.resident).get(url).status_code == 403
-    assert on_host(world.inst_a, world.staff_a).get(url).status_code == 403
+    assert on_host(world.inst_a, world.resident).get(url).status_code == 404
+    refused = on_host(world.inst_a, world.staff_a).get(url)
+    assert refused.status_code == 403
+    assert "기관 관리자와 시설 담당자만" in refused.content.decode()
     assert on_host(world.inst_a, world.manager_b).get(url).status_code == 404
     assert on_host(world.inst_a, world.admin_a).get(url).status_code == 200
     # B's staff do not see A's messages on their own host

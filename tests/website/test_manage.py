@@ -1,6 +1,6 @@
 """The site editor's item pages and actions (pages, job postings, disclosures, files, the
-원문정보공개 desk): anonymous → log-in, staff and residents → 403, another institution →
-404, unknown actions → 404, bad input → a Korean error with nothing stored; published
+원문정보공개 desk): anonymous → log-in, staff without the role → 403, residents and another
+institution → 404, unknown actions → 404, bad input → a Korean error with nothing stored; published
 disclosures with their files reach the site and the portal, drafts' files stay private."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -43,9 +43,10 @@ def test_item_pages_and_actions_answer_login_403_404(world, on_host):
         method = "post" if path in posts else "get"
         anonymous = getattr(on_host(world.inst_a), method)(path)
         assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
-        for person in (world.staff_a, world.manager_a, world.resident):
+        for person in (world.staff_a, world.manager_a):
             assert getattr(on_host(world.inst_a, person), method)(path).status_code == 403, path
-        assert getattr(on_host(world.inst_a, world.admin_b), method)(path).status_code == 404
+        for outsider in (world.resident, world.admin_b):
+            assert getattr(on_host(world.inst_a, outsider), method)(path).status_code == 404
     admin = on_host(world.inst_a, world.admin_a)
     assert admin.post(f"/site/manage/pages/{page.pk}/launch/").status_code == 404
     assert admin.post("/site/manage/pages/999999/publish/").status_code == 404
@@ -54,7 +55,7 @@ def test_item_pages_and_actions_answer_login_403_404(world, on_host):
         assert Page.objects.get(pk=page.pk).status == "draft"
     # the 원문정보공개 desk: any member of the institution, nobody else
     assert on_host(world.inst_a).get("/site/manage/documents/").status_code == 302
-    assert on_host(world.inst_a, world.resident).get("/site/manage/documents/").status_code == 403
+    assert on_host(world.inst_a, world.resident).get("/site/manage/documents/").status_code == 404
     assert on_host(world.inst_a, world.admin_b).get("/site/manage/documents/").status_code == 404
     assert on_host(world.inst_a, world.staff_a).get("/site/manage/documents/").status_code == 200
 

@@ -1,6 +1,6 @@
 """원문정보공개: an approved 공개 document is published from its approval page (or the
 desk) by its department, shows on the institution's site and in the portal after commit;
-부분공개/비공개 never; outsiders 404, anonymous to the log-in, residents 403."""
+부분공개/비공개 never; outsiders and residents 404, anonymous to the log-in."""
 
 import pytest
 from django_tenants.utils import schema_context
@@ -80,7 +80,7 @@ def test_publishing_answers_login_403_404_and_an_outside_next_is_ignored(world, 
     url = f"/site/manage/documents/{public.pk}/publish/"
     anonymous = on_host(world.inst_a).post(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
-    assert on_host(world.inst_a, world.resident).post(url).status_code == 403
+    assert on_host(world.inst_a, world.resident).post(url).status_code == 404
     assert on_host(world.inst_a, world.admin_b).post(url).status_code == 404
     with schema_context(world.inst_a.schema_name):
         assert not OpenDocument.objects.exists()

@@ -98,7 +98,7 @@ def test_manage_pages_answer_login_403_404(world, on_host):
     ):
         assert on_host(world.inst_a).get(path).status_code == 302
         assert on_host(world.inst_a, world.staff_a).get(path).status_code == 403
-        assert on_host(world.inst_a, world.resident).get(path).status_code == 403
+        assert on_host(world.inst_a, world.resident).get(path).status_code == 404
         assert on_host(world.inst_a, world.admin_b).get(path).status_code == 404
         assert on_host(world.inst_a, world.admin_a).get(path).status_code == 200
 
