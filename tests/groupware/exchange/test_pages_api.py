@@ -48,6 +48,19 @@ def test_a_resident_gets_404(delivered, on_host, world):
     assert client.get("/api/v1/exchange/received/").status_code == 404
 
 
+def test_an_unknown_box_is_a_400_on_the_field_and_the_directory_404_for_outsiders(
+    delivered, on_host, world
+):
+    a, b, doc, copy = delivered
+    office = on_host(b.inst, b.office)
+    response = office.get("/api/v1/exchange/received/?box=nonsense")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["box"] == ["문서함 값이 올바르지 않습니다."]
+    assert office.get("/staff/exchange/box/nonsense/").status_code == 404  # a page that is not
+    assert on_host(b.inst, world.resident).get("/api/v1/exchange/institutions/").status_code == 404
+    assert on_host(b.inst, world.staff_a).get("/api/v1/forms/").status_code == 404
+
+
 def test_members_without_the_role_get_403_and_nothing_changes(delivered, on_host):
     a, b, doc, copy = delivered
     clerk = on_host(b.inst, b.drafter)  # not the 문서과, not yet its 담당자
