@@ -5,7 +5,8 @@ booking starting there can be made: one of the facility's minimum length fits
 before closing time and, with the buffer after it, collides with no held period.
 It is *taken* when such a booking would collide with a held period, *closed*
 outside opening hours, on closed dates and holidays, in the past, outside the
-booking window and where the minimum length no longer fits before closing.
+booking window, in a lottery round not drawn yet (those slots are given by lot) and
+where the minimum length no longer fits before closing.
 ``start_times`` / ``end_times`` give the apply form's menus from the same rules.
 """
 
@@ -89,6 +90,21 @@ def busy_periods(facility: Facility, start: dt.datetime, end: dt.datetime):
     )
 
 
+def lottery_periods(facility: Facility, start: dt.datetime, end: dt.datetime):
+    """(start, end) of slots in a lottery round not drawn yet, touching [start, end)."""
+    from facility_booking.models import LotterySlot
+
+    return list(
+        LotterySlot.objects.filter(
+            round__facility=facility,
+            round__status="open",
+            outcome="offered",
+            start__lt=end,
+            end__gt=start,
+        ).values_list("start", "end")
+    )
+
+
 def _closed_dates(facility, first: dt.date, last: dt.date) -> dict:
     return dict(
         ClosedDate.objects.filter(facility=facility, date__gte=first, date__lte=last).values_list(
@@ -117,6 +133,10 @@ def days(facility: Facility, first: dt.date, count: int, *, now=None) -> list[Da
     unit = dt.timedelta(minutes=facility.slot_minutes)
     length = shortest(facility)
     hours = {h.weekday: (h.opens, h.closes) for h in facility.hours.all()}
+    # Slots of a lottery round still to be drawn are given by lot, not booked directly.
+    drawn_by_lot = lottery_periods(
+        facility, aware(first, dt.time(0)), aware(last + dt.timedelta(days=1), dt.time(0))
+    )
     out = []
     for offset in range(count):
         day = first + dt.timedelta(days=offset)
@@ -135,6 +155,7 @@ def days(facility: Facility, first: dt.date, count: int, *, now=None) -> list[Da
                     or cursor < now
                     or now < opens_at
                     or now > window_closes_at(facility, cursor)
+                    or any(s < slot_end and e > cursor for s, e in drawn_by_lot)
                 ):
                     state = CLOSED
                 elif any(s < slot_end + buffer and e > cursor for s, e in busy):

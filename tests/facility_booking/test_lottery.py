@@ -284,3 +284,17 @@ def test_a_buffered_facility_offers_only_slots_that_can_all_be_held(world, schem
     apply(world.resident2, round, ids)
     round = _draw_after_close(round, actor=world.manager_a)
     assert Reservation.objects.filter(facility=facility, status=Status.APPROVED).count() == 2
+
+
+def test_the_calendar_shows_a_rounds_slots_as_not_bookable_until_the_draw(world, schema_a):
+    from facility_booking import availability
+
+    facility = make_facility(window_open_days=30)
+    round = open_round(world, facility, slots=1)  # day 10, 08–10
+    day = availability.days(facility, at(10, 0).date(), 1)[0]
+    states = {timezone.localtime(s.start).hour: s.state for s in day.slots}
+    assert states[8] == states[9] == availability.CLOSED
+    assert states[10] == availability.FREE
+    lottery.round_cancel(actor=world.manager_a, round=round, reason="시설 점검")
+    day = availability.days(facility, at(10, 0).date(), 1)[0]
+    assert {timezone.localtime(s.start).hour: s.state for s in day.slots}[8] == availability.FREE
