@@ -19,7 +19,7 @@ import html
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
     BooleanField,
@@ -515,9 +515,25 @@ TITLE_BEST_SQL = (
 )
 
 
-def _hint(cursor, hints) -> None:
-    """Planner settings for the rest of this transaction (the search's own)."""
-    cursor.execute("SELECT " + ", ".join(f"set_config('{n}', '{v}', true)" for n, v in hints))
+def _execute(cursor, statement: str, args, hints=()) -> None:
+    """Run ``statement`` with planner ``hints`` that hold for it alone, in one round trip.
+
+    The hints and the statement go as one multi-statement query (client-side binding):
+    PostgreSQL runs it as one implicit transaction, so ``SET LOCAL`` ends with it — no
+    BEGIN, no separate ``set_config`` and no COMMIT round trips (each costs as much as a
+    small statement on a busy server). Inside a caller's transaction the settings are put
+    back at once. The cursor is left on the statement's result."""
+    if hints:
+        sets = "".join(f"SET LOCAL {name} = {value};\n" for name, value in hints)
+        resets = (
+            "".join(f";\nSET LOCAL {name} TO DEFAULT" for name, _value in hints)
+            if connection.in_atomic_block
+            else ""
+        )
+        statement = sets + statement + resets
+    cursor.execute(statement, args)
+    while cursor.description is None and cursor.cursor.nextset():
+        pass
 
 
 def _sql(qs: QuerySet) -> tuple[str, tuple]:
@@ -661,15 +677,17 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
     facet_rows: list = []
     count, page_ids = 0, []
     opened = bool(params.types or params.institutions or params.facility_kinds or params.districts)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if tsquery is not None:  # without words (a venue search) the planner's own choice
-            _hint(cursor, _BITMAP)
+    # without words (a venue search) the planner's own choice
+    hints = _BITMAP if tsquery is not None else ()
+    with connection.cursor() as cursor:
         # the sample first (a tenth of the matches): a query that clearly matches more than
         # EXACT_LIMIT goes straight to the estimate, without reading EXACT_LIMIT rows first
-        cursor.execute(
+        _execute(
+            cursor,
             f"SELECT COUNT(*), COUNT(*) FILTER (WHERE w.ok) FROM ({w_sql}) AS w"  # noqa: S608
             " WHERE w.matches AND w.sample",
             w_params,
+            hints,
         )
         wide_sampled, narrow_sampled = cursor.fetchone()
         read = EXACT_LIMIT + 1
@@ -697,7 +715,7 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
                 f"page AS ({p_sql})",
             ]
             statement = "WITH " + ", ".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
-            cursor.execute(statement, [*args, size, *p_params])
+            _execute(cursor, statement, [*args, size, *p_params], hints)
             facet_rows, count, read, page_ids, _other = _split(cursor.fetchall())
             if not wide_small:
                 facets_estimated = True
@@ -705,7 +723,7 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
         if read > EXACT_LIMIT:
             estimated = facets_estimated = True
             facet_rows, count, page_ids = _approximate(
-                cursor, params, tsquery, text, now, (w_sql, w_params), size, with_facets
+                cursor, params, tsquery, text, now, (w_sql, w_params), size, with_facets, hints
             )
         facet_institutions = [r[3] for r in facet_rows if r[0] == 2]
         entries, names = _entries(cursor, page_ids, facet_institutions)
@@ -719,7 +737,7 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
     }
 
 
-def _approximate(cursor, params, tsquery, text, now, wide, size, with_facets) -> tuple:
+def _approximate(cursor, params, tsquery, text, now, wide, size, with_facets, hints) -> tuple:
     """More than EXACT_LIMIT matches, in one statement: the count and facets from the
     one-in-ten sample; the candidates are the best of the sample, the best of (at most
     TITLE_LIMIT) title matches and every entry titled exactly so (btree on title_key)."""
@@ -746,7 +764,7 @@ def _approximate(cursor, params, tsquery, text, now, wide, size, with_facets) ->
     if with_facets:
         parts.append(FACETS_SQL.format(src="s"))
     statement = "WITH " + ", ".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
-    cursor.execute(statement, [*args, *tail, *p_params])
+    _execute(cursor, statement, [*args, *tail, *p_params], hints)
     facet_rows, sampled, _read, page_ids, _other = _split(cursor.fetchall())
     facet_rows = [(*r[:6], r[6] * SAMPLE_SCALE) for r in facet_rows]
     return facet_rows, max(sampled * SAMPLE_SCALE, EXACT_LIMIT + 1), page_ids
@@ -768,29 +786,28 @@ def _entries(cursor, ids: list[int], more_institutions=()) -> tuple[list, dict]:
     skip = ("search", "title_search")
     fields = [f for f in PortalEntry._meta.concrete_fields if f.name not in skip]
     entries = {}
-    if ids:
-        cursor.execute(
-            "SELECT "  # noqa: S608 - column names from the model, the ids a parameter
-            + ", ".join(f.column for f in fields)
-            + " FROM portal_portalentry WHERE id = ANY(%s)",
-            (ids,),
-        )
-        names = [f.attname for f in fields]
-        entries = {
-            row[0]: PortalEntry.from_db(connection.alias, names, _converted(fields, row))
-            for row in cursor.fetchall()
-        }
-    wanted = list({e.institution_id for e in entries.values()} | set(more_institutions))
-    if not wanted:
+    more = [int(pk) for pk in more_institutions]
+    if not ids and not more:
         return [], {}
     institution_fields = list(Institution._meta.concrete_fields)
+    # Both in one round trip (two statements, two results): the entries, then the
+    # institutions of those entries and of the facets.
     cursor.execute(
-        "SELECT "  # noqa: S608 - column names from the model, the ids a parameter
+        "SELECT "  # noqa: S608 - column names from the models, the ids parameters
+        + ", ".join(f.column for f in fields)
+        + " FROM portal_portalentry WHERE id = ANY(%s);\nSELECT "
         + ", ".join(f"i.{f.column}" for f in institution_fields)
         + ", (SELECT d.domain FROM tenants_domain d WHERE d.tenant_id = i.id AND d.is_primary"
-        " ORDER BY d.id LIMIT 1) FROM tenants_institution i WHERE i.id = ANY(%s)",
-        (wanted,),
+        " ORDER BY d.id LIMIT 1) FROM tenants_institution i WHERE i.id = ANY(%s)"
+        " OR i.id IN (SELECT e.institution_id FROM portal_portalentry e WHERE e.id = ANY(%s))",
+        (list(ids), more, list(ids)),
     )
+    entry_names = [f.attname for f in fields]
+    entries = {
+        row[0]: PortalEntry.from_db(connection.alias, entry_names, _converted(fields, row))
+        for row in cursor.fetchall()
+    }
+    cursor.cursor.nextset()
     institutions, names = {}, {}
     attnames = [f.attname for f in institution_fields]
     on_page = {e.institution_id for e in entries.values()}

@@ -1,0 +1,41 @@
+"""A search is a few round trips: the planner hints travel with each statement (one
+multi-statement query, SET LOCAL ending with it) instead of BEGIN, set_config and
+COMMIT of their own, and the page's entries come with their institutions in one trip.
+No planner setting is left behind for the next query on the connection."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal import search
+from tests.portal.conftest import put
+
+
+def _setting(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT current_setting('{name}')")
+        return cursor.fetchone()[0]
+
+
+def test_a_search_is_three_round_trips_and_leaves_no_setting_behind(world):
+    put(world.inst_a, "facility", 1, "햇살 실내체육관", facility_kind="gym")
+    put(world.inst_b, "notice", 2, "체육관 휴관 안내")
+    with CaptureQueriesContext(connection) as captured:
+        result = search.run(search.SearchParams(q="체육관"))
+    by_title = {h.entry.title: h.entry for h in result.hits}
+    assert set(by_title) == {"햇살 실내체육관", "체육관 휴관 안내"}
+    assert by_title["체육관 휴관 안내"].institution.name == world.inst_b.name
+    assert result.count == 2 and result.facets
+    statements = [q["sql"] for q in captured.captured_queries]
+    # the sample probe, the page with count and facets, the entries with institutions
+    assert len(statements) == 3, statements
+    assert not any(s.startswith(("BEGIN", "SAVEPOINT", "SELECT set_config")) for s in statements)
+    assert all("SET LOCAL enable_seqscan = off" in s for s in statements[:2])
+    assert _setting("enable_seqscan") == "on" and _setting("enable_indexscan") == "on"
+
+
+def test_a_venue_search_without_words_takes_the_planners_own_plan(world):
+    put(world.inst_a, "facility", 3, "별빛 강당", facility_kind="hall", capacity=100)
+    with CaptureQueriesContext(connection) as captured:
+        result = search.run(search.SearchParams(q="", types=["facility"]))
+    assert [h.entry.title for h in result.hits] == ["별빛 강당"]
+    assert not any("SET LOCAL" in q["sql"] for q in captured.captured_queries)
