@@ -140,7 +140,13 @@ def lottery_apply(request, pk: int):
     return render(
         request,
         "facility_booking/fair/lottery_apply.html",
-        {"round": round, "form": form, "mine": mine},
+        {
+            "round": round,
+            "form": form,
+            "mine": mine,
+            "phase": round.phase(timezone.now()),
+            "phase_label": round.phase_label(timezone.now()),
+        },
         status=status,
     )
 

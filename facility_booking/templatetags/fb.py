@@ -48,3 +48,22 @@ def weekday_label(value: int) -> str:
 def round_phase(round, now) -> str:
     """A lottery round's phase in words (신청 예정, 신청 중, 추첨 대기, …) at ``now``."""
     return round.phase_label(now)
+
+
+@register.inclusion_tag("facility_booking/fair/_standing.html", takes_context=True)
+def fair_standing(context, facility):
+    """The facility's fairness rules in words and, for a signed-in person, a restriction
+    in force (reason, end) and their bookings this week / month against the limits."""
+    from django.utils import timezone
+
+    from facility_booking.services import fairness
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    rule = fairness.rules_of(facility)
+    return {
+        "rule": rule,
+        "shown": fairness.has_rules(rule),
+        "standing": fairness.standing(user, facility, timezone.now()) if user else None,
+        "scope_all": rule.scope == "institution",
+    }

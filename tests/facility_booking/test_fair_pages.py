@@ -316,6 +316,9 @@ def test_the_staff_draw_action_after_the_close_and_the_public_result(world, fair
 
 def test_waitlist_join_shows_the_place_and_a_free_time_is_refused(world, fair, on_host):
     url = f"/facilities/{fair['facility'].pk}/waitlist/"
+    day = at(5, 0).date().isoformat()
+    calendar = on_host(world.inst_a).get(f"/facilities/{fair['facility'].pk}/?date={day}")
+    assert f"{url}?date={day}&amp;start_time=10:00" in calendar.content.decode()
     anonymous = on_host(world.inst_a).get(url)
     assert anonymous.status_code == 302
     client = on_host(world.inst_a, world.resident)
@@ -432,6 +435,10 @@ def test_rules_are_saved_and_bad_bounds_refused(world, fair, on_host):
     assert client.post(url, data).status_code == 302
     rule = in_a(world, lambda: FacilityRules.objects.get(facility=fair["facility"]))
     assert (rule.week_limit, rule.scope, rule.waitlist_offer_hours) == (2, "institution", 12)
+    shown = on_host(world.inst_a, world.resident).get(f"/facilities/{fair['facility'].pk}/")
+    html = shown.content.decode()
+    assert "1인당 한 주(월–일)에 2건까지" in html and "이번 주 0건" in html
+    assert "주말에는 1인당 하루 한 건" in html
 
 
 def test_a_sanction_is_visible_to_the_person_with_reason_and_end(world, fair, on_host):
@@ -456,6 +463,13 @@ def test_a_sanction_is_visible_to_the_person_with_reason_and_end(world, fair, on
     assert ok.status_code == 302
     page = on_host(world.inst_a, world.resident2).get("/facilities/my/standing/").content.decode()
     assert "노쇼 3회" in page and "까지 예약할 수 없습니다" in page
+    # The facility page tells them too, with the reason; others see no such notice.
+    detail = on_host(world.inst_a, world.resident2).get(f"/facilities/{fair['facility'].pk}/")
+    assert "노쇼 3회" in detail.content.decode()
+    assert (
+        "노쇼 3회"
+        not in on_host(world.inst_a).get(f"/facilities/{fair['facility'].pk}/").content.decode()
+    )
     with schema_context(world.inst_a.schema_name):
         sanction = Sanction.objects.get()
         assert fairness.active_sanction(world.resident2, fair["facility"], timezone.now())
