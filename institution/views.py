@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,10 +21,7 @@ def home(request):
     """The institution's front page: for residents its facilities and notices, for staff the workspace."""
     institution = request.institution
     if access.is_member(request.user, institution):
-        try:
-            return redirect("groupware:dashboard")
-        except NoReverseMatch:  # the workspace is not wired yet
-            pass
+        return redirect("groupware:dashboard")
     return render(request, "institution/home.html", {"sections": _public_sections(request)})
 
 
