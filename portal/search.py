@@ -522,7 +522,8 @@ def _execute(cursor, statement: str, args, hints=()) -> None:
     PostgreSQL runs it as one implicit transaction, so ``SET LOCAL`` ends with it — no
     BEGIN, no separate ``set_config`` and no COMMIT round trips (each costs as much as a
     small statement on a busy server). Inside a caller's transaction the settings are put
-    back at once. The cursor is left on the statement's result."""
+    back at once. The cursor is left on the statement's result. Needs client-side
+    binding (Django's default; tests/portal/test_search_round_trips.py checks it)."""
     if hints:
         sets = "".join(f"SET LOCAL {name} = {value};\n" for name, value in hints)
         resets = (
