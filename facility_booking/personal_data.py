@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from privacy.public import (
     PersonalData,
@@ -48,7 +48,7 @@ register_personal_data(
         match=lambda s: Q(reservation__applicant_id=s.user_id) | Q(uploaded_by_id=s.user_id),
         delete=True,
         file_fields=("file",),
-        description=_lazy("감면 증빙 파일"),
+        description=gettext_lazy("감면 증빙 파일"),
     ),
     # Events first: they find the bookings through the applicant's e-mail, which the
     # booking rule below clears.
@@ -56,7 +56,7 @@ register_personal_data(
         model="facility_booking.ReservationEvent",
         match=_events_of,
         scrub_fields=("actor_label", "reason", "data"),
-        description=_lazy("대관 처리 이력"),
+        description=gettext_lazy("대관 처리 이력"),
     ),
     PersonalData(
         model="facility_booking.Reservation",
@@ -64,26 +64,26 @@ register_personal_data(
         pseudonym_fields=("applicant_name",),
         clear_fields=("applicant_email", "contact_phone", "organisation"),
         scrub_fields=("purpose", "staff_note", "status_reason", "claimed_discounts"),
-        description=_lazy("대관 신청 기록(이용료·결제·환불 금액은 회계 기록으로 가명 보관)"),
+        description=gettext_lazy("대관 신청 기록(이용료·결제·환불 금액은 회계 기록으로 가명 보관)"),
     ),
     PersonalData(
         model="facility_booking.DiscountProof",
         match=lambda s: Q(reservation__applicant_id=s.user_id) | Q(uploaded_by_id=s.user_id),
         file_fields=("file",),
         scrub_fields=("original_name",),
-        description=_lazy("감면 증빙 파일(파일은 삭제, 감면 결정 기록은 보관)"),
+        description=gettext_lazy("감면 증빙 파일(파일은 삭제, 감면 결정 기록은 보관)"),
     ),
     PersonalData(
         model="facility_booking.CalendarFeed",
         match=lambda s: Q(user_id=s.user_id),
         delete=True,
-        description=_lazy("내 예약 캘린더 구독 주소"),
+        description=gettext_lazy("내 예약 캘린더 구독 주소"),
     ),
     PersonalData(
         model="facility_booking.Facility",
         match=lambda s: Q(contact_email__iexact=s.email) if s.email else Q(pk__in=[]),
         clear_fields=("contact_name", "contact_phone", "contact_email"),
-        description=_lazy("시설 담당자 연락처"),
+        description=gettext_lazy("시설 담당자 연락처"),
     ),
 )
 
@@ -139,14 +139,14 @@ def _destroy_applicant_data(*, cutoff, now) -> int:
 register_retention(
     RetentionKind(
         key="booking_applicant",
-        label=_lazy("대관 신청자 정보"),
+        label=gettext_lazy("대관 신청자 정보"),
         default_days=365 * 3,
         min_days=30,
         destroy=_destroy_applicant_data,
-        description=_lazy(
+        description=gettext_lazy(
             "신청자 이름·이메일·연락처·단체명·사용 목적. 이용(또는 취소·반려)이 끝난 뒤 이 기간이 지나면 파기하고, 금액 기록만 남깁니다."
         ),
-        basis=_lazy("이용일로부터"),
+        basis=gettext_lazy("이용일로부터"),
         method="pseudonymise",
     )
 )
@@ -168,13 +168,13 @@ def _destroy_discount_proofs(*, cutoff, now) -> int:
 register_retention(
     RetentionKind(
         key="discount_proof",
-        label=_lazy("감면 증빙 파일"),
+        label=gettext_lazy("감면 증빙 파일"),
         default_days=getattr(settings, "DISCOUNT_PROOF_RETENTION_DAYS", 365),
         min_days=1,
         destroy=_destroy_discount_proofs,
-        description=_lazy(
+        description=gettext_lazy(
             "장애인 등록증, 수급자 증명서 등 감면 확인용 파일. 이용이 끝난 뒤 이 기간이 지나면 파일을 삭제합니다."
         ),
-        basis=_lazy("이용일로부터"),
+        basis=gettext_lazy("이용일로부터"),
     )
 )

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Method(models.TextChoices):
@@ -133,37 +134,38 @@ class PaymentOrder(models.Model):
 
     @property
     def va_bank_name(self) -> str:
-        return BANKS.get(self.va_bank_code, self.va_bank_code)
+        return str(BANKS.get(self.va_bank_code, self.va_bank_code))
 
 
-# 은행 코드 (Toss's two-digit codes, the ones offered for refund accounts).
+# 은행 코드 (Toss's two-digit codes, the ones offered for refund accounts); names in the
+# reader's language.
 BANKS = {
-    "39": "경남",
-    "34": "광주",
-    "12": "단위농협",
-    "32": "부산",
-    "45": "새마을",
-    "64": "산림조합",
-    "88": "신한",
-    "48": "신협",
-    "27": "씨티",
-    "20": "우리",
-    "71": "우체국",
-    "50": "저축은행",
-    "37": "전북",
-    "35": "제주",
-    "90": "카카오뱅크",
-    "92": "토스뱅크",
-    "81": "하나",
-    "54": "HSBC",
-    "03": "IBK기업",
-    "06": "KB국민",
-    "31": "DGB대구",
-    "02": "KDB산업",
-    "11": "NH농협",
-    "23": "SC제일",
-    "07": "Sh수협",
-    "89": "케이뱅크",
+    "39": pgettext_lazy("bank", "경남"),
+    "34": pgettext_lazy("bank", "광주"),
+    "12": pgettext_lazy("bank", "단위농협"),
+    "32": pgettext_lazy("bank", "부산"),
+    "45": pgettext_lazy("bank", "새마을"),
+    "64": pgettext_lazy("bank", "산림조합"),
+    "88": pgettext_lazy("bank", "신한"),
+    "48": pgettext_lazy("bank", "신협"),
+    "27": pgettext_lazy("bank", "씨티"),
+    "20": pgettext_lazy("bank", "우리"),
+    "71": pgettext_lazy("bank", "우체국"),
+    "50": pgettext_lazy("bank", "저축은행"),
+    "37": pgettext_lazy("bank", "전북"),
+    "35": pgettext_lazy("bank", "제주"),
+    "90": pgettext_lazy("bank", "카카오뱅크"),
+    "92": pgettext_lazy("bank", "토스뱅크"),
+    "81": pgettext_lazy("bank", "하나"),
+    "54": pgettext_lazy("bank", "HSBC"),
+    "03": pgettext_lazy("bank", "IBK기업"),
+    "06": pgettext_lazy("bank", "KB국민"),
+    "31": pgettext_lazy("bank", "DGB대구"),
+    "02": pgettext_lazy("bank", "KDB산업"),
+    "11": pgettext_lazy("bank", "NH농협"),
+    "23": pgettext_lazy("bank", "SC제일"),
+    "07": pgettext_lazy("bank", "Sh수협"),
+    "89": pgettext_lazy("bank", "케이뱅크"),
 }
 
 

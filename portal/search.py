@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from portal import korean, public
 from portal.interpret import DEFAULT_SPAN, interpret
 from portal.models import PortalEntry, VenueBusy, VenueHours
+from suite import dates
 from tenants.models import Institution
 
 PAGE_SIZE = 20
@@ -240,15 +241,16 @@ def _same_day(start: dt.datetime, end: dt.datetime) -> bool:
 
 
 def _weekday_label(day: dt.date) -> str:
-    return "월화수목금토일"[day.weekday()]
+    return dates.weekday_label(day.weekday())
 
 
 def korean_date(value) -> str:
+    """2026. 11. 25. (Nov 25, 2026 in English)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
-    return f"{value.year}. {value.month}. {value.day}."
+    return dates.kdate(value)
 
 
 def prepare(params: SearchParams, *, now=None) -> SearchParams:

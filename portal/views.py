@@ -19,9 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
 from portal import public, search
+from suite.dates import WEEKDAYS as WEEKDAY_LABELS  # lazy: in the reader's language
 from tenants.models import Institution
-
-WEEKDAY_LABELS = ["월", "화", "수", "목", "금", "토", "일"]
 
 
 def _active_institutions():

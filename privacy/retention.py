@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from privacy import registry
@@ -37,10 +38,12 @@ def days_for(key: str) -> int:
 
 def human_period(days: int) -> str:
     if days % 365 == 0:
-        return _("%(n)d년") % {"n": days // 365}
+        n = days // 365
+        return ngettext("%(n)d년", "%(n)d년", n) % {"n": n}
     if days % 30 == 0:
-        return _("%(n)d개월") % {"n": days // 30}
-    return _("%(n)d일") % {"n": days}
+        n = days // 30
+        return ngettext("%(n)d개월", "%(n)d개월", n) % {"n": n}
+    return ngettext("%(n)d일", "%(n)d일", days) % {"n": days}
 
 
 def describe(key: str, *, fallback: str = "") -> str:

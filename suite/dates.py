@@ -1,20 +1,21 @@
 """Dates and times as Korean public bodies write them — the one formatter for Python code.
 
 ``2026. 11. 25.``, ``15:20``, ``2026. 11. 25. 15:20``, ``11. 25.`` (the approver's date in
-a signature box), ``2026. 11. 25.(수)``. The patterns are those of the ko format module
-(suite/formats/ko/formats.py), which templates get through ``|date`` and localisation.
-Aware datetimes are shown in the current time zone; dates and naive values as they are.
-None or "" gives "".
+a signature box), ``2026. 11. 25.(수)``; in English ``Nov 25, 2026``, ``Nov 25, 2026 15:20``,
+``Nov 25``, ``Wed, Nov 25, 2026``. The patterns are those of the current language's format
+module (suite/formats/<language>/formats.py), which templates get through ``|date`` and
+localisation. Aware datetimes are shown in the current time zone; dates and naive values
+as they are. None or "" gives "".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import dateformat, timezone
-from django.utils.translation import pgettext_lazy
-
-from suite.formats.ko import formats as ko
+from django.utils.formats import get_format
+from django.utils.translation import get_language, pgettext_lazy
 
 Value = dt.date | dt.datetime | dt.time | None
 
@@ -27,6 +28,11 @@ WEEKDAYS = [
     pgettext_lazy("weekday", "토"),
     pgettext_lazy("weekday", "일"),
 ]
+
+
+def _pattern(name: str) -> str:
+    """The current language's pattern; Korean when translation is switched off."""
+    return get_format(name, lang=get_language() or settings.LANGUAGE_CODE)
 
 
 def local(value):
@@ -44,7 +50,7 @@ def _format(value: Value, pattern: str) -> str:
 
 def kdate(value: Value) -> str:
     """2026. 11. 25."""
-    return _format(value, ko.DATE_FORMAT)
+    return _format(value, _pattern("DATE_FORMAT"))
 
 
 def ktime(value: Value) -> str:
@@ -52,18 +58,18 @@ def ktime(value: Value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, dt.time):
-        return dateformat.time_format(value, ko.TIME_FORMAT)
-    return _format(value, ko.TIME_FORMAT)
+        return dateformat.time_format(value, _pattern("TIME_FORMAT"))
+    return _format(value, _pattern("TIME_FORMAT"))
 
 
 def kdatetime(value: Value) -> str:
     """2026. 11. 25. 15:20"""
-    return _format(value, ko.DATETIME_FORMAT)
+    return _format(value, _pattern("DATETIME_FORMAT"))
 
 
 def kmonthday(value: Value) -> str:
     """11. 25."""
-    return _format(value, ko.MONTH_DAY_FORMAT)
+    return _format(value, _pattern("MONTH_DAY_FORMAT"))
 
 
 def weekday_label(weekday: int) -> str:
@@ -72,8 +78,10 @@ def weekday_label(weekday: int) -> str:
 
 
 def kdate_weekday(value: Value) -> str:
-    """2026. 11. 25.(수)"""
+    """2026. 11. 25.(수); Wed, Nov 25, 2026"""
     if not isinstance(value, dt.date):
         return ""
     day: dt.date = local(value)
-    return f"{kdate(day)}({weekday_label(day.weekday())})"
+    if (get_language() or "ko").startswith("ko"):
+        return f"{kdate(day)}({weekday_label(day.weekday())})"
+    return f"{weekday_label(day.weekday())}, {kdate(day)}"

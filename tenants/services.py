@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.signals import post_schema_sync
 from django_tenants.utils import remove_www, schema_context, schema_exists
@@ -320,19 +320,22 @@ def _invite_first_admin(institution: Institution, email: str, name: str) -> None
     link = institution.absolute_url(
         password_setup_path(user) if not user.has_usable_password() else "/"
     )
-    body = render_to_string(
-        "email/member_invite.txt",
-        {
-            "institution": institution,
-            "user": user,
-            "link": link,
-            "role": Role.INSTITUTION_ADMIN.label,
-            "new_user": created,
-        },
-    )
-    _queue_email_now(
-        to=[user.email], subject=f"[{institution.name}] 기관 관리자로 초대되었습니다", body=body
-    )
+    # In the invitee's language (a new account's is Korean, the default).
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "email/member_invite.txt",
+            {
+                "institution": institution,
+                "user": user,
+                "link": link,
+                "role": Role.INSTITUTION_ADMIN.label,
+                "new_user": created,
+            },
+        )
+        subject = _("[%(institution)s] 기관 관리자로 초대되었습니다") % {
+            "institution": institution.name
+        }
+    _queue_email_now(to=[user.email], subject=subject, body=body)
 
 
 def _queue_email_now(*, to: list[str], subject: str, body: str) -> None:

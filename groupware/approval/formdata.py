@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 TYPES = ("text", "number", "money", "date", "choice", "table")
 COLUMN_TYPES = ("text", "number", "money", "date")
@@ -186,8 +187,17 @@ def _check_relations(fields: list[dict], data: dict, errors: dict) -> None:
                 _fail(
                     errors,
                     key,
-                    f"{label}의 {column.get('label') or column['key']} 합계({total:,}원)가 "
-                    f"{by_key[target].get('label') or target}({expected:,}원)와 같아야 합니다.",
+                    _(
+                        "%(table)s의 %(column)s 합계(%(total)s원)가 "
+                        "%(target)s(%(expected)s원)와 같아야 합니다."
+                    )
+                    % {
+                        "table": label,
+                        "column": column.get("label") or column["key"],
+                        "total": f"{total:,}",
+                        "target": by_key[target].get("label") or target,
+                        "expected": f"{expected:,}",
+                    },
                 )
 
 
@@ -290,7 +300,7 @@ def display_rows(fields: list[dict], data: dict) -> list[dict]:
         if value in (None, ""):
             return ""
         if spec.get("type") == "money":
-            return f"{int(value):,}원"
+            return _("%(amount)s원") % {"amount": f"{int(value):,}"}
         if spec.get("type") == "date":
             try:
                 return kdate(datetime.date.fromisoformat(value))

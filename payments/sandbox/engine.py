@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from payments.sandbox.models import (
     SandboxCancel,
@@ -39,7 +40,14 @@ from suite.links import collapse
 
 S = SandboxPayment.Status
 VERSION = "2022-11-16"
-BANKS = {"88": "신한", "20": "우리", "04": "KB국민", "11": "NH농협", "81": "하나", "03": "IBK기업"}
+BANKS = {
+    "88": pgettext_lazy("bank", "신한"),
+    "20": pgettext_lazy("bank", "우리"),
+    "04": pgettext_lazy("bank", "KB국민"),
+    "11": pgettext_lazy("bank", "NH농협"),
+    "81": pgettext_lazy("bank", "하나"),
+    "03": pgettext_lazy("bank", "IBK기업"),
+}
 CARD_FEE_PERCENT = 2  # sandbox settlement: card fee 2 %, virtual account 300 won
 VA_FEE = 300
 

@@ -61,13 +61,15 @@ def test_statuses_and_dates_in_the_readers_language(world, apex):
     client = apex(world.resident)
     korean = client.get("/portal/my/bookings/").content.decode()
     assert str(Status.REQUESTED.label) in korean and "저장된라벨" not in korean
-    client.cookies["django_language"] = "en"
+    # a signed-in person's language is the one kept on the account (suite/locale.py)
+    type(world.resident).objects.filter(pk=world.resident.pk).update(preferred_language="en")
     english = client.get("/portal/my/bookings/").content.decode()
     with translation.override("en"):
         assert str(Status.REQUESTED.label) in english
         assert "저장된라벨" not in english
     start = timezone.localtime() + dt.timedelta(days=4)
-    assert f"{start:%Y}. {start.month}. {start.day}." in english
+    assert f"{start:%Y}. {start.month}. {start.day}." in korean
+    assert f"{start:%b} {start.day}, {start:%Y}" in english  # Dec 5, 2026
 
 
 def test_suspended_institution_keeps_bookings_in_sight_with_its_contact(world, apex):

@@ -5,6 +5,7 @@ selectors.inbox_counts); anywhere else the counts are empty.
 """
 
 from django import template
+from django.utils.translation import gettext
 
 from groupware.approval.leave import format_days
 from groupware.approval.models import Step, StepStatus
@@ -59,11 +60,11 @@ def days(value) -> str:
 
 @register.filter
 def won(value) -> str:
-    """1,000,000원 (whole won)."""
+    """1,000,000원 (whole won; ₩1,000,000 in English)."""
     if value in (None, ""):
         return ""
     try:
-        return f"{int(value):,}원"
+        return gettext("%(amount)s원") % {"amount": f"{int(value):,}"}
     except (TypeError, ValueError):
         return str(value)
 

@@ -92,7 +92,11 @@ def register(request):
     )
     department = next((d for d in departments if d.pk == department_id), None)
     name = department.name if department else request.institution.short_name
-    title = f"{name} 기록물 등록대장" + (f" ({filters['year']}년)" if filters["year"] else "")
+    title = (
+        _("%(name)s 기록물 등록대장 (%(year)s년)") % {"name": name, "year": filters["year"]}
+        if filters["year"]
+        else _("%(name)s 기록물 등록대장") % {"name": name}
+    )
     export = request.GET.get("format")
     if export in ("xlsx", "pdf"):
         rows = list(rows[:5000])
