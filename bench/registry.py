@@ -14,6 +14,7 @@ from bench import (
     onboarding,
     pdf,
     portal_search,
+    queries,
     tenancy,
 )
 
@@ -21,6 +22,7 @@ BENCHMARKS = {
     "onboarding": onboarding,
     "migrations": migrations,
     "tenancy": tenancy,
+    "queries": queries,
     "portal_search": portal_search,
     "load": load,
     "faults": faults,

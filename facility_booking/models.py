@@ -529,6 +529,11 @@ class Reservation(models.Model):
         return max(0, self.refund_due - self.refunded_amount)
 
     def _first_payment(self):
+        # lists prefetch the ledger (``prefetch_related("ledger_entries")``): no query a row
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("ledger_entries")
+        if prefetched is not None:
+            payments = [e for e in prefetched if e.kind == "payment"]
+            return min(payments, key=lambda e: (e.occurred_at, e.pk), default=None)
         return self.ledger_entries.filter(kind="payment").order_by("occurred_at", "id").first()
 
     @property

@@ -26,9 +26,14 @@ def facilities_visible(user, institution) -> QuerySet:
 
 
 def facility_for_user(user, institution, facility_id) -> Facility:
-    """The facility if the person may see it, else 404."""
+    """The facility if the person may see it, else 404. Its opening hours and fairness
+    rules come along: every slot, rule and calendar of the page asks for them."""
     try:
-        facility = Facility.objects.get(pk=int(facility_id))
+        facility = (
+            Facility.objects.select_related("fair_rules")
+            .prefetch_related("hours")
+            .get(pk=int(facility_id))
+        )
     except (Facility.DoesNotExist, TypeError, ValueError, OverflowError):
         raise Http404 from None
     if not permissions.can_see_facility(user, institution, facility):

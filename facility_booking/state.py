@@ -95,6 +95,9 @@ APPLICANT_ACTIONS: dict[str, frozenset[str]] = {
 
 def _online_payment_open(reservation: Reservation) -> bool:
     """An online payment is being confirmed or a 가상계좌 waits for its deposit."""
+    prefetched = getattr(reservation, "_prefetched_objects_cache", {}).get("payment_orders")
+    if prefetched is not None:  # a list prefetched the orders: no query a row
+        return any(o.status in ("confirming", "waiting_for_deposit") for o in prefetched)
     return reservation.payment_orders.filter(
         status__in=("confirming", "waiting_for_deposit")
     ).exists()

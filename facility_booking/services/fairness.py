@@ -60,9 +60,12 @@ def rules_of(facility: Facility) -> FacilityRules:
     """The facility's rules; an unsaved default (nothing limited) when none were set."""
     cached = facility.__dict__.get("_fair_rules_cache")
     if cached is None:
-        cached = FacilityRules.objects.filter(facility=facility).first() or FacilityRules(
-            facility=facility
-        )
+        if "fair_rules" in facility._state.fields_cache:  # select_related("fair_rules")
+            cached = facility._state.fields_cache["fair_rules"] or FacilityRules(facility=facility)
+        else:
+            cached = FacilityRules.objects.filter(facility=facility).first() or FacilityRules(
+                facility=facility
+            )
         facility.__dict__["_fair_rules_cache"] = cached
     return cached
 
