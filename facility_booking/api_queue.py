@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions, serializers
+from rest_framework import exceptions, permissions, serializers, throttling
 from rest_framework.exceptions import Throttled
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -62,9 +62,28 @@ def _answer(request, state, place, now, status=200) -> Response:
     return response
 
 
+class QueueThrottle(throttling.BaseThrottle):
+    """Polls and joins, per account at the API's ``user`` rate, counted in one statement
+    (suite/ratelimit.py) — the default throttle's read-and-write of a list per request is
+    the dearest part of a poll on the database cache."""
+
+    def __init__(self) -> None:
+        self.refusal: ratelimit.Refusal | None = None
+
+    def allow_request(self, request, view) -> bool:
+        self.refusal = ratelimit.check(
+            request, action="queue_poll", account_scope="user", ip_scope=None
+        )
+        return self.refusal is None
+
+    def wait(self) -> float | None:
+        return float(self.refusal.wait) if self.refusal else None
+
+
 class QueueView(GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = StandingSerializer
+    throttle_classes = [QueueThrottle]
 
     @extend_schema(
         tags=[TAG],

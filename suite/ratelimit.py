@@ -127,19 +127,26 @@ def _hits(buckets: list[tuple[str, str, int, int]], now: float) -> list[Refusal]
     ]
 
 
-def check(request, *, action: str = "booking") -> Refusal | None:
+def check(
+    request,
+    *,
+    action: str = "booking",
+    account_scope: str = PER_ACCOUNT,
+    ip_scope: str | None = PER_IP,
+) -> Refusal | None:
     """Count one booking/application write by this account and from this IP; a Refusal
-    (the longer wait) when either budget is spent. ``request`` is Django's or DRF's."""
+    (the longer wait) when either budget is spent. ``request`` is Django's or DRF's.
+    Other scopes of DEFAULT_THROTTLE_RATES may be named (``ip_scope=None``: no IP budget)."""
     now = time.time()
     buckets = []
     user = getattr(request, "user", None)
-    account = rate_of(PER_ACCOUNT)
+    account = rate_of(account_scope)
     if account and user is not None and getattr(user, "is_authenticated", False):
-        buckets.append((PER_ACCOUNT, f"{PER_ACCOUNT}:{action}:u{user.pk}", *account))
-    per_ip = rate_of(PER_IP)
-    if per_ip:
+        buckets.append((account_scope, f"{account_scope}:{action}:u{user.pk}", *account))
+    per_ip = rate_of(ip_scope) if ip_scope else None
+    if per_ip and ip_scope:
         ip = client_ip(request) or "unknown"
-        buckets.append((PER_IP, f"{PER_IP}:{action}:{ip}", *per_ip))
+        buckets.append((ip_scope, f"{ip_scope}:{action}:{ip}", *per_ip))
     refused = _hits(buckets, now)
     return max(refused, key=lambda r: r.wait) if refused else None
 

@@ -16,12 +16,13 @@ from tests.facility_booking.conftest import at, future_day, make_facility
 
 @pytest.fixture
 def rates(settings):
-    def set_rates(account="100/min", ip="100/min"):
+    def set_rates(account="100/min", ip="100/min", user="1000/min"):
         current = dict(settings.REST_FRAMEWORK)
         current["DEFAULT_THROTTLE_RATES"] = {
             **current["DEFAULT_THROTTLE_RATES"],
             "booking": account,
             "booking_ip": ip,
+            "user": user,
         }
         settings.REST_FRAMEWORK = current
         throttle_cache().clear()
@@ -248,3 +249,15 @@ def test_database_cache_limits_the_api(world, hall, rates, database_counters):
     )
     refused = client.post("/api/v1/reservations/", body(hall, 9), content_type="application/json")
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "throttled"
+
+
+def test_waiting_room_polls_are_limited_per_account(world, hall, rates):
+    """Asking where you stand counts against the API's per-person rate (one statement)."""
+    rates(user="2/hour")
+    client = api(world, world.resident)
+    url = f"/api/v1/facilities/{hall.pk}/queue/"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    refused = client.get(url)
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "throttled"
+    assert int(refused["Retry-After"]) >= 1
