@@ -41,7 +41,7 @@ def test_a_venue_search_without_words_takes_the_planners_own_plan(world):
     assert not any("SET LOCAL" in q["sql"] for q in captured.captured_queries)
 
 
-def test_the_database_cursor_binds_on_the_client():
+def test_the_database_cursor_binds_on_the_client(db):
     """The one-trip statements need client-side binding (Django's default for psycopg 3):
     ``OPTIONS["server_side_binding"] = True`` would refuse several statements at once."""
     import psycopg
