@@ -91,18 +91,18 @@ def _value(spec: dict, raw, errors: dict, key: str):
             return parse_date(raw)
     except ValueError:
         hint = {
-            "money": "원 단위 숫자로 입력해 주세요. (예: 1,000,000)",
-            "number": "숫자로 입력해 주세요.",
-            "date": "날짜를 2026-11-25 형식으로 입력해 주세요.",
+            "money": _("원 단위 숫자로 입력해 주세요. (예: 1,000,000)"),
+            "number": _("숫자로 입력해 주세요."),
+            "date": _("날짜를 2026-11-25 형식으로 입력해 주세요."),
         }[str(kind)]
         _fail(errors, key, f"{label}: {hint}")
         return None
     text = "" if raw is None else str(raw).strip()
     if len(text) > MAX_TEXT:
-        _fail(errors, key, f"{label}: {MAX_TEXT}자 이내로 입력해 주세요.")
+        _fail(errors, key, f"{label}: " + _("%(n)s자 이내로 입력해 주세요.") % {"n": MAX_TEXT})
         return None
     if kind == "choice" and text and text not in (spec.get("choices") or []):
-        _fail(errors, key, f"{label}: 목록에 있는 값을 선택해 주세요.")
+        _fail(errors, key, f"{label}: " + _("목록에 있는 값을 선택해 주세요."))
         return None
     return text or None
 
@@ -112,7 +112,7 @@ def _table(spec: dict, raw, errors: dict, *, strict: bool) -> list[dict]:
     if raw in (None, ""):
         raw = []
     if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-        _fail(errors, key, f"{label}: 표 형식이 올바르지 않습니다.")
+        _fail(errors, key, f"{label}: " + _("표 형식이 올바르지 않습니다."))
         return []
     columns = spec.get("columns") or []
     rows = []
@@ -125,12 +125,17 @@ def _table(spec: dict, raw, errors: dict, *, strict: bool) -> list[dict]:
             row_used = any(row.get(c["key"]) not in (None, "") for c in columns)
             if missing and strict and column.get("required") and row_used:
                 name = column.get("label") or column["key"]
-                _fail(errors, cell_key, f"{label} {index}행: {name}을(를) 입력해 주세요.")
+                _fail(
+                    errors,
+                    cell_key,
+                    _("%(table)s %(row)s행: %(column)s을(를) 입력해 주세요.")
+                    % {"table": label, "row": index, "column": name},
+                )
             cleaned[column["key"]] = value
         if any(v not in (None, "") for v in cleaned.values()):
             rows.append(cleaned)
     if len(rows) > MAX_ROWS:
-        _fail(errors, key, f"{label}: {MAX_ROWS}행까지 입력할 수 있습니다.")
+        _fail(errors, key, f"{label}: " + _("%(n)s행까지 입력할 수 있습니다.") % {"n": MAX_ROWS})
     return rows[:MAX_ROWS]
 
 
@@ -148,7 +153,7 @@ def clean_form_data(fields: list[dict], raw: dict | None, *, strict: bool) -> di
             rows = _table(spec, raw.get(key), errors, strict=strict)
             data[key] = rows
             if strict and spec.get("required") and not rows:
-                _fail(errors, key, f"{label}: 한 줄 이상 입력해 주세요.")
+                _fail(errors, key, f"{label}: " + _("한 줄 이상 입력해 주세요."))
             continue
         value = _value(spec, raw.get(key), errors, key)
         data[key] = value
@@ -158,7 +163,7 @@ def clean_form_data(fields: list[dict], raw: dict | None, *, strict: bool) -> di
             and value in (None, "")
             and f"form_data.{key}" not in errors
         ):
-            _fail(errors, key, f"{label}: 필수 항목입니다.")
+            _fail(errors, key, f"{label}: " + _("필수 항목입니다."))
     if strict and not errors:
         _check_relations(fields, data, errors)
     if errors:
@@ -174,7 +179,12 @@ def _check_relations(fields: list[dict], data: dict, errors: dict) -> None:
         dated = spec.get("type") == "date" and other and data.get(key) and data.get(other)
         if dated and data[key] < data[other]:
             other_label = by_key.get(other, {}).get("label") or other
-            _fail(errors, key, f"{label}은(는) {other_label}보다 빠를 수 없습니다.")
+            _fail(
+                errors,
+                key,
+                _("%(field)s은(는) %(other)s보다 빠를 수 없습니다.")
+                % {"field": label, "other": other_label},
+            )
         if spec.get("type") != "table":
             continue
         for column in spec.get("columns") or []:
@@ -212,28 +222,31 @@ def amount_of(amount_field: str, data: dict) -> int | None:
 def clean_definition(fields) -> list[dict]:
     """An admin's field list checked and normalised; ValidationError("fields") if broken."""
     if not isinstance(fields, list):
-        raise ValidationError({"fields": "항목 정의 형식이 올바르지 않습니다."})
+        raise ValidationError({"fields": _("항목 정의 형식이 올바르지 않습니다.")})
     if len(fields) > MAX_FIELDS:
-        raise ValidationError({"fields": f"항목은 {MAX_FIELDS}개까지 정의할 수 있습니다."})
+        raise ValidationError(
+            {"fields": _("항목은 %(n)s개까지 정의할 수 있습니다.") % {"n": MAX_FIELDS}}
+        )
     out: list[dict] = []
     seen: set[str] = set()
     for spec in fields:
         if not isinstance(spec, dict):
-            raise ValidationError({"fields": "항목 정의 형식이 올바르지 않습니다."})
+            raise ValidationError({"fields": _("항목 정의 형식이 올바르지 않습니다.")})
         item = _clean_spec(spec, TYPES, seen)
         if item["type"] == "table":
             columns = spec.get("columns") or []
             if not isinstance(columns, list) or not columns or len(columns) > MAX_COLUMNS:
                 raise ValidationError(
                     {
-                        "fields": f"표 항목 '{item['label']}'에는 열을 1~{MAX_COLUMNS}개 정의해 주세요."
+                        "fields": _("표 항목 '%(label)s'에는 열을 1~%(n)s개 정의해 주세요.")
+                        % {"label": item["label"], "n": MAX_COLUMNS}
                     }
                 )
             column_keys: set[str] = set()
             item["columns"] = []
             for column in columns:
                 if not isinstance(column, dict):
-                    raise ValidationError({"fields": "표의 열 정의 형식이 올바르지 않습니다."})
+                    raise ValidationError({"fields": _("표의 열 정의 형식이 올바르지 않습니다.")})
                 cleaned = _clean_spec(column, COLUMN_TYPES, column_keys)
                 if column.get("sum_to"):
                     cleaned["sum_to"] = str(column["sum_to"])
@@ -248,7 +261,10 @@ def clean_definition(fields) -> list[dict]:
             ):
                 raise ValidationError(
                     {
-                        "fields": f"합계 확인은 금액 열과 금액 항목 사이에만 지정할 수 있습니다. ({column['label']})"
+                        "fields": _(
+                            "합계 확인은 금액 열과 금액 항목 사이에만 지정할 수 있습니다. (%(label)s)"
+                        )
+                        % {"label": column["label"]}
                     }
                 )
         other = item.get("min_field")
@@ -264,16 +280,23 @@ def _clean_spec(spec: dict, types: tuple, seen: set) -> dict:
     if not KEY_RE.match(key):
         raise ValidationError(
             {
-                "fields": f"항목 키 '{key}'는 영문 소문자로 시작하는 영문·숫자·밑줄(30자 이내)이어야 합니다."
+                "fields": _(
+                    "항목 키 '%(key)s'는 영문 소문자로 시작하는 영문·숫자·밑줄(30자 이내)이어야 합니다."
+                )
+                % {"key": key}
             }
         )
     if key in seen:
-        raise ValidationError({"fields": f"항목 키 '{key}'가 두 번 쓰였습니다."})
+        raise ValidationError({"fields": _("항목 키 '%(key)s'가 두 번 쓰였습니다.") % {"key": key}})
     seen.add(key)
     if not label:
-        raise ValidationError({"fields": f"항목 '{key}'의 이름을 입력해 주세요."})
+        raise ValidationError(
+            {"fields": _("항목 '%(key)s'의 이름을 입력해 주세요.") % {"key": key}}
+        )
     if kind not in types:
-        raise ValidationError({"fields": f"항목 '{label}'의 형식이 올바르지 않습니다."})
+        raise ValidationError(
+            {"fields": _("항목 '%(label)s'의 형식이 올바르지 않습니다.") % {"label": label}}
+        )
     item = {"key": key, "label": label, "type": kind, "required": bool(spec.get("required"))}
     if spec.get("help"):
         item["help"] = str(spec["help"])[:200]
@@ -284,7 +307,10 @@ def _clean_spec(spec: dict, types: tuple, seen: set) -> dict:
         if not choices or len(choices) > MAX_CHOICES or len(set(choices)) != len(choices):
             raise ValidationError(
                 {
-                    "fields": f"선택 항목 '{label}'에는 서로 다른 선택지를 1~{MAX_CHOICES}개 입력해 주세요."
+                    "fields": _(
+                        "선택 항목 '%(label)s'에는 서로 다른 선택지를 1~%(n)s개 입력해 주세요."
+                    )
+                    % {"label": label, "n": MAX_CHOICES}
                 }
             )
         item["choices"] = choices
