@@ -105,6 +105,30 @@ def lottery_periods(facility: Facility, start: dt.datetime, end: dt.datetime):
     )
 
 
+def held_and_drawn(facility: Facility, start: dt.datetime, end: dt.datetime):
+    """``busy_periods`` and ``lottery_periods`` of [start, end) in one statement (a
+    calendar asks for both): (held, drawn by lot)."""
+    from django.db.models import CharField, Value
+
+    from facility_booking.models import LotterySlot
+
+    held = Reservation.objects.filter(
+        facility=facility, status__in=HOLDING_STATES, hold_start__lt=end, hold_end__gt=start
+    ).values_list("hold_start", "hold_end", Value("held", output_field=CharField()))
+    drawn = LotterySlot.objects.filter(
+        round__facility=facility,
+        round__status="open",
+        outcome="offered",
+        start__lt=end,
+        end__gt=start,
+    ).values_list("start", "end", Value("lot", output_field=CharField()))
+    rows = sorted(held.union(drawn, all=True))
+    return (
+        [(s, e) for s, e, kind in rows if kind == "held"],
+        [(s, e) for s, e, kind in rows if kind == "lot"],
+    )
+
+
 def _closed_dates(facility, first: dt.date, last: dt.date) -> dict:
     return dict(
         ClosedDate.objects.filter(facility=facility, date__gte=first, date__lte=last).values_list(
@@ -126,17 +150,14 @@ def days(facility: Facility, first: dt.date, count: int, *, now=None) -> list[Da
     now = now or timezone.now()
     last = first + dt.timedelta(days=count - 1)
     closed = _closed_dates(facility, first, last)
-    busy = busy_periods(
+    # Slots of a lottery round still to be drawn are given by lot, not booked directly.
+    busy, drawn_by_lot = held_and_drawn(
         facility, aware(first, dt.time(0)), aware(last + dt.timedelta(days=1), dt.time(0))
     )
     buffer = dt.timedelta(minutes=facility.buffer_minutes)
     unit = dt.timedelta(minutes=facility.slot_minutes)
     length = shortest(facility)
     hours = {h.weekday: (h.opens, h.closes) for h in facility.hours.all()}
-    # Slots of a lottery round still to be drawn are given by lot, not booked directly.
-    drawn_by_lot = lottery_periods(
-        facility, aware(first, dt.time(0)), aware(last + dt.timedelta(days=1), dt.time(0))
-    )
     out = []
     for offset in range(count):
         day = first + dt.timedelta(days=offset)

@@ -28,8 +28,10 @@ def facilities_visible(user, institution) -> QuerySet:
 def facility_for_user(user, institution, facility_id) -> Facility:
     """The facility if the person may see it, else 404. Its opening hours and fairness
     rules come along: every slot, rule and calendar of the page asks for them."""
+    from facility_booking.services.fairness import remember_joined_rules
+
     try:
-        facility = (
+        facility = remember_joined_rules(
             Facility.objects.select_related("fair_rules")
             .prefetch_related("hours")
             .get(pk=int(facility_id))

@@ -60,14 +60,19 @@ def rules_of(facility: Facility) -> FacilityRules:
     """The facility's rules; an unsaved default (nothing limited) when none were set."""
     cached = facility.__dict__.get("_fair_rules_cache")
     if cached is None:
-        if "fair_rules" in facility._state.fields_cache:  # select_related("fair_rules")
-            cached = facility._state.fields_cache["fair_rules"] or FacilityRules(facility=facility)
-        else:
-            cached = FacilityRules.objects.filter(facility=facility).first() or FacilityRules(
-                facility=facility
-            )
+        cached = FacilityRules.objects.filter(facility=facility).first() or FacilityRules(
+            facility=facility
+        )
         facility.__dict__["_fair_rules_cache"] = cached
     return cached
+
+
+def remember_joined_rules(facility: Facility) -> Facility:
+    """A facility just read with ``select_related("fair_rules")``: its rules (or none) are
+    kept where ``rules_of`` looks, so no page asks for them again."""
+    joined = facility._state.fields_cache.get("fair_rules")
+    facility.__dict__["_fair_rules_cache"] = joined or FacilityRules(facility=facility)
+    return facility
 
 
 def is_resident(user, institution) -> bool:
