@@ -308,7 +308,9 @@ def rush_world(workers: int, residents: int):
     try:
         admin(cluster.url, "CREATE DATABASE suite")
         url = cluster.database_url("suite")
-        port = free_port()
+        # A port the system hands out, not the shared 8161–8169: another session's server
+        # starting there between the check and gunicorn's bind would answer instead.
+        port = free_port(1, 0)
         env = environment(
             url,
             port,
@@ -323,6 +325,8 @@ def rush_world(workers: int, residents: int):
         print(f"· gunicorn ×{workers} + task worker on 127.0.0.1:{port}", flush=True)
         stack.start()
         try:
+            if not stack.web.alive():
+                raise RuntimeError(f"gunicorn did not stay up on 127.0.0.1:{port} (port taken?)")
             yield fixture, port, steps_env
         finally:
             stack.stop()
