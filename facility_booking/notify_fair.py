@@ -4,12 +4,20 @@ commit). Links are paths, built for the institution's host when sent."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from facility_booking.notify import booking_context, won
 from facility_booking.rules import fmt_datetime
 from notifications.public import notify
+
+
+def _path(name: str, *args) -> str:
+    """A page on the institution's host. Reversed against the institution URLconf
+    explicitly: these run from the portal hub (a cancel there offers the freed time to the
+    waitlist) and from seeds and tasks, where the current URLconf may be the portal's."""
+    return reverse(name, args=args or None, urlconf=settings.ROOT_URLCONF)
 
 
 def _institution(institution):
@@ -30,7 +38,7 @@ def notify_lottery_won(reservation, round, *, institution=None):
     context.update(
         {
             "round_title": round.title,
-            "path": reverse("facility_booking:my_booking", args=[reservation.pk]),
+            "path": _path("facility_booking:my_booking", reservation.pk),
         }
     )
     return notify(
@@ -51,7 +59,7 @@ def notify_lottery_lost(application, round, *, institution=None):
         name=application.applicant_name,
         context={
             "round_title": round.title,
-            "path": reverse("facility_booking:lottery_detail", args=[round.pk]),
+            "path": _path("facility_booking:lottery_detail", round.pk),
         },
         institution=institution,
         ref=f"facility_booking.lotteryapplication:{application.pk}",
@@ -68,7 +76,7 @@ def notify_waitlist_offer(entry, reservation, *, institution=None):
             "item": gettext("%(facility)s %(when)s")
             % {"facility": reservation.facility.name, "when": context["when"]},
             "deadline": fmt_datetime(reservation.payment_due) if reservation.payment_due else "",
-            "path": reverse("facility_booking:my_booking", args=[reservation.pk]),
+            "path": _path("facility_booking:my_booking", reservation.pk),
         }
     )
     return notify(
@@ -104,7 +112,7 @@ def notify_series(
             "total": won(total) if total else "",
             "due": fmt_datetime(due) if due else "",
             "refund": won(refund) if refund else "",
-            "path": reverse("facility_booking:my_series_detail", args=[series.pk]),
+            "path": _path("facility_booking:my_series_detail", series.pk),
         },
         institution=institution,
         ref=f"facility_booking.recurringseries:{series.pk}",
@@ -126,7 +134,7 @@ def notify_sanction(sanction, *, institution=None):
             "until": fmt_datetime(sanction.ends_at),
             "reason": sanction.reason,
             "place": place,
-            "path": reverse("facility_booking:my_standing"),
+            "path": _path("facility_booking:my_standing"),
         },
         institution=institution,
         ref=f"facility_booking.sanction:{sanction.pk}",

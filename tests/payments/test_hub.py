@@ -192,3 +192,34 @@ def test_sandbox_dashboard_is_for_developers(world, apex, settings):
     settings.DEBUG = False
     assert apex(world.resident).get("/sandbox-pg/").status_code == 403
     assert apex(world.operator).get("/sandbox-pg/").status_code == 200
+
+
+def test_a_cancel_in_the_hub_offers_the_freed_time_to_the_waitlist(world, hall, portal):
+    """The hub runs on the portal's host: the waitlist offer it sets off links to the
+    institution's pages all the same (reversed against the institution's URLconf)."""
+    from facility_booking.models import WaitlistEntry, WaitStatus
+    from facility_booking.services import waitlist
+    from notifications.models import Notification
+    from tests.facility_booking.conftest import at
+
+    r = approved_booking(world, hall, world.resident)
+    with schema_context(world.inst_a.schema_name):
+        entry = waitlist.waitlist_join(
+            actor=world.resident2,
+            facility=hall,
+            start=at(5, 10),
+            end=at(5, 12),
+            purpose="동호회 연습",
+            contact_phone="010-2222-3333",
+            headcount=6,
+        )
+    response = portal(world.resident).post(
+        f"/portal/my/bookings/testa/{r.pk}/cancel/", {"reason": "일정 변경"}
+    )
+    assert response.status_code == 302
+    with schema_context(world.inst_a.schema_name):
+        entry = WaitlistEntry.objects.get(pk=entry.pk)
+        assert entry.status == WaitStatus.OFFERED
+        offered = entry.reservation_id
+    offer = Notification.objects.get(recipient=world.resident2, event="waitlist_offer")
+    assert offer.context["path"].endswith(f"/my/{offered}/")
