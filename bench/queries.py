@@ -53,21 +53,34 @@ def run(args) -> dict:
     if not tables:
         raise RuntimeError(f"the query-count tests wrote no table:\n{done.stdout[-4000:]}")
     rows = [dict(row, host=host) for host, table in tables.items() for row in table]
-    people_rows = [r for r in rows if r["persona"] != "operator"]
-    worst_small = max(r["small"] for r in people_rows)
-    worst_big = max(r["big"] for r in people_rows)
+    figures = figures_of(rows)
+    figures.append(
+        figure("tests", "passed" if done.returncode == 0 else "failed", met=done.returncode == 0)
+    )
+    return {"rows": rows, "figures": figures}
+
+
+def _counted(row: dict, size: str) -> int:
+    """Statements of the page, the 접속기록 the privacy law asks for aside."""
+    return row[size] - row.get("access_record", 0)
+
+
+def figures_of(rows: list[dict]) -> list[dict]:
+    people = [r for r in rows if r["persona"] != "operator"]
+    worst_small = max(_counted(r, "small") for r in people)
+    worst_big = max(_counted(r, "big") for r in people)
     grew = [r for r in rows if r["big"] > r["small"]]
-    over = [r for r in people_rows if max(r["small"], r["big"]) > LIMIT]
-    figures = [
+    over = [r for r in people if max(_counted(r, "small"), _counted(r, "big")) > LIMIT]
+    return [
         figure("pages and API lists counted (persona × route)", len(rows)),
         figure(
-            "most queries on a staff or resident page, small data",
+            "most statements on a staff or resident page, small data",
             worst_small,
             target=f"≤ {LIMIT}",
             met=worst_small <= LIMIT,
         ),
         figure(
-            "most queries on a staff or resident page, 10× data and 100 institutions",
+            "most statements on a staff or resident page, 10× data and 100 institutions",
             worst_big,
             target=f"≤ {LIMIT}",
             met=worst_big <= LIMIT,
@@ -77,23 +90,27 @@ def run(args) -> dict:
             len(grew),
             target="0",
             met=not grew,
-            note=", ".join(f"{r['persona']} {r['path']}" for r in grew[:5]),
+            note=", ".join(f"{r['path']} {r['small']} → {r['big']}" for r in grew),
         ),
-        figure("staff or resident pages over the limit", len(over), target="0", met=not over),
-        figure("tests", "passed" if done.returncode == 0 else "failed", met=done.returncode == 0),
+        figure(
+            "staff or resident pages over the limit",
+            len(over),
+            target="0",
+            met=not over,
+            note=", ".join(f"{r['path']} {_counted(r, 'big')}" for r in over),
+        ),
     ]
-    return {"rows": rows, "figures": figures}
 
 
 def details(result: dict) -> str:
     lines = [
-        "| host | who | page | status | small | 10× data, 100 institutions |",
-        "|---|---|---|---:|---:|---:|",
+        "| host | who | page | status | small | 10× data, 100 institutions | of which 접속기록 |",
+        "|---|---|---|---:|---:|---:|---:|",
     ]
     for r in sorted(result["rows"], key=lambda r: (r["host"], r["route"], r["persona"])):
         lines.append(
             f"| {r['host']} | {r['persona']} | `{r['path']}` | {r['status']} |"
-            f" {r['small']} | {r['big']} |"
+            f" {r['small']} | {r['big']} | {r.get('access_record', 0)} |"
         )
     return (
         """How: `tests/performance/test_query_counts.py` (run by this benchmark with
@@ -108,7 +125,13 @@ fills caches). Then every list is made ten times as long with bulk-copied rows
 events, bookings and history, facilities, programs, site pages, audit rows, staff) and 98
 institutions are added as public rows with copies of A's portal entries (100 in all), and
 the same paths are counted again. The test fails if a staff or resident page passes 15
-queries, or if any count grows.
+statements (the 접속기록 a manager's read of personal data must write — five statements of
+one short transaction — aside), or if any count grows. Known, pinned exceptions (in the
+test, each with the count it may not pass): the 정기대관 series pages of issue 15 (in
+progress), the approval document page (17, being reworked), and the dashboard, whose
+blocks count their rows only once full (one statement more at most). Personas of the
+staff side share routes: each is counted for the least privileged person who reaches it
+(staff, then facility manager, then admin).
 
 """
         + "\n".join(lines)
