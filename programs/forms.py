@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.public import ConsentFormMixin
 from programs.models import Audience, Category
+from suite.dates import WEEKDAYS
 
-WEEKDAY_CHOICES = [(i, label) for i, label in enumerate(["월", "화", "수", "목", "금", "토", "일"])]
+WEEKDAY_CHOICES = list(enumerate(WEEKDAYS))  # lazy: in the reader's language
 
 
 class ProgramForm(forms.Form):
