@@ -12,7 +12,7 @@ messages and nothing stored; a taken slot or an illegal state → 409.
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -621,11 +621,15 @@ class SanctionSerializer(serializers.Serializer):
 class MyStandingView(GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = SanctionSerializer
+    pagination_class = None  # at most 100 rows, answered as one object (not a page)
 
     @extend_schema(
         tags=[TAG_FAIR],
         summary="내 이용 제한 (사유, 종료일)",
-        responses={200: SanctionSerializer(many=True), **errors(401)},
+        responses={
+            200: inline_serializer("MyStanding", {"results": SanctionSerializer(many=True)}),
+            **errors(401),
+        },
     )
     def get(self, request):
         now = timezone.now()
