@@ -1,4 +1,5 @@
-// "복사" buttons next to citations: copy the text, say so for screen readers too.
+// "복사" buttons next to citations: copy the text, say so for screen readers too (the
+// button's data-done holds "복사됨" in the reader's language).
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy]");
   if (!button) return;
