@@ -238,15 +238,36 @@ API_IDEMPOTENCY_TTL = 24 * 60 * 60
 FONT_DIR = BASE_DIR / "suite" / "fonts"
 
 
+# The database and in-process caches cull when they hold more than CACHE_MAX_ENTRIES
+# entries (Django's default, 300, is far too few for one table shared by host lookups,
+# sign-in tickets and rate-limit counters: under load every write would cull a third of
+# it, live counters included); a cull first drops the expired entries, then
+# 1/CACHE_CULL_FREQUENCY of the rest. Redis and memcached evict by their own memory limit.
+CACHE_MAX_ENTRIES = int(os.environ.get("CACHE_MAX_ENTRIES", "100000"))
+CACHE_CULL_FREQUENCY = int(os.environ.get("CACHE_CULL_FREQUENCY", "10"))
+if CACHE_MAX_ENTRIES < 1000 or CACHE_CULL_FREQUENCY < 2:
+    raise ValueError("CACHE_MAX_ENTRIES must be at least 1000 and CACHE_CULL_FREQUENCY at least 2")
+CULLED_CACHE_OPTIONS = {"MAX_ENTRIES": CACHE_MAX_ENTRIES, "CULL_FREQUENCY": CACHE_CULL_FREQUENCY}
+
+
 def cache_backend(url: str, *, alias: str) -> dict:
     """``CACHE_URL`` → a CACHES entry. ``locmem://`` (per process, the default), ``db://<table>``
     (PostgreSQL's DatabaseCache, no other service; ``setup_suite`` creates the table),
-    ``redis://…`` / ``rediss://…``, ``memcached://host:port``."""
+    ``redis://…`` / ``rediss://…``, ``memcached://host:port``. The database and in-process
+    caches get CACHE_MAX_ENTRIES / CACHE_CULL_FREQUENCY."""
     scheme, _sep, rest = url.partition("://")
     if scheme in ("", "locmem"):
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": alias,
+            "OPTIONS": dict(CULLED_CACHE_OPTIONS),
+        }
     if scheme == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest,
+            "OPTIONS": dict(CULLED_CACHE_OPTIONS),
+        }
     if scheme in ("redis", "rediss"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "memcached":
@@ -404,6 +425,7 @@ CACHES["security"] = (
     else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "suite_security_cache",
+        "OPTIONS": dict(CULLED_CACHE_OPTIONS),
     }
 )
 CACHES["security"]["KEY_PREFIX"] = "security"
