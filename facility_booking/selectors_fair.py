@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
 from django.utils.translation import gettext
 
 from facility_booking import permissions
 from facility_booking.models import (
+    HOLDING_STATES,
     WAIT_ACTIVE,
+    ClosedDate,
     Facility,
     Kind,
     LotteryApplication,
@@ -200,30 +211,67 @@ def series_bill(series: RecurringSeries) -> Reservation | None:
     return Reservation.objects.filter(series=series, kind=Kind.SERIES).first()
 
 
-def series_calendar(series: RecurringSeries, *, now=None) -> list[dict]:
+def series_calendar(
+    series: RecurringSeries, *, now=None, booked: list[Reservation] | None = None
+) -> list[dict]:
     """Every date of the pattern with its booking (if one holds it) and, for the rest,
     why not: the reason recorded when applying, or a clash found now (closed date,
-    holiday, another booking)."""
+    holiday, another booking). A fixed number of queries however many dates the series
+    has: the closed dates in one, the clashes of every active date in one (``booked``:
+    the series' dates when the caller already read them)."""
     from facility_booking.rules import closure_reason
-    from facility_booking.services.holding import held, hold_period
 
-    booked = {dates.local(r.start).date(): r for r in series_dates(series)}
+    rows_of = series_dates(series) if booked is None else booked
+    booked_on = {dates.local(r.start).date(): r for r in rows_of}
     skipped = {item.get("date"): item.get("reason", "") for item in series.skipped or []}
+    closed = dict(
+        ClosedDate.objects.filter(
+            facility_id=series.facility_id,
+            date__gte=series.first_date,
+            date__lte=series.last_date,
+        ).values_list("date", "reason")
+    )
+    clashing = _series_clashes(series, [r for r in rows_of if r.status in _CLASH_CHECKED])
     rows = []
     for day in series.pattern_dates():
-        reservation = booked.get(day)
+        reservation = booked_on.get(day)
         clash = ""
         if reservation is None:
             clash = skipped.get(day.isoformat(), "")
-        elif reservation.status in ("requested", "approved", "paid"):
-            clash = closure_reason(series.facility, day) or ""
-            if not clash:
-                start = reservation.start
-                hold_start, hold_end = hold_period(series.facility, start, reservation.end)
-                if held(series.facility, hold_start, hold_end, exclude_pk=reservation.pk):
-                    clash = gettext("다른 예약과 겹침")
+        elif reservation.status in _CLASH_CHECKED:
+            clash = closure_reason(series.facility, day, closed) or ""
+            if not clash and reservation.pk in clashing:
+                clash = gettext("다른 예약과 겹침")
         rows.append({"date": day, "reservation": reservation, "clash": clash})
     return rows
+
+
+_CLASH_CHECKED = ("requested", "approved", "paid")
+
+
+def _series_clashes(series: RecurringSeries, rows: list[Reservation]) -> set[int]:
+    """Pks of ``rows`` whose hold period (start to end plus the facility's buffer, as
+    ``services.holding.hold_period``) another booking or block holds — one query."""
+    if not rows:
+        return set()
+    buffer = dt.timedelta(minutes=series.facility.buffer_minutes)
+    other = (
+        Reservation.objects.filter(
+            facility_id=series.facility_id,
+            status__in=HOLDING_STATES,
+            hold_start__lt=ExpressionWrapper(
+                OuterRef("end") + Value(buffer), output_field=DateTimeField()
+            ),
+            hold_end__gt=OuterRef("start"),
+        )
+        .exclude(kind=Kind.SERIES)
+        .exclude(pk=OuterRef("pk"))
+    )
+    return set(
+        Reservation.objects.filter(pk__in=[r.pk for r in rows])
+        .filter(Exists(other))
+        .values_list("pk", flat=True)
+    )
 
 
 def pending_series() -> QuerySet:

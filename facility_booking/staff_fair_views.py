@@ -213,7 +213,7 @@ def _series_page(request, item, status=200, **forms):
         {
             "series": item,
             "pattern": selectors_fair.series_pattern(item),
-            "calendar": selectors_fair.series_calendar(item, now=now),
+            "calendar": selectors_fair.series_calendar(item, now=now, booked=dates),
             "bill": bill,
             "decision_form": forms.get("decision_form")
             or SeriesDecisionForm(rows=pending, series=item),

@@ -28,11 +28,26 @@ from facility_booking.models import (
 from facility_booking.services import fairness, lottery, series, waitlist
 from facility_booking.views import apply_errors
 from privacy.public import record_consents
+from suite import ratelimit
 
 
 def _status_for(error: ValidationError) -> int:
     code = getattr(error, "booking_code", "")
     return 409 if code in ("slot_taken", "invalid_transition", "round_finished") else 400
+
+
+def _rate_limited(request) -> ratelimit.Refusal | None:
+    """A submission counts against the booking budgets, per account and per IP, shared with
+    the booking form and the API (suite/ratelimit.py). Over a limit: the Korean message
+    with the time to wait; the caller shows the form as typed (nothing stored), 429."""
+    refusal = ratelimit.check(request)
+    if refusal is not None:
+        messages.error(request, ratelimit.form_message(refusal))
+    return refusal
+
+
+def _answer(response, refusal: ratelimit.Refusal | None):
+    return ratelimit.retry_headers(response, refusal) if refusal is not None else response
 
 
 # -- lottery ----------------------------------------------------------------------------
@@ -106,9 +121,12 @@ def lottery_apply(request, pk: int):
             }
         )
     form = LotteryApplyForm(request.POST or None, round=round, initial=initial)
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST":
-        if form.is_valid():
+        refusal = _rate_limited(request)
+        if refusal is not None:
+            pass  # the form as typed, the wait above it
+        elif form.is_valid():
             try:
                 application = lottery.lottery_apply(
                     actor=request.user,
@@ -137,7 +155,7 @@ def lottery_apply(request, pk: int):
                 return redirect("facility_booking:lottery_detail", pk=round.pk)
         else:
             status = 400
-    return render(
+    response = render(
         request,
         "facility_booking/fair/lottery_apply.html",
         {
@@ -149,6 +167,7 @@ def lottery_apply(request, pk: int):
         },
         status=status,
     )
+    return _answer(response, refusal)
 
 
 @login_required
@@ -203,9 +222,12 @@ def waitlist_join(request, pk: int):
         if request.GET.get(key):
             initial[key] = request.GET[key][:10]
     form = WaitlistForm(request.POST or None, facility=facility, initial=initial)
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST":
-        if form.is_valid():
+        refusal = _rate_limited(request)
+        if refusal is not None:
+            pass  # the form as typed, the wait above it
+        elif form.is_valid():
             d = form.cleaned_data
             try:
                 entry = waitlist.waitlist_join(
@@ -234,12 +256,13 @@ def waitlist_join(request, pk: int):
                 return redirect("facility_booking:my_waitlist")
         else:
             status = 400
-    return render(
+    response = render(
         request,
         "facility_booking/fair/waitlist_join.html",
         {"facility": facility, "form": form, "rules": fairness.rules_of(facility)},
         status=status,
     )
+    return _answer(response, refusal)
 
 
 @login_required
@@ -277,9 +300,13 @@ def series_apply(request, pk: int):
     form = SeriesForm(
         request.POST or None, facility=facility, initial={"contact_phone": request.user.phone}
     )
-    plan, status = None, 200
+    plan, status, refusal = None, 200, None
     if request.method == "POST":
-        if not form.is_valid():
+        # "날짜 확인" counts too: it works out every date of the period.
+        refusal = _rate_limited(request)
+        if refusal is not None:
+            pass  # the form as typed, the wait above it
+        elif not form.is_valid():
             status = 400
         else:
             kwargs = form.service_kwargs()
@@ -312,12 +339,13 @@ def series_apply(request, pk: int):
             except ValidationError as error:
                 apply_errors(form, error)
                 status = _status_for(error)
-    return render(
+    response = render(
         request,
         "facility_booking/fair/series_apply.html",
         {"facility": facility, "form": form, "plan": plan, "rules": rule},
         status=status,
     )
+    return _answer(response, refusal)
 
 
 @login_required
@@ -348,7 +376,7 @@ def _series_context(item, **extra) -> dict:
     return {
         "series": item,
         "pattern": selectors_fair.series_pattern(item),
-        "calendar": selectors_fair.series_calendar(item),
+        "calendar": selectors_fair.series_calendar(item, now=now, booked=dates),
         "bill": bill,
         "payable": bool(
             bill

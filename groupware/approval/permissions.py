@@ -146,12 +146,15 @@ def cancellable_step(user, document: Document, steps=None) -> Step | None:
     return step
 
 
-def can_circulate(user, document: Document) -> bool:
-    """After approval, the drafter or anyone who signed circulates it (공람)."""
+def can_circulate(user, document: Document, steps=None) -> bool:
+    """After approval, the drafter or anyone who signed circulates it (공람). ``steps``:
+    the document's steps when the caller already read them (no query then)."""
     if document.state != State.APPROVED:
         return False
     if is_drafter(user, document):
         return True
+    if steps is not None:
+        return any(s.round == document.round and s.acted_by_id == user.pk for s in steps)
     return document.steps.filter(round=document.round, acted_by=user).exists()
 
 

@@ -17,21 +17,25 @@ from suite.registry import Registry
 
 @dataclass
 class Section:
-    """One block of the dashboard: items to show, a total count, availability."""
+    """One block of the dashboard: items to show, how many (``more``: there are more
+    than ``count``, shown as "5+"), availability."""
 
     items: list = field(default_factory=list)
     count: int = 0
     available: bool = True
     url: str = ""
+    more: bool = False
 
     @classmethod
     def of(cls, rows: Any, limit: int, url: str = "") -> Section:
-        """The first ``limit`` rows of a queryset or list, with the total count."""
+        """The first ``limit`` rows of a queryset or list. A queryset is read once, one row
+        past ``limit`` (whether more follow), never counted: the dashboard costs the same
+        number of queries whether a block is full or not."""
         if isinstance(rows, list):
             return cls(items=rows[:limit], count=len(rows), url=url)
-        items = list(rows[:limit])
-        count = rows.count() if len(items) == limit else len(items)
-        return cls(items=items, count=count, url=url)
+        items = list(rows[: limit + 1])
+        more = len(items) > limit
+        return cls(items=items[:limit], count=min(len(items), limit), url=url, more=more)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from groupware.exchange.models import ReplyLink
 def document_panel(panel: DocumentPanel) -> str:
     request, document = panel.request, panel.document
     institution = request.institution
-    envelopes = list(selectors.envelopes_of(institution, document))
+    # only a 시행문 is ever sent (services/sending.py): an internal document has no envelope
+    envelopes = list(selectors.envelopes_of(institution, document)) if document.is_outgoing else []
     link = ReplyLink.objects.select_related("received").filter(document=document).first()
     answers = None
     if link is not None and permissions.can_view_received(request.user, institution, link.received):

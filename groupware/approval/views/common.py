@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Subquery
 
 from accounts.models import User
 from groupware.approval import selectors
@@ -12,37 +13,32 @@ from groupware.models import StaffProfile
 
 
 def people_choices(institution):
-    """Members of the institution with their place in the org chart, for pickers."""
-    users = list(
+    """Members of the institution with their place in the org chart, for pickers — one
+    query: the profile's department, position and level read alongside each person."""
+    profile = StaffProfile.objects.filter(user_id=OuterRef("pk"))
+    users = (
         User.objects.filter(
             memberships__institution=institution, memberships__is_active=True, is_active=True
-        ).order_by("name")
-    )
-    profiles = {
-        p.user_id: p
-        for p in StaffProfile.objects.filter(user_id__in=[u.pk for u in users]).select_related(
-            "department", "position"
         )
-    }
+        .annotate(
+            has_profile=Exists(profile),
+            department_name=Subquery(profile.values("department__name")[:1]),
+            position_name=Subquery(profile.values("position__name")[:1]),
+            position_level=Subquery(profile.values("position__level")[:1]),
+        )
+        .order_by("name")
+    )
     out = []
     for user in users:
-        profile = profiles.get(user.pk)
         label = user.name or user.email
-        if profile is not None:
-            extra = " ".join(
-                x
-                for x in (
-                    profile.department and profile.department.name,
-                    profile.position and profile.position.name,
-                )
-                if x
-            )
+        if user.has_profile:
+            extra = " ".join(x for x in (user.department_name, user.position_name) if x)
             label = f"{label} ({extra})" if extra else label
         out.append(
             {
                 "id": user.pk,
                 "label": label,
-                "level": profile.position.level if profile and profile.position else 999,
+                "level": user.position_level if user.position_level is not None else 999,
             }
         )
     return out

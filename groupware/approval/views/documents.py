@@ -25,6 +25,7 @@ from groupware.approval.models import (
     FormTemplate,
     PostReport,
     State,
+    StepStatus,
 )
 from groupware.approval.public import DocumentPanel, document_panels
 from groupware.approval.views import draft_form
@@ -348,15 +349,20 @@ def detail(request, pk: int):
     readers, events = list(document.readers.all()), list(document.events.all())
     if services.document_mark_read(user=user, document=document, readers=readers, events=events):
         readers, events = list(document.readers.all()), list(document.events.all())  # first view
-    # read by the page and by the exchange's panel: once
-    prefetch_related_objects([document], "recipient_list")
+    # read by the page and by the exchange's panel: once, and only for a 시행문 (an
+    # internal document shows no recipient list)
+    if document.is_outgoing:
+        prefetch_related_objects([document], "recipient_list")
     steps = list(document.steps.all().order_by("round", "order", "id"))
+    # 사후보고 stands only on a 대결 approval (PostReport.STANDS): none without one
+    reported = any(s.acting and s.status == StepStatus.APPROVED for s in steps)
     current = [s for s in steps if s.round == document.round]
     rounds = {}
     for s in steps:
         if s.round != document.round:
             rounds.setdefault(s.round, []).append(s)
     actable, acting = permissions.actable_step(user, document, request.institution, current)
+    circulate = permissions.can_circulate(user, document, steps)
     context = {
         "document": document,
         "current_steps": current,
@@ -370,7 +376,7 @@ def detail(request, pk: int):
         "can_edit": permissions.can_edit(user, document),
         "can_recall": permissions.can_recall(user, document, current),
         "cancellable": permissions.cancellable_step(user, document, current),
-        "can_circulate": permissions.can_circulate(user, document),
+        "can_circulate": circulate,
         "can_redraft": permissions.can_redraft(user, document),
         "skippable": permissions.skippable_steps(user, document, current),
         "leave": getattr(document, "leave", None) if document.form == Form.LEAVE else None,
@@ -378,17 +384,15 @@ def detail(request, pk: int):
             document.post_reports.filter(user=user, acknowledged_at__isnull=True).filter(
                 PostReport.STANDS
             )
-        ),
-        "people": people_choices(request.institution)
-        if permissions.can_circulate(user, document)
+        )
+        if reported
         else [],
-        "departments": Department.objects.filter(is_active=True)
-        if permissions.can_circulate(user, document)
-        else [],
+        "people": people_choices(request.institution) if circulate else [],
+        "departments": Department.objects.filter(is_active=True) if circulate else [],
         "counts": nav_counts(request),
         "boxes": selectors.BOXES,
         "form_rows": display_rows(document.form_fields, document.form_data),
-        "recipient_list": list(document.recipient_list.all()),
+        "recipient_list": list(document.recipient_list.all()) if document.is_outgoing else [],
         "cancelled_leave": getattr(document.cancels, "leave", None)
         if document.cancels_id
         else None,

@@ -44,7 +44,8 @@ def notification_open(request, pk: int):
     notice = Notification.objects.filter(user=request.user, pk=pk).first()
     if notice is None:
         raise Http404
-    services.notification_mark_read(user=request.user, notification_id=notice.pk)
+    if notice.read_at is None:  # opened again: nothing to record, no write
+        services.notification_mark_read(user=request.user, notification_id=notice.pk)
     target = notice.url if notice.url.startswith("/") and not notice.url.startswith("//") else "/"
     return redirect(target)
 
