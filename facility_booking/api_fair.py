@@ -18,7 +18,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.errors import Conflict
-from api.throttling import BookingRateThrottle
 from facility_booking import selectors, selectors_fair
 from facility_booking.api import (
     BoundedDateTimeField,
@@ -41,6 +40,7 @@ from facility_booking.models import (
 )
 from facility_booking.rules import in_range
 from facility_booking.services import lottery, series, waitlist
+from suite.ratelimit import BookingWriteThrottle
 
 TAG_FAIR = "대관 추첨·대기·정기대관"
 
@@ -59,13 +59,15 @@ def call_service(function, **kwargs):
 
 
 class _PostThrottled:
-    """Applications are booking attempts: the booking throttle applies to POSTs."""
+    """Applications are booking attempts: a POST draws from the booking budgets, per
+    account and per IP, shared with the booking form, the booking API and the fair-booking
+    pages (suite/ratelimit.py: 429 in the one error shape with Retry-After; nothing is
+    stored). Counted in one statement, like ``ReservationListView``."""
 
     def get_throttles(self):
-        throttles = super().get_throttles()  # type: ignore[misc]
         if self.request.method == "POST":  # type: ignore[attr-defined]
-            throttles.append(BookingRateThrottle())
-        return throttles
+            return [BookingWriteThrottle()]
+        return super().get_throttles()  # type: ignore[misc]
 
 
 # -- lottery -----------------------------------------------------------------------------

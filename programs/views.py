@@ -18,6 +18,7 @@ from privacy.public import record_consents
 from programs import permissions, services
 from programs.forms import ApplyForm
 from programs.models import LIVE_STATES, Application, Audience, Category, Program, ProgramStatus
+from suite import ratelimit
 from suite.forms import apply_errors
 
 
@@ -117,6 +118,12 @@ def program_apply(request, pk: int):
     """One click: confirmed while seats remain, else the waiting list (or a clear refusal)."""
     program = get_object_or_404(Program, pk=pk, status=ProgramStatus.PUBLISHED)
     form = ApplyForm(request.POST, program=program, user=request.user)
+    # Per account and per IP, the booking rates (suite/ratelimit.py), a budget of its own:
+    # over it, the page as it was with the wait in Korean, 429 with Retry-After, nothing stored.
+    refusal = ratelimit.check(request, action="program")
+    if refusal is not None:
+        messages.error(request, ratelimit.form_message(refusal))
+        return ratelimit.retry_headers(_detail(request, program, form), refusal)
     if not form.is_valid():
         return _detail(request, program, form, status=400)
     try:
