@@ -21,11 +21,14 @@ def can_publish_document(user, institution, document) -> bool:
         return True
     if not access.is_member(user, institution) or document.department_id is None:
         return False
-    from groupware.models import StaffProfile
+    from groupware.public import profile_of
 
-    return StaffProfile.objects.filter(
-        user_id=user.pk, department_id=document.department_id, is_active=True
-    ).exists()
+    profile = profile_of(user)  # read once per request, shared with the page
+    return (
+        profile is not None
+        and profile.is_active
+        and profile.department_id == document.department_id
+    )
 
 
 def staff_view(capability, *, reason=None):

@@ -218,12 +218,16 @@ def approved_leaves(start: datetime.date, end: datetime.date, *, user=None):
     return rows.order_by("start_date", "id")
 
 
+# the states of a 휴가취소신청 that take its leave back (or are on their way to)
+TAKEN_BACK_STATES = (State.APPROVED, *OPEN, State.DRAFT, State.RETURNED, State.RECALLED)
+
+
 def cancellable_leaves(user):
     """The user's approved leave with no cancellation approved or on its way."""
     taken_back = Document.objects.filter(
         cancels=OuterRef("document"),
         form=Form.LEAVE_CANCEL,
-        state__in=(State.APPROVED, *OPEN, State.DRAFT, State.RETURNED, State.RECALLED),
+        state__in=TAKEN_BACK_STATES,
     )
     return (
         LeaveRequest.objects.filter(user=user, document__state=State.APPROVED)

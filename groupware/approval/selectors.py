@@ -100,7 +100,10 @@ def document_for(user, pk) -> Document:
         raise Http404 from None
     if not 0 < pk < 2**63:
         raise Http404
-    document = visible_documents(user).filter(pk=pk).first()
+    # a leave request's details and a cancellation's leave come along (the page shows them)
+    document = (
+        visible_documents(user).select_related("leave", "cancels__leave").filter(pk=pk).first()
+    )
     if document is None:
         raise Http404
     return document

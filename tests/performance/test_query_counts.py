@@ -60,22 +60,18 @@ ACCESS_RECORD = re.compile(
     r"^(BEGIN|COMMIT|SELECT pg_advisory_xact_lock\(hashtext\(current_schema\(\) \|\| \'\.privacy_access"
     r'|SELECT .* FROM "privacy_accessrecord"|INSERT INTO "privacy_accessrecord")'
 )
-# Pages whose count may rise by a bounded step, never with the data beyond it: the
-# dashboard's blocks count their rows only once a block is full
-# (groupware/dashboard/sections.py ``Section.of``) — one statement more, at most.
-BOUNDED_STEP = {"staff/": 1}
-# GETs that record a fact on purpose: opening a notification marks it read (a
-# conditional UPDATE … WHERE read_at IS NULL, a no-op from the second visit on).
-RECORDING_GETS = {"staff/approval/notifications/<int:pk>/"}
-# Pages still over the limit, each with the count it must not pass (so it cannot get
-# worse unnoticed) and why it is not fixed yet. They do not grow with the data.
-KNOWN_OVER = {
-    # 정기대관 (issue 15, in progress): the series' dates, each with its own checks
-    "facilities/manage/series/<int:pk>/": 38,
-    "facilities/my/series/<int:pk>/": 31,
-    # approval document detail (being reworked in issue 16)
-    "staff/approval/<int:pk>/": 17,
-}
+# Pages whose count may rise by a bounded step, never with the data beyond it — none: the
+# dashboard's blocks read one row past their size instead of counting
+# (groupware/dashboard/sections.py ``Section.of``).
+BOUNDED_STEP: dict[str, int] = {}
+# GETs that record a fact on purpose — none on a second visit: opening a notification marks
+# it read only while it is unread (groupware/approval/views/personal.py).
+RECORDING_GETS: set[str] = set()
+# Pages still over the limit, each with the count it must not pass and why — none: the
+# 정기대관 pages read their dates' closures and clashes in one query each
+# (facility_booking/selectors_fair.py ``series_calendar``), the approval document reads
+# only what it shows (groupware/approval/views/documents.py ``detail``).
+KNOWN_OVER: dict[str, int] = {}
 
 
 def _shape(sql: str) -> str:

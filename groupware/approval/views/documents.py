@@ -363,11 +363,15 @@ def detail(request, pk: int):
             rounds.setdefault(s.round, []).append(s)
     actable, acting = permissions.actable_step(user, document, request.institution, current)
     circulate = permissions.can_circulate(user, document, steps)
+    leave = getattr(document, "leave", None) if document.form == Form.LEAVE else None
+    # a leave's cancellations, read once: the approved one, and whether one is under way
+    cancellations = list(document.cancellations.all()) if document.form == Form.LEAVE else []
     context = {
         "document": document,
         "current_steps": current,
         "old_rounds": sorted(rounds.items()),
-        "versions": list(document.versions.all()),
+        # the page lists versions once there are two (``version`` counts them)
+        "versions": list(document.versions.all()) if document.version > 1 else [],
         "events": events,
         "attachments": list(document.attachments.all()),
         "readers": readers,
@@ -379,7 +383,7 @@ def detail(request, pk: int):
         "can_circulate": circulate,
         "can_redraft": permissions.can_redraft(user, document),
         "skippable": permissions.skippable_steps(user, document, current),
-        "leave": getattr(document, "leave", None) if document.form == Form.LEAVE else None,
+        "leave": leave,
         "post_reports": list(
             document.post_reports.filter(user=user, acknowledged_at__isnull=True).filter(
                 PostReport.STANDS
@@ -396,13 +400,16 @@ def detail(request, pk: int):
         "cancelled_leave": getattr(document.cancels, "leave", None)
         if document.cancels_id
         else None,
-        "cancelled_by": document.cancellations.filter(state=State.APPROVED).first()
-        if document.form == Form.LEAVE
-        else None,
-        "can_cancel_leave": document.form == Form.LEAVE
+        "cancelled_by": next((c for c in cancellations if c.state == State.APPROVED), None),
+        # leave_rules.cancellable_leaves, for this one document
+        "can_cancel_leave": leave is not None
         and document.state == State.APPROVED
         and permissions.is_drafter(user, document)
-        and leave_rules.cancellable_leaves(user).filter(document=document).exists(),
+        and leave.user_id == user.pk
+        and not any(
+            c.form == Form.LEAVE_CANCEL and c.state in leave_rules.TAKEN_BACK_STATES
+            for c in cancellations
+        ),
         "panels": [
             html
             for html in document_panels.send(
