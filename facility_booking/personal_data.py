@@ -79,6 +79,50 @@ register_personal_data(
         delete=True,
         description=gettext_lazy("내 예약 캘린더 구독 주소"),
     ),
+    # Fair booking (models_fair.py): applications, waitlist places, club series and
+    # restrictions stay as the round's / facility's record under the pseudonym.
+    PersonalData(
+        model="facility_booking.LotteryApplication",
+        match=lambda s: Q(applicant_id=s.user_id),
+        pseudonym_fields=("applicant_name",),
+        clear_fields=("contact_phone", "organisation"),
+        scrub_fields=("purpose",),
+        description=gettext_lazy("대관 추첨 신청"),
+    ),
+    PersonalData(
+        model="facility_booking.WaitlistEntry",
+        match=lambda s: Q(applicant_id=s.user_id),
+        pseudonym_fields=("applicant_name",),
+        clear_fields=("contact_phone", "organisation"),
+        scrub_fields=("purpose", "status_reason"),
+        description=gettext_lazy("예약대기"),
+    ),
+    PersonalData(
+        model="facility_booking.RecurringSeries",
+        match=lambda s: (
+            Q(applicant_id=s.user_id) | Q(applicant_email__iexact=s.email)
+            if s.email
+            else Q(applicant_id=s.user_id)
+        ),
+        pseudonym_fields=("applicant_name",),
+        clear_fields=("applicant_email", "contact_phone", "organisation"),
+        scrub_fields=("purpose", "staff_note"),
+        description=gettext_lazy("정기대관 신청"),
+    ),
+    PersonalData(
+        model="facility_booking.Sanction",
+        match=lambda s: Q(applicant_id=s.user_id),
+        scrub_fields=("reason", "lift_reason"),
+        description=gettext_lazy("예약 제한 기록"),
+    ),
+    # A place in an opening's waiting line (models_queue.py): who queued and when. Only
+    # needed while the opening runs; nothing to keep.
+    PersonalData(
+        model="facility_booking.WaitingPlace",
+        match=lambda s: Q(user_id=s.user_id),
+        delete=True,
+        description=gettext_lazy("예약 오픈 대기열 순번"),
+    ),
     PersonalData(
         model="facility_booking.Facility",
         match=lambda s: Q(contact_email__iexact=s.email) if s.email else Q(pk__in=[]),
@@ -176,5 +220,28 @@ register_retention(
             "장애인 등록증, 수급자 증명서 등 감면 확인용 파일. 이용이 끝난 뒤 이 기간이 지나면 파일을 삭제합니다."
         ),
         basis=gettext_lazy("이용일로부터"),
+    )
+)
+
+
+def _destroy_waiting_places(*, cutoff, now) -> int:
+    """Places in the lines of openings whose waiting room closed before ``cutoff``."""
+    from facility_booking.models_queue import WaitingPlace
+
+    deleted, _by_model = WaitingPlace.objects.filter(room__closes_at__lt=cutoff).delete()
+    return deleted
+
+
+register_retention(
+    RetentionKind(
+        key="waiting_place",
+        label=gettext_lazy("예약 오픈 대기열 순번"),
+        default_days=7,
+        min_days=1,
+        destroy=_destroy_waiting_places,
+        description=gettext_lazy(
+            "예약 오픈 대기열에 선 사람과 시각. 대기열이 끝난 뒤 이 기간이 지나면 삭제합니다."
+        ),
+        basis=gettext_lazy("대기열 종료일로부터"),
     )
 )
