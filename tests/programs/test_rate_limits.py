@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 
 from api.throttling import throttle_cache
 from programs.models import Application
+from suite import ratelimit
 from tests.facility_booking.conftest import at, make_facility
 from tests.programs.conftest import make_program
 
@@ -54,7 +55,9 @@ def assert_refused(response, typed=""):
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 3600
     html = response.content.decode()
-    assert "신청이 너무 잦습니다." in html and "분 후에 다시 시도해 주세요" in html
+    # The wait in words is the one in Retry-After ("N분", or "N초" near the window's end).
+    wait = ratelimit.Refusal("booking", int(response["Retry-After"]))
+    assert ratelimit.form_message(wait) in html
     assert typed in html
 
 
