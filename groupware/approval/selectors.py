@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,8 +94,11 @@ def department_box_q(user) -> Q:
     return box
 
 
-def document_for(user, pk) -> Document:
-    """The document if the user may see it; Http404 otherwise (same answer for missing)."""
+def document_for(user, pk, *, page: bool = False) -> Document:
+    """The document if the user may see it; Http404 otherwise (same answer for missing).
+    ``page``: with what its page shows, read in the same query — ``my_post_reports``, the
+    user's 사후보고 on it still to confirm, and ``cancellation_rows``, the documents that
+    cancel it (휴가취소신청), each newest first as ``[{"pk", …}]``."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -101,9 +106,25 @@ def document_for(user, pk) -> Document:
     if not 0 < pk < 2**63:
         raise Http404
     # a leave request's details and a cancellation's leave come along (the page shows them)
-    document = (
-        visible_documents(user).select_related("leave", "cancels__leave").filter(pk=pk).first()
-    )
+    documents = visible_documents(user).select_related("leave", "cancels__leave")
+    if page:
+        mine = (
+            PostReport.objects.filter(
+                document=OuterRef("pk"), user=user, acknowledged_at__isnull=True
+            )
+            .filter(PostReport.STANDS)
+            .order_by("-created_at", "-id")
+            .values(json=JSONObject(pk="pk", step="step_id"))
+        )
+        cancelling = (
+            Document.objects.filter(cancels=OuterRef("pk"))
+            .order_by("-created_at", "-id")
+            .values(json=JSONObject(pk="pk", number="number", state="state", form="form"))
+        )
+        documents = documents.annotate(
+            my_post_reports=ArraySubquery(mine), cancellation_rows=ArraySubquery(cancelling)
+        )
+    document = documents.filter(pk=pk).first()
     if document is None:
         raise Http404
     return document

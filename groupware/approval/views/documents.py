@@ -23,9 +23,7 @@ from groupware.approval.models import (
     FavouriteLine,
     Form,
     FormTemplate,
-    PostReport,
     State,
-    StepStatus,
 )
 from groupware.approval.public import DocumentPanel, document_panels
 from groupware.approval.views import draft_form
@@ -345,7 +343,7 @@ def edit(request, pk: int):
 def detail(request, pk: int):
     """The document with its line (every round), versions, history and the actions open to the viewer."""
     user = request.user
-    document = selectors.document_for(user, pk)
+    document = selectors.document_for(user, pk, page=True)
     readers, events = list(document.readers.all()), list(document.events.all())
     if services.document_mark_read(user=user, document=document, readers=readers, events=events):
         readers, events = list(document.readers.all()), list(document.events.all())  # first view
@@ -354,8 +352,7 @@ def detail(request, pk: int):
     if document.is_outgoing:
         prefetch_related_objects([document], "recipient_list")
     steps = list(document.steps.all().order_by("round", "order", "id"))
-    # 사후보고 stands only on a 대결 approval (PostReport.STANDS): none without one
-    reported = any(s.acting and s.status == StepStatus.APPROVED for s in steps)
+    step_of = {s.pk: s for s in steps}
     current = [s for s in steps if s.round == document.round]
     rounds = {}
     for s in steps:
@@ -365,7 +362,7 @@ def detail(request, pk: int):
     circulate = permissions.can_circulate(user, document, steps)
     leave = getattr(document, "leave", None) if document.form == Form.LEAVE else None
     # a leave's cancellations, read once: the approved one, and whether one is under way
-    cancellations = list(document.cancellations.all()) if document.form == Form.LEAVE else []
+    cancellations = getattr(document, "cancellation_rows", None) or []
     context = {
         "document": document,
         "current_steps": current,
@@ -384,13 +381,12 @@ def detail(request, pk: int):
         "can_redraft": permissions.can_redraft(user, document),
         "skippable": permissions.skippable_steps(user, document, current),
         "leave": leave,
-        "post_reports": list(
-            document.post_reports.filter(user=user, acknowledged_at__isnull=True).filter(
-                PostReport.STANDS
-            )
-        )
-        if reported
-        else [],
+        # the user's 사후보고 to confirm, read with the document
+        "post_reports": [
+            {"pk": r["pk"], "step": step_of[r["step"]]}
+            for r in getattr(document, "my_post_reports", None) or []
+            if r["step"] in step_of
+        ],
         "people": people_choices(request.institution) if circulate else [],
         "departments": Department.objects.filter(is_active=True) if circulate else [],
         "counts": nav_counts(request),
@@ -400,14 +396,16 @@ def detail(request, pk: int):
         "cancelled_leave": getattr(document.cancels, "leave", None)
         if document.cancels_id
         else None,
-        "cancelled_by": next((c for c in cancellations if c.state == State.APPROVED), None),
+        "cancelled_by": next((c for c in cancellations if c["state"] == State.APPROVED), None)
+        if document.form == Form.LEAVE
+        else None,
         # leave_rules.cancellable_leaves, for this one document
         "can_cancel_leave": leave is not None
         and document.state == State.APPROVED
         and permissions.is_drafter(user, document)
         and leave.user_id == user.pk
         and not any(
-            c.form == Form.LEAVE_CANCEL and c.state in leave_rules.TAKEN_BACK_STATES
+            c["form"] == Form.LEAVE_CANCEL and c["state"] in leave_rules.TAKEN_BACK_STATES
             for c in cancellations
         ),
         "panels": [
