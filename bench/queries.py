@@ -126,10 +126,10 @@ events, bookings and history, facilities, programs, site pages, audit rows, staf
 institutions are added as public rows with copies of A's portal entries (100 in all), and
 the same paths are counted again. The test fails if a staff or resident page passes 15
 statements (the 접속기록 a manager's read of personal data must write — five statements of
-one short transaction — aside), or if any count grows. Known, pinned exceptions (in the
-test, each with the count it may not pass): the 정기대관 series pages of issue 15 (in
-progress), the approval document page (17, being reworked), and the dashboard, whose
-blocks count their rows only once full (one statement more at most). Personas of the
+one short transaction — aside), if any count grows, or if a second GET writes anything
+else. There are no exceptions: the 정기대관 pages read every date's closures and clashes
+in one query each, the dashboard's blocks read one row past their size instead of
+counting, and opening a notification already read writes nothing. Personas of the
 staff side share routes: each is counted for the least privileged person who reaches it
 (staff, then facility manager, then admin).
 
