@@ -186,7 +186,7 @@ def test_applications_racing_the_draw_are_drawn_or_refused_never_lost(arena):
             round=round,
             choices=slot_ids,
             purpose="경기",
-            contact_phone="010-0000-1111",
+            contact_phone=f"010-0000-{1000 + i}",  # one party each (a shared phone is one)
             headcount=3,
             institution=institution,
             now=draw_at - dt.timedelta(seconds=1) if i % 2 else draw_at,
