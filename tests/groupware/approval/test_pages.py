@@ -193,6 +193,26 @@ def test_opening_a_notice_marks_it_read(org, doc, on_host):
     assert other.status_code == 404
 
 
+def test_opening_a_read_notice_again_writes_nothing(org, doc, on_host):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groupware.approval.models import Notification
+
+    notice = Notification.objects.get(user=org.reviewer, kind="approval.turn")
+    client = on_host(org.inst, org.reviewer)
+    client.get(f"/staff/approval/notifications/{notice.pk}/")
+    notice.refresh_from_db()
+    first_read = notice.read_at
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(f"/staff/approval/notifications/{notice.pk}/")
+    assert again.status_code == 302 and again["Location"] == f"/staff/approval/{doc.pk}/"
+    writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert writes == []
+    notice.refresh_from_db()
+    assert notice.read_at == first_read
+
+
 def test_every_first_opening_is_on_record(org, doc, on_host):
     client = on_host(org.inst, org.head)
     client.get(f"/staff/approval/{doc.pk}/")
