@@ -52,6 +52,42 @@ class Quote:
     def line_dicts(self) -> list[dict]:
         return [line.as_dict() for line in self.lines]
 
+    def stored_fields(self) -> dict:
+        """The price as a booking stores it (Reservation's money columns), for creating
+        one (``**quote.stored_fields()``) or re-pricing it (``apply_to``)."""
+        return {
+            "discount_category": self.discount_category,
+            "discount_percent": self.discount_percent,
+            "price_lines": self.line_dicts(),
+            "base_amount": self.base,
+            "surcharge_amount": self.surcharge,
+            "equipment_amount": self.equipment,
+            "discount_amount": self.discount,
+            "total_amount": self.total,
+        }
+
+    def apply_to(self, reservation) -> None:
+        for name, value in self.stored_fields().items():
+            setattr(reservation, name, value)
+
+
+# What approving a booking writes: its price (Quote.stored_fields) and the decision.
+APPROVAL_FIELDS = (
+    "discount_category",
+    "discount_percent",
+    "discount_confirmed",
+    "price_lines",
+    "base_amount",
+    "surcharge_amount",
+    "equipment_amount",
+    "discount_amount",
+    "adjustment_amount",
+    "total_amount",
+    "payment_due",
+    "decided_at",
+    "staff_note",
+)
+
 
 def pct(amount: int, percent: int) -> int:
     """``percent`` % of ``amount``, rounded down to the won (integers only)."""

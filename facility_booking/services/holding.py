@@ -111,14 +111,7 @@ def insert_booking(
                 headcount=headcount,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 claimed_discounts=list(discount_categories or ()),
-                discount_category=quote.discount_category,
-                discount_percent=quote.discount_percent,
-                price_lines=quote.line_dicts(),
-                base_amount=quote.base,
-                surcharge_amount=quote.surcharge,
-                equipment_amount=quote.equipment,
-                discount_amount=quote.discount,
-                total_amount=quote.total,
+                **quote.stored_fields(),
             )
             record_event(
                 reservation,

@@ -283,15 +283,8 @@ def reservation_request(
                 created_by=actor,
                 on_behalf=on_behalf,
                 claimed_discounts=discount_categories,
-                discount_category=quote.discount_category,
-                discount_percent=quote.discount_percent,
                 equipment_ids=equipment_ids,
-                price_lines=quote.line_dicts(),
-                base_amount=quote.base,
-                surcharge_amount=quote.surcharge,
-                equipment_amount=quote.equipment,
-                discount_amount=quote.discount,
-                total_amount=quote.total,
+                **quote.stored_fields(),
             )
             record_event(
                 reservation,
@@ -395,14 +388,8 @@ def reservation_approve(
                 discount_override=override,
             )
         )
-        reservation.discount_category = quote.discount_category
-        reservation.discount_percent = quote.discount_percent
+        quote.apply_to(reservation)
         reservation.discount_confirmed = True
-        reservation.price_lines = quote.line_dicts()
-        reservation.base_amount = quote.base
-        reservation.surcharge_amount = quote.surcharge
-        reservation.equipment_amount = quote.equipment
-        reservation.discount_amount = quote.discount
         total = quote.total if fee is None else int(fee)
         reservation.adjustment_amount = total - quote.total
         if reservation.adjustment_amount:
@@ -419,21 +406,7 @@ def reservation_approve(
             actor=actor,
             reason=note.strip(),
             data={"total": total, "discount": quote.discount_category},
-            fields=(
-                "discount_category",
-                "discount_percent",
-                "discount_confirmed",
-                "price_lines",
-                "base_amount",
-                "surcharge_amount",
-                "equipment_amount",
-                "discount_amount",
-                "adjustment_amount",
-                "total_amount",
-                "payment_due",
-                "decided_at",
-                "staff_note",
-            ),
+            fields=pricing.APPROVAL_FIELDS,
         )
         _audit(actor, "approve", reservation, "대관 승인", note, {"total": total})
         _after_change(reservation, "approved", institution)

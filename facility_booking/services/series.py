@@ -348,13 +348,9 @@ def _approve_date(actor, r: Reservation, override, note: str, now) -> None:
             discount_override=override or (r.discount_category, r.discount_percent),
         )
     )
-    r.discount_category, r.discount_percent = quote.discount_category, quote.discount_percent
+    quote.apply_to(r)
     r.discount_confirmed = True
-    r.price_lines = quote.line_dicts()
-    r.base_amount, r.surcharge_amount = quote.base, quote.surcharge
-    r.equipment_amount, r.discount_amount = quote.equipment, quote.discount
     r.adjustment_amount = 0
-    r.total_amount = quote.total
     r.payment_due = None  # paid with the series' bill, never alone
     r.decided_at = now
     r.staff_note = (note or "").strip()
@@ -364,21 +360,7 @@ def _approve_date(actor, r: Reservation, override, note: str, now) -> None:
         actor=actor,
         reason=(note or "").strip() or gettext("정기대관 승인"),
         data={"total": quote.total},
-        fields=(
-            "discount_category",
-            "discount_percent",
-            "discount_confirmed",
-            "price_lines",
-            "base_amount",
-            "surcharge_amount",
-            "equipment_amount",
-            "discount_amount",
-            "adjustment_amount",
-            "total_amount",
-            "payment_due",
-            "decided_at",
-            "staff_note",
-        ),
+        fields=pricing.APPROVAL_FIELDS,
     )
     publish_booking(r)
 
