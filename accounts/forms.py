@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import User
-from privacy.consents import PHONE_KEYS, has_consent
-from privacy.public import ConsentFormMixin, consent_set
+from privacy.public import PHONE_KEYS, ConsentFormMixin, consent_set, has_consent
 from suite.net import client_ip
 
 

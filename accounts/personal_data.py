@@ -76,7 +76,7 @@ def _destroy_dormant(*, cutoff, now) -> int:
     """Notify 30 days before; delete accounts notified at least 30 days ago and still idle."""
     from django.core.exceptions import ValidationError
 
-    from privacy.erasure import account_delete
+    from privacy.public import account_delete
     from suite.notify import email_on_commit
 
     notice_from = cutoff + dt.timedelta(days=NOTICE_DAYS)

@@ -21,8 +21,7 @@ from accounts.forms import AcceptInviteForm, LoginForm, ProfileForm, SignupForm
 from accounts.services import user_signup
 from accounts.sessions import browser_sign_out
 from api.tokens import tokens_for
-from privacy.consents import PHONE_KEYS, consent_withdraw
-from privacy.public import record_consents
+from privacy.public import PHONE_KEYS, consent_withdraw, record_consents
 from tenants.models import Domain, apex_url
 
 SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}

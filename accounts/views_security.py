@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import mfa, sessions, throttle
 from accounts.forms import AccountDeleteForm, PasswordConfirmForm, TwoFactorForm
-from privacy.consents import SETS
-from privacy.models import Consent
+from privacy.public import CONSENT_SETS as SETS
+from privacy.public import Consent
 from suite.net import client_ip
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -247,9 +247,8 @@ def sessions_end_all(request):
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
     """회원탈퇴: what is deleted, what the law keeps (pseudonymised), then the password."""
-    from privacy.erasure import account_blockers
-    from privacy.erasure import account_delete as erase
-    from privacy.registry import legal_holds, personal_data
+    from privacy.public import account_blockers, legal_holds, personal_data
+    from privacy.public import account_delete as erase
 
     user = request.user
     blockers = account_blockers(user)

@@ -307,7 +307,7 @@ class DiscountDecision(models.TextChoices):
 class ReservationQuerySet(models.QuerySet):
     def with_money(self):
         """Annotate ``money_paid`` / ``money_refunded`` (ledger sums) in one query."""
-        from payments.models import LedgerEntry
+        from payments.public import LedgerEntry
 
         def total(kind):
             return Coalesce(

@@ -59,7 +59,7 @@ def _slug(institution=None) -> str:
 
 
 def payment_context(entry) -> dict:
-    from payments.models import Method
+    from payments.public import Method
 
     return {"amount": won(entry.amount), "method": str(Method(entry.method).label)}
 

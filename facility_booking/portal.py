@@ -5,19 +5,8 @@ Links are stored as route names, built for the institution's current host when s
 
 from __future__ import annotations
 
-from django.db import connection
-
 from portal import public as portal
-
-
-def current_institution():
-    """The Institution of the current schema (works inside schema_context too)."""
-    from tenants.models import Institution
-
-    tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Institution):
-        return tenant
-    return Institution.objects.filter(schema_name=connection.schema_name).first()
+from tenants.current import current_institution  # noqa: F401  (this app's modules import it from here)
 
 
 def publish_facility(facility, *, institution=None) -> None:
@@ -66,7 +55,7 @@ def booking_money(reservation) -> dict:
     가상계좌 (what to deposit where), the refund still on its way. Strings are ready to
     show; amounts are whole won."""
     from facility_booking.rules import fmt_datetime
-    from payments.models import Method, OrderStatus
+    from payments.public import Method, OrderStatus
 
     paid = refunded = 0
     lines = []

@@ -63,10 +63,8 @@ def hub_items(user) -> list[dict]:
 
 def register_hub_section() -> None:
     """Called from AppConfig.ready."""
-    from portal.hub import HubSection, register_section
-
-    register_section(
-        HubSection(
+    portal.register_hub_section(
+        portal.HubSection(
             key="fair_booking",
             title=cast(str, _("추첨·예약대기·정기대관")),  # lazy: shown in the reader's language
             items=hub_items,

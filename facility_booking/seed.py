@@ -390,7 +390,7 @@ def _seed_bookings(facility: Facility, people) -> None:
         r = services.reservation_cancel(
             actor=manager, reservation=r, by_institution=True, reason="시설 긴급 보수 공사"
         )
-        from payments.services import refund_record_manual
+        from payments.public import refund_record_manual
 
         for refund in r.refunds.filter(status="manual"):  # paid back at the desk
             refund_record_manual(actor=manager, refund=refund, method="bank_transfer")
@@ -448,7 +448,7 @@ RESIDENT_FACTS = {
 
 
 def _seed_residents(people) -> None:
-    from notifications.models import ChannelPreference
+    from notifications.public import ChannelPreference
 
     for person in people.get("residents") or []:
         facts = RESIDENT_FACTS.get(person.email, {})
@@ -472,9 +472,7 @@ def _seed_residents(people) -> None:
 def _seed_online_payments(institution, people) -> None:
     """Once per institution: a booking paid by card through the sandbox gateway, one
     waiting for a 가상계좌 deposit (deposit it from the hub), and one to pay."""
-    from payments.models import PaymentOrder
-    from payments.sandbox import engine
-    from payments.services import checkout_start, payment_confirm
+    from payments.public import PaymentOrder, checkout_start, payment_confirm, sandbox_checkout
 
     if PaymentOrder.objects.exists():
         return
@@ -487,7 +485,6 @@ def _seed_online_payments(institution, people) -> None:
     if facility is None or not residents:
         return
     manager = people["facility"]
-    merchant = engine.merchant_for(institution)
     plans = [(residents[0], 25, 10, "card"), (residents[1 % len(residents)], 26, 14, "va")]
     for person, days, hour, how in plans:
         r = _book(facility, person, days, hour, manager=manager, purpose="온라인 결제 예시")
@@ -510,20 +507,8 @@ def _seed_online_payments(institution, people) -> None:
             }
         )
         order = checkout_start(actor=person, reservation=r, method=method, **extra)
-        window = engine.checkout_open(
-            merchant=merchant,
-            order_id=order.order_id,
-            order_name=order.order_name,
-            amount=order.amount,
-            method="카드" if how == "card" else "가상계좌",
-            customer_name=order.customer_name,
-            customer_email=order.customer_email,
-            cash_receipt_type=order.cash_receipt_type,
-            cash_receipt_number=order.cash_receipt_number,
-            valid_hours=order.va_valid_hours,
-        )
-        engine.checkout_authorize(window)
-        payment_confirm(order=order, payment_key=window.payment_key)
+        payment_key = sandbox_checkout(institution=institution, order=order)
+        payment_confirm(order=order, payment_key=payment_key)
     # and one for 홍길동 to pay in the hub
     r = _book(facility, residents[0], 27, 18, manager=manager, purpose="가족 음악회")
     if r is not None and r.status == "requested":

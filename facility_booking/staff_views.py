@@ -121,7 +121,7 @@ def booking_detail(request, pk: int):
 
 def _detail_context(r, institution, **forms):
     from notifications.public import messages_about
-    from payments.forms import ManualRefundForm
+    from payments.public import ManualRefundForm
 
     ref = f"facility_booking.reservation:{r.pk}"
     now = timezone.now()

@@ -102,14 +102,3 @@ def render_documents(*, schema_name: str, reservation_id: int) -> list[str]:
             Reservation.objects.select_related("facility").filter(pk=reservation_id).first()
         )
         return prerender(reservation) if reservation is not None else []
-
-
-def active_schemas() -> list[str]:
-    from tenants.models import Institution
-
-    return list(
-        Institution.objects.filter(status=Institution.Status.ACTIVE)
-        .exclude(schema_name="public")
-        .order_by("schema_name")
-        .values_list("schema_name", flat=True)
-    )

@@ -439,7 +439,7 @@ def my_series_cancel(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def my_series_pay(request, pk: int):
     """Pay the series' bill (every approved date at once) through the payment window."""
-    from payments.views import Place, pay_page
+    from payments.public import Place, pay_page
 
     item = _own_series(request, pk)
     bill = selectors_fair.series_bill(item)

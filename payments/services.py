@@ -52,7 +52,7 @@ MAX_VA_HOURS = 72
 
 
 def _institution():
-    from facility_booking.portal import current_institution
+    from tenants.current import current_institution
 
     return current_institution()
 
@@ -62,7 +62,7 @@ def _gateway():
 
 
 def _lock_reservation(reservation):
-    from facility_booking.services import lock_reservation
+    from facility_booking.public.for_payments import lock_reservation
 
     return lock_reservation(reservation)
 
@@ -126,7 +126,7 @@ def checkout_start(
     소득공제, a business number for 지출증빙); a 가상계좌 needs the account its
     refund would go to. Nothing is charged here.
     """
-    from facility_booking.models import Status
+    from facility_booking.public.for_payments import Status
 
     now = now or timezone.now()
     if reservation.applicant_id != getattr(actor, "pk", None):
@@ -322,10 +322,12 @@ def apply_gateway_payment(
     moves the booking to paid when the money covers its fee, otherwise refunds it in
     full; finishes refunds the cancels answer.
     """
-    from facility_booking import notify as fb_notify
-    from facility_booking.models import Status
-    from facility_booking.portal import publish_booking
-    from facility_booking.services import reservation_mark_paid
+    from facility_booking.public.for_payments import (
+        Status,
+        notify_applicant,
+        publish_booking,
+        reservation_mark_paid,
+    )
 
     now = now or timezone.now()
     if payment.order_id and payment.order_id != order.order_id:
@@ -357,7 +359,7 @@ def apply_gateway_payment(
                 "va_due",
                 "va_secret",
             ]
-            fb_notify.notify_applicant(
+            notify_applicant(
                 reservation,
                 "virtual_account_issued",
                 extra=_va_context(order),
@@ -409,7 +411,7 @@ def apply_gateway_payment(
 
 
 def _va_context(order: PaymentOrder) -> dict:
-    from facility_booking.rules import fmt_datetime
+    from suite.dates import kdatetime as fmt_datetime
 
     return {
         "bank": order.va_bank_name,
@@ -440,7 +442,7 @@ def _book_payment(reservation, order, payment: GatewayPayment) -> LedgerEntry | 
 
 
 def _book_cancel(reservation, order, cancel, now) -> LedgerEntry | None:
-    from facility_booking import notify as fb_notify
+    from facility_booking.public.for_payments import notify_applicant
 
     try:
         with transaction.atomic():
@@ -475,7 +477,7 @@ def _book_cancel(reservation, order, cancel, now) -> LedgerEntry | None:
         refund.completed_at = now
         refund.last_error = ""
         refund.save(update_fields=["status", "entry", "completed_at", "last_error"])
-    fb_notify.notify_applicant(
+    notify_applicant(
         reservation,
         "refund_completed",
         extra={"amount": f"{entry.amount:,}원", "method": str(Method(entry.method).label)},
@@ -753,9 +755,9 @@ def refund_retry(*, actor, refund: Refund) -> Refund:
 
 
 def _require_manager(actor) -> None:
-    from facility_booking import permissions
+    from facility_booking.public.for_payments import can_manage_bookings
 
-    if not permissions.can_manage_bookings(actor, _institution()):
+    if not can_manage_bookings(actor, _institution()):
         raise PermissionDenied
 
 
@@ -783,8 +785,7 @@ def refund_record_manual(*, actor, refund: Refund, method: str, note: str = "", 
     """Staff paid a desk refund back (bank transfer or cash): the ledger entry."""
     import uuid
 
-    from facility_booking import notify as fb_notify
-    from facility_booking.portal import publish_booking
+    from facility_booking.public.for_payments import notify_applicant, publish_booking
 
     _require_manager(actor)
     if method not in (Method.BANK_TRANSFER, Method.CASH):
@@ -820,7 +821,7 @@ def refund_record_manual(*, actor, refund: Refund, method: str, note: str = "", 
             target=reservation,
             data={"method": method, "amount": refund.amount},
         )
-        fb_notify.notify_applicant(
+        notify_applicant(
             reservation,
             "refund_completed",
             extra={"amount": f"{entry.amount:,}원", "method": str(Method(method).label)},

@@ -27,9 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from facility_booking import selectors
-from facility_booking.models import Kind
 from facility_booking.public import manager_page
+from facility_booking.public.for_payments import Kind, reservation_for_user
 from payments import reconciliation, services
 from payments.forms import ManualRefundForm, PayForm, ReconciliationForm
 from payments.gateway import GatewayUnavailable, WebhookRejected, gateway_for
@@ -56,14 +55,14 @@ class Place:
 
 def own_booking(request, pk):
     """The applicant's own booking in the current schema, else 404."""
-    reservation = selectors.reservation_for_user(request.user, request_institution(request), pk)
+    reservation = reservation_for_user(request.user, request_institution(request), pk)
     if reservation.applicant_id != request.user.pk or reservation.kind != Kind.BOOKING:
         raise Http404
     return reservation
 
 
 def request_institution(request):
-    from facility_booking.portal import current_institution
+    from tenants.current import current_institution
 
     return getattr(request, "institution", None) or current_institution()
 

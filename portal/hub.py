@@ -9,14 +9,15 @@ exactly that institution's schema for the request — the same services and chec
 as on the institution's own host, for the applicant's own booking only (anything
 else answers 404).
 
-Other apps add sections with ``register_section(HubSection(...))`` in their
-AppConfig.ready; program applications come from ``programs.public``.
+Other apps add sections with ``portal.public.register_hub_section(HubSection(...))``
+in their AppConfig.ready; program applications come from ``programs.public``, the
+booking actions from ``facility_booking.public.for_portal``, paying from
+``payments.public``, the person's messages and channels from ``notifications.public``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -34,33 +35,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
+from portal.public import hub_sections
 from tenants.models import Institution
-
-# -- sections other apps contribute ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HubSection:
-    """A block of the hub: ``items(user)`` → list of dicts the ``template`` renders."""
-
-    key: str
-    title: str
-    items: Callable
-    template: str
-    order: int = 50
-
-
-_SECTIONS: dict[str, HubSection] = {}
-
-
-def register_section(section: HubSection) -> None:
-    """Called from an app's AppConfig.ready; the same key again replaces it."""
-    _SECTIONS[section.key] = section
-
-
-def sections() -> list[HubSection]:
-    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
-
 
 # -- reading the summaries ------------------------------------------------------------------
 
@@ -216,17 +192,9 @@ def in_institution(slug: str):
 
 
 def _own(request, pk):
-    from facility_booking.models import Kind, Reservation
+    from facility_booking.public.for_portal import applicant_booking
 
-    try:
-        reservation = Reservation.objects.select_related("facility").get(
-            pk=int(pk), kind=Kind.BOOKING
-        )
-    except (Reservation.DoesNotExist, ValueError, OverflowError):
-        raise Http404 from None
-    if reservation.applicant_id != request.user.pk:
-        raise Http404
-    return reservation
+    return applicant_booking(request.user, pk)
 
 
 def _booking_url(slug: str, pk: int) -> str:
@@ -234,7 +202,7 @@ def _booking_url(slug: str, pk: int) -> str:
 
 
 def _place(request, slug: str, pk: int):
-    from payments.views import Place
+    from payments.public import Place
 
     return Place(
         booking_url=_booking_url(slug, pk),
@@ -257,7 +225,7 @@ def home(request):
     waiting_deposit = [b for b in upcoming if b.money.get("open_va") and not b.suspended]
     refunds = [b for b in bookings if b.money.get("refund_outstanding")]
     extra = []
-    for section in sections():
+    for section in hub_sections():
         items = section.items(request.user)
         extra.append({"section": section, "items": items})
     return render(
@@ -312,7 +280,7 @@ def payments_page(request):
 
 @login_required
 def booking(request, slug: str, pk: int):
-    from facility_booking.forms import ProofForm
+    from facility_booking.public.for_portal import ProofForm
 
     with in_institution(slug) as institution:
         r = _own(request, pk)
@@ -347,7 +315,7 @@ def _booking_context(r, institution, **extra) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pay(request, slug: str, pk: int):
-    from payments.views import pay_page
+    from payments.public import pay_page
 
     with in_institution(slug):
         r = _own(request, pk)
@@ -356,7 +324,7 @@ def pay(request, slug: str, pk: int):
 
 @login_required
 def pay_success(request, slug: str):
-    from payments.views import success_return
+    from payments.public import success_return
 
     with in_institution(slug):
         return success_return(request, lambda order: _place(request, slug, order.reservation_id))
@@ -364,7 +332,7 @@ def pay_success(request, slug: str):
 
 @login_required
 def pay_fail(request, slug: str):
-    from payments.views import fail_return
+    from payments.public import fail_return
 
     with in_institution(slug):
         return fail_return(request, lambda order: _place(request, slug, order.reservation_id))
@@ -373,7 +341,7 @@ def pay_fail(request, slug: str):
 @login_required
 @require_POST
 def pay_refresh(request, slug: str, order_id: str):
-    from payments.views import refresh_order
+    from payments.public import refresh_order
 
     with in_institution(slug):
         return refresh_order(
@@ -394,9 +362,13 @@ class CancelForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def cancel(request, slug: str, pk: int):
     """The refund is shown first; POST cancels (the refund goes back the way it came)."""
-    from facility_booking import pricing, services
     from facility_booking.public import allowed_actions
-    from facility_booking.views import apply_errors
+    from facility_booking.public.for_portal import (
+        apply_errors,
+        cancellation_refund,
+        refund_percent,
+        reservation_cancel,
+    )
 
     with in_institution(slug) as institution:
         r = _own(request, pk)
@@ -407,7 +379,7 @@ def cancel(request, slug: str, pk: int):
         status = 200
         if request.method == "POST" and form.is_valid():
             try:
-                services.reservation_cancel(
+                reservation_cancel(
                     actor=request.user,
                     institution=institution,
                     reservation=r,
@@ -432,8 +404,8 @@ def cancel(request, slug: str, pk: int):
                 "institution_of_booking": institution,
                 "form": form,
                 "paid": paid,
-                "refund": services.cancellation_refund(r, by_institution=False, now=now),
-                "percent": pricing.refund_percent(r.facility, r.start, now) if paid else None,
+                "refund": cancellation_refund(r, by_institution=False, now=now),
+                "percent": refund_percent(r.facility, r.start, now) if paid else None,
                 "tiers": r.facility.refund_tiers.all(),
                 "hub_tab": "home",
             },
@@ -443,40 +415,38 @@ def cancel(request, slug: str, pk: int):
 
 @login_required
 def permit_pdf(request, slug: str, pk: int):
-    from facility_booking import documents
     from facility_booking.public import allowed_actions
+    from facility_booking.public.for_portal import permit_response
 
     with in_institution(slug):
         r = _own(request, pk)
         if "permit" not in allowed_actions(r, staff=False):
             raise Http404
-        return documents.file_response(r, documents.PERMIT)  # stored, rendered once
+        return permit_response(r)  # stored, rendered once
 
 
 @login_required
 def receipt_pdf(request, slug: str, pk: int):
-    from facility_booking import documents
+    from facility_booking.public.for_portal import receipt_response
 
     with in_institution(slug):
         r = _own(request, pk)
         if not r.paid_amount and not r.ledger_entries.exists():
             raise Http404
-        return documents.file_response(r, documents.RECEIPT)  # stored, rendered once
+        return receipt_response(r)  # stored, rendered once
 
 
 @login_required
 @require_POST
 def proof_upload(request, slug: str, pk: int):
-    from facility_booking import services
-    from facility_booking.forms import ProofForm
-    from facility_booking.views import apply_errors
+    from facility_booking.public.for_portal import ProofForm, apply_errors, proof_add
 
     with in_institution(slug) as institution:
         r = _own(request, pk)
         form = ProofForm(request.POST, request.FILES, reservation=r)
         if form.is_valid():
             try:
-                services.proof_add(
+                proof_add(
                     actor=request.user,
                     institution=institution,
                     reservation=r,
@@ -499,7 +469,7 @@ def proof_upload(request, slug: str, pk: int):
 
 @login_required
 def proof_file(request, slug: str, pk: int, proof_pk: int):
-    from facility_booking.views import proof_response
+    from facility_booking.public.for_portal import proof_response
 
     with in_institution(slug):
         r = _own(request, pk)
@@ -557,7 +527,7 @@ class CodeForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
-    from notifications import services as notify_services
+    from notifications import public as notify_services
     from suite.forms import apply_errors
 
     user = request.user
@@ -636,30 +606,17 @@ def settings_page(request):
 def notifications_page(request):
     from django.core.paginator import Paginator
 
-    from notifications import events
-    from notifications.models import Notification
+    from notifications.public import event_labels, inbox_of, text_of
 
-    rows = (
-        Notification.objects.filter(recipient=request.user)
-        .exclude(event="phone_verification")
-        .select_related("institution")
-        .prefetch_related("deliveries")
-        .order_by("-created_at", "-id")
-    )
-    page = Paginator(rows, 20).get_page(request.GET.get("page"))
-    from notifications.services import render as render_message
-    from suite.links import expand
-
+    page = Paginator(inbox_of(request.user), 20).get_page(request.GET.get("page"))
     for n in page:
-        sent = next((d.body for d in n.deliveries.all() if d.body), "")
-        # Not sent yet (held for the night, being retried): show what it will say.
-        n.text = expand(sent or render_message(n, "sms")[1])  # links for the hosts of today
+        n.text = text_of(n)  # as sent, or (not sent yet) what it will say
     return render(
         request,
         "portal/my/notifications.html",
         {
             "page": page,
-            "labels": {code: spec.label for code, spec in events.REGISTRY.items()},
+            "labels": event_labels(),
             "hub_tab": "notifications",
         },
     )

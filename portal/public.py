@@ -15,6 +15,8 @@ Two ways in:
   complete entry (facets, venue hours and busy periods) replaces it after commit.
 
 Sources register in their app's ``AppConfig.ready`` with ``register_source``.
+The resident's hub (``/my/``) shows the blocks apps add with ``register_hub_section``
+(a ``HubSection``), also from ``AppConfig.ready``.
 Hidden institutions (suspended, archived) are filtered when reading, so a
 status change needs no re-indexing and takes effect at once.
 """
@@ -117,6 +119,33 @@ def public_kinds() -> list[str]:
 def kind_label(kind: str) -> str:
     source = _SOURCES.get(kind)
     return str(source.label) if source else kind
+
+
+# -- the resident's hub: sections other apps contribute ------------------------------------
+
+
+@dataclass(frozen=True)
+class HubSection:
+    """A block of the resident's hub (``/my/``): ``items(user)`` → list of dicts the
+    ``template`` renders."""
+
+    key: str
+    title: str
+    items: Callable
+    template: str
+    order: int = 50
+
+
+_HUB_SECTIONS: dict[str, HubSection] = {}
+
+
+def register_hub_section(section: HubSection) -> None:
+    """Called from an app's AppConfig.ready; the same key again replaces it."""
+    _HUB_SECTIONS[section.key] = section
+
+
+def hub_sections() -> list[HubSection]:
+    return sorted(_HUB_SECTIONS.values(), key=lambda s: (s.order, s.key))
 
 
 # -- writing -------------------------------------------------------------------------
@@ -320,6 +349,25 @@ def changed(*, kind: str, key, institution=None) -> None:
     pending = connection.__dict__.setdefault("_portal_pending", {})
     pending.setdefault(schema, set()).add((kind, str(key)))
     transaction.on_commit(_flush, robust=True)
+
+
+def changed_all(*kinds: str, institution=None) -> None:
+    """Refresh every public entry of these kinds (each registered source's keys) after
+    commit — e.g. the district, a facet of facilities and notices, changed."""
+    for kind in kinds:
+        source = _SOURCES.get(kind)
+        if source is None:
+            continue
+        for key in source.all_keys():
+            changed(kind=kind, key=key, institution=institution)
+
+
+def institution_doc(institution, *, about: str = "") -> Doc:
+    """The institution's own entry (name, address, phone, district); the site's source
+    adds its greeting as ``about``."""
+    from portal.sources import institution_doc as build
+
+    return build(institution, about=about)
 
 
 def _flush() -> None:

@@ -341,7 +341,7 @@ def _filtered(params: SearchParams, *, facets: bool = False) -> QuerySet:
 
 def free_between(qs: QuerySet, start: dt.datetime, end: dt.datetime) -> QuerySet:
     """Venues open for all of [start, end) (same day), not held, not closed, bookable that far ahead."""
-    from facility_booking.rules import holiday_name
+    from facility_booking.public.for_portal import holiday_name
 
     local_start, local_end = timezone.localtime(start), timezone.localtime(end)
     day = local_start.date()

@@ -26,7 +26,12 @@ def _institution_changed(sender, instance, created=False, raw=False, **kwargs):
 
 
 def connect() -> None:
-    from facility_booking.models import ClosedDate, Facility, OpeningHours, Reservation
+    from facility_booking.public.for_portal import (
+        ClosedDate,
+        Facility,
+        OpeningHours,
+        Reservation,
+    )
     from tenants.models import Institution
 
     for model in (Facility, Reservation, ClosedDate, OpeningHours):

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from portal.public import Doc, Venue, register_source
+from tenants.current import current_institution
 
 FACILITY_KEYWORDS = {
     "hall": "공연장 강당 홀 극장 무대 공연 대강당 소강당",
@@ -41,15 +41,6 @@ def district_of(*addresses: str) -> str:
     return ""
 
 
-def current_institution():
-    from tenants.models import Institution
-
-    tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Institution):
-        return tenant
-    return Institution.objects.filter(schema_name=connection.schema_name).first()
-
-
 def _institution_district(institution) -> str:
     from portal import public
 
@@ -66,7 +57,12 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 
 def load_facilities(keys: list[str]) -> dict[str, Doc | None]:
-    from facility_booking.models import HOLDING_STATES, ClosedDate, Facility, Reservation
+    from facility_booking.public.for_portal import (
+        HOLDING_STATES,
+        ClosedDate,
+        Facility,
+        Reservation,
+    )
 
     ids = [int(k) for k in keys if k.isdigit()]
     facilities = {
@@ -150,7 +146,7 @@ def load_facilities(keys: list[str]) -> dict[str, Doc | None]:
 
 
 def facility_keys():
-    from facility_booking.models import Facility
+    from facility_booking.public.for_portal import Facility
 
     return Facility.objects.filter(is_active=True, visibility="public").values_list("pk", flat=True)
 
@@ -159,11 +155,9 @@ def facility_keys():
 
 
 def _public_posts():
-    from groupware.boards.models import Board, Post
+    from groupware.boards.public import public_notices
 
-    return Post.objects.filter(
-        is_deleted=False, is_public=True, board__kind=Board.Kind.NOTICE, board__is_active=True
-    )
+    return public_notices()
 
 
 def load_notices(keys: list[str]) -> dict[str, Doc | None]:

@@ -21,6 +21,11 @@ view once the form is valid (privacy.consents lists the sets and their wording).
 Personal data declarations (from AppConfig.ready): ``register_personal_data``,
 ``register_legal_hold``, ``register_blocker``, ``register_retention`` with
 ``PersonalData``, ``LegalHold``, ``RetentionKind`` (privacy.registry).
+
+For a person's own account (accounts: sign-up, profile, 회원탈퇴, dormant accounts):
+``Consent``, ``CONSENT_SETS``, ``PHONE_KEYS``, ``has_consent``, ``consent_withdraw``;
+``personal_data``, ``legal_holds`` (what is deleted and what the law keeps),
+``account_blockers`` and ``account_delete``.
 """
 
 from __future__ import annotations
@@ -28,13 +33,25 @@ from __future__ import annotations
 from functools import wraps
 
 from privacy.access_log import record_request
-from privacy.consents import ConsentFormMixin, consent_set, record_consents
+from privacy.consents import (
+    PHONE_KEYS,
+    ConsentFormMixin,
+    consent_set,
+    consent_withdraw,
+    has_consent,
+    record_consents,
+)
+from privacy.consents import SETS as CONSENT_SETS
+from privacy.erasure import account_blockers, account_delete
 from privacy.masking import mask_email, mask_name, mask_phone
+from privacy.models import Consent
 from privacy.registry import (
     LegalHold,
     PersonalData,
     RetentionKind,
     Subject,
+    legal_holds,
+    personal_data,
     register_blocker,
     register_legal_hold,
     register_personal_data,
@@ -42,16 +59,25 @@ from privacy.registry import (
 )
 
 __all__ = [
+    "CONSENT_SETS",
+    "PHONE_KEYS",
+    "Consent",
     "ConsentFormMixin",
     "LegalHold",
     "PersonalData",
     "RetentionKind",
     "Subject",
     "access_logged",
+    "account_blockers",
+    "account_delete",
     "consent_set",
+    "consent_withdraw",
+    "has_consent",
+    "legal_holds",
     "mask_email",
     "mask_name",
     "mask_phone",
+    "personal_data",
     "record_access",
     "record_consents",
     "register_blocker",

@@ -17,7 +17,7 @@ from programs import exports, permissions, services
 from programs.forms import CancelForm, ProgramForm
 from programs.models import Application, Program
 from suite.forms import apply_errors
-from website.permissions import staff_view
+from website.public import staff_view
 
 manager = staff_view(permissions.can_manage_programs)
 
@@ -32,9 +32,9 @@ def index(request):
 
 
 def _facilities():
-    from facility_booking.models import Facility
+    from facility_booking.public.for_programs import venue_choices
 
-    return Facility.objects.filter(is_active=True).order_by("name")
+    return venue_choices()
 
 
 def _initial(program):

@@ -5,6 +5,9 @@
 
     for item in applications_of(request.user): ...   # dicts, newest first
     application_cancel(user=request.user, institution_slug="culture", application_id=12)
+
+The institution's public home (website) lists ``open_programs()``: published programs
+still taking applications, closing soonest first.
 """
 
 from __future__ import annotations
@@ -18,6 +21,20 @@ from django_tenants.utils import schema_context
 
 from portal.public import personal
 from tenants.models import Institution
+
+
+def open_programs(limit: int = 4) -> list:
+    """Published programs (of the current schema) still taking applications, the one
+    closing soonest first."""
+    from programs.models import Program, ProgramStatus
+
+    now = timezone.now()
+    return list(
+        Program.objects.filter(
+            status=ProgramStatus.PUBLISHED, applications_close_at__gt=now
+        ).order_by("applications_close_at", "id")[:limit]
+    )
+
 
 BADGES = {"confirmed": "ok", "waitlisted": "warn", "cancelled": "", "cancelled_by_staff": "danger"}
 LIVE = ("confirmed", "waitlisted")

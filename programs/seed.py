@@ -145,8 +145,8 @@ PROGRAMS = {
 
 def _hall(manager):
     """A free 100-seat multipurpose hall, open every day 09:00–22:00 (culture)."""
-    from facility_booking import services as facility_services
-    from facility_booking.models import Facility
+    from facility_booking.public import for_programs as facility_services
+    from facility_booking.public.for_programs import Facility
 
     facility = Facility.objects.filter(name="소공연장 (다목적홀)").first()
     if facility is None:

@@ -78,7 +78,7 @@ def _require_manager(actor, institution) -> None:
 
 
 def _clean_rich(text: str) -> str:
-    from website.services import clean_rich
+    from website.public import clean_rich
 
     return clean_rich(text)
 
@@ -450,7 +450,7 @@ def period_label(program: Program) -> str:
 
 def sync_summary(application: Application, program: Program) -> None:
     """The resident's own summary in the public schema (portal: my applications)."""
-    from portal.sources import current_institution
+    from tenants.current import current_institution
 
     institution = current_institution()
     if institution is None:
@@ -492,7 +492,7 @@ def _after_change(program: Program, applications=()) -> None:
 
 def _notify(application: Application, program: Program, result, message="") -> None:
     from notifications.public import notify
-    from portal.sources import current_institution
+    from tenants.current import current_institution
 
     notify(
         event="program_application_result",

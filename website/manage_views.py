@@ -265,9 +265,9 @@ def file_remove(request, pk: int):
 def _publishable_documents(user, institution):
     """Approved 공개 documents this person may publish: their departments' (all for admins)."""
     from accounts import access
-    from groupware.approval.models import Disclosure as DocDisclosure
-    from groupware.approval.models import Document, State
-    from groupware.models import StaffProfile
+    from groupware.approval.public import Disclosure as DocDisclosure
+    from groupware.approval.public import Document, State
+    from groupware.public import StaffProfile
 
     documents = Document.objects.filter(state=State.APPROVED, disclosure=DocDisclosure.PUBLIC)
     if not access.is_institution_admin(user, institution):

@@ -147,8 +147,8 @@ def seed_institution(*, institution, people) -> None:
 
 
 def _open_documents(admin, institution) -> None:
-    from groupware.approval.models import Disclosure as DocDisclosure
-    from groupware.approval.models import Document, State
+    from groupware.approval.public import Disclosure as DocDisclosure
+    from groupware.approval.public import Document, State
 
     published = set(OpenDocument.objects.values_list("document_id", flat=True))
     for document in Document.objects.filter(

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from institution.audit import audit_record
-from portal.public import changed
+from portal.public import changed, changed_all
 from suite.richtext import clean_html, looks_like_html
 from suite.uploads import attachment_fields, check_attachments
 from website import permissions
@@ -195,12 +195,7 @@ def settings_save(*, actor, institution, **fields) -> SiteSettings:
     _audit(actor, "settings", site, "홈페이지 설정 변경")
     changed(kind="institution", key="site")
     # facilities and notices carry the district as a facet
-    from portal import sources
-
-    for pk in sources.facility_keys():
-        changed(kind="facility", key=pk)
-    for pk in sources.notice_keys():
-        changed(kind="notice", key=pk)
+    changed_all("facility", "notice")
     return site
 
 
@@ -379,8 +374,8 @@ def file_remove(*, actor, institution, site_file: SiteFile) -> None:
 @transaction.atomic
 def open_document_publish(*, actor, institution, document) -> OpenDocument:
     """Publish an approved 공개 document to the site. 부분공개/비공개 never."""
-    from groupware.approval.models import Disclosure as DocDisclosure
-    from groupware.approval.models import Document, State
+    from groupware.approval.public import Disclosure as DocDisclosure
+    from groupware.approval.public import Document, State
 
     document = Document.objects.get(pk=document.pk)
     if not permissions.can_publish_document(actor, institution, document):

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from portal.public import Doc, register_district_resolver, register_source
-from portal.sources import current_institution, institution_doc
+from portal.public import Doc, institution_doc, register_district_resolver, register_source
 from suite.richtext import plain_text
+from tenants.current import current_institution
 from website.models import Disclosure, JobPosting, OpenDocument, Page, SiteSettings, Status
 
 

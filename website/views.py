@@ -44,7 +44,7 @@ def about(request):
 
 
 def _department_tree(show_staff: bool):
-    from groupware.models import Department, StaffProfile
+    from groupware.public import Department, StaffProfile
 
     departments = list(Department.objects.filter(is_active=True).order_by("order", "name"))
     staff: dict[int, list] = {}
@@ -140,11 +140,9 @@ def page(request, slug: str):
 @require_GET
 def notices(request):
     """공지사항: the public notices of the notice boards."""
-    from groupware.boards.models import Board, Post
+    from groupware.boards.public import public_notices
 
-    posts = Post.objects.filter(
-        is_deleted=False, is_public=True, board__kind=Board.Kind.NOTICE, board__is_active=True
-    ).order_by("-created_at", "-id")
+    posts = public_notices().order_by("-created_at", "-id")
     q = (request.GET.get("q") or "").strip()[:100]
     if q:
         posts = posts.filter(Q(title__icontains=q) | Q(body__icontains=q))
@@ -235,8 +233,8 @@ def documents(request):
 
 
 def _open_document(pk: int) -> OpenDocument:
-    from groupware.approval.models import Disclosure as DocDisclosure
-    from groupware.approval.models import State
+    from groupware.approval.public import Disclosure as DocDisclosure
+    from groupware.approval.public import State
 
     item = OpenDocument.objects.select_related("document").filter(pk=pk, is_published=True).first()
     # the document must still be approved and 공개 (never 부분공개/비공개)
@@ -258,8 +256,7 @@ def document(request, pk: int):
 @require_GET
 def document_pdf(request, pk: int):
     """The official PDF of a published open document."""
-    from groupware.approval.models import Document
-    from groupware.approval.pdf import ensure_pdf
+    from groupware.approval.public import Document, ensure_pdf
 
     item = _open_document(pk)
     document = item.document

@@ -131,7 +131,7 @@ def discount_decide(
 ) -> Reservation:
     """Accept the highest claimed discount, or refuse it with a reason; the fee is
     recomputed (a staff fee adjustment stays) and the applicant is told why."""
-    from payments.models import OrderStatus
+    from payments.public import OrderStatus
 
     institution = acting_institution(institution)
     if not permissions.can_manage_bookings(actor, institution):

@@ -460,7 +460,7 @@ def reservation_record_payment(
 
     ``amount`` must equal the fee; method ``exempt`` records 0 won.
     """
-    from payments.services import desk_payment_entry
+    from payments.public import desk_payment_entry
 
     institution = acting_institution(institution)
     _require_manager(actor, institution)
@@ -587,7 +587,7 @@ def reservation_cancel(
 def _settle_money(reservation: Reservation, actor, reason: str) -> None:
     """A booking that ends before use: refund what the cancellation decided and close
     payments still open (an issued 가상계좌 must not take a deposit any more)."""
-    from payments.services import close_open_orders, refund_request
+    from payments.public import close_open_orders, refund_request
 
     if reservation.refund_due:
         refund_request(

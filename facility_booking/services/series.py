@@ -566,8 +566,7 @@ def series_cancel(
     the bill's payment; unpaid dates come off the bill. Returns the refund and count."""
     from facility_booking.notify_fair import notify_series
     from facility_booking.services.reservations import lock_reservation
-    from payments.models import OrderStatus
-    from payments.services import close_open_orders, refund_request
+    from payments.public import OrderStatus, close_open_orders, refund_request
 
     institution = fairness._institution(institution)
     now = now or timezone.now()

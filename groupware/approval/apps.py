@@ -13,7 +13,7 @@ class ApprovalConfig(AppConfig):
             sections,
         )
         from groupware.approval.services.handover import handover_participant
-        from groupware.dashboard.sections import dashboard_sections
+        from groupware.public import dashboard_sections
 
         handover_participants.register("approval", handover_participant)
         dashboard_sections.register("waiting", sections.waiting)

@@ -1,7 +1,7 @@
 """전자결재's blocks on the staff dashboard (registered in ApprovalConfig.ready)."""
 
 from groupware.approval.selectors import in_progress_of, waiting_for
-from groupware.dashboard.sections import DashboardRequest, Section
+from groupware.public import DashboardRequest, Section
 
 
 def waiting(ask: DashboardRequest) -> Section:

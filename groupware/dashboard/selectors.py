@@ -8,20 +8,19 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from groupware.boards.models import Post
-from groupware.boards.selectors import readable_boards
+from groupware.boards.public import Post, readable_boards
 from groupware.dashboard.sections import DashboardRequest, dashboard_sections
 from groupware.org.models import Absence, StaffProfile
 from groupware.org.selectors import chain_up, profile_of
-from groupware.schedule.models import Attendee
-from groupware.schedule.occurrences import (
+from groupware.schedule.public import (
+    Attendee,
     events_overlapping,
     expand,
     local_midnight,
+    my_calendar_events,
     next_start,
     still_running,
 )
-from groupware.schedule.selectors import my_calendar_events
 
 
 # One function on purpose: the dashboard's fixed query budget (tests compare two data

@@ -156,7 +156,7 @@ def action_view(name: str, input_class, call, summary: str, code=status.HTTP_200
             data.is_valid(raise_exception=True)
             result = self.run(lambda: call(request, item, data.validated_data))
             if name == "reply":
-                from groupware.approval.serializers import DocumentSerializer
+                from groupware.approval.public import DocumentSerializer
 
                 return Response(DocumentSerializer(result).data, status=code)
             item.refresh_from_db()
@@ -273,7 +273,7 @@ class SendView(ExchangeAPIView):
         },
     )
     def post(self, request, pk: int):
-        from groupware.approval.selectors import document_for
+        from groupware.approval.public import document_for
 
         document = document_for(request.user, pk)
         envelopes = self.run(

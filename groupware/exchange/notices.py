@@ -28,7 +28,7 @@ def received_path(received) -> str:
 
 
 def _tell(users, *, event: str, received, headline: str) -> None:
-    from groupware.approval.models import Notification
+    from groupware.approval.public import Notification
 
     institution = _institution()
     path = received_path(received)

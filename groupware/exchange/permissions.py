@@ -9,8 +9,14 @@ a 담당자; members read it by its openness (the department box); the 담당자
 from __future__ import annotations
 
 from accounts import access
-from groupware.approval.models import RecipientKind, State
-from groupware.approval.permissions import box_opens, department_of, is_document_office, is_head_of
+from groupware.approval.public import (
+    RecipientKind,
+    State,
+    box_opens,
+    department_of,
+    is_document_office,
+    is_head_of,
+)
 from groupware.exchange.models import ReceivedDocument, ReceivedState
 
 HANDED = (ReceivedState.DISTRIBUTED, ReceivedState.ASSIGNED)

@@ -20,8 +20,8 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from groupware.approval import services as approval
-from groupware.approval.models import Document, Seal
+from groupware.approval import public as approval
+from groupware.approval.public import Document, Seal
 from groupware.exchange import services
 from groupware.exchange.errors import ExchangeConflict, ExchangeForbidden
 from groupware.exchange.models import ReceivedDocument, ReceivedState

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from groupware.approval.permissions import department_of, is_head_of
+from groupware.approval.public import department_of, is_head_of
 from groupware.exchange.models import ReceivedDocument, ReceivedReader, ReceivedState
 from groupware.exchange.permissions import HANDED, can_manage_incoming, can_view_received
 from groupware.exchange.relay.models import Envelope
@@ -93,7 +93,7 @@ def received_for(user, institution, pk) -> ReceivedDocument:
 def sent_envelopes(user, institution):
     """발송함: our envelopes — every one for the 문서과, else those of documents the user
     drafted (nothing of any receiver is read)."""
-    from groupware.approval.models import Document
+    from groupware.approval.public import Document
 
     rows = Envelope.objects.filter(sender=institution).select_related("receiver")
     if not can_manage_incoming(user, institution):
@@ -118,7 +118,7 @@ def reply_origin(institution, received: ReceivedDocument):
     envelope = Envelope.objects.filter(pk=received.reply_to_envelope_id, sender=institution).first()
     if envelope is None:
         return None
-    from groupware.approval.models import Document
+    from groupware.approval.public import Document
 
     return Document.objects.filter(pk=envelope.document_id).first()
 

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import staff_page
 from accounts.models import User
-from groupware.approval.models import Document
-from groupware.approval.views.common import error_text, nav_counts, people_choices
+from groupware.approval.public import Document, error_text, nav_counts, people_choices
 from groupware.exchange import permissions, selectors, services
 from groupware.exchange.errors import ExchangeConflict, ExchangeForbidden
 from groupware.exchange.models import ReceivedState
@@ -27,7 +26,7 @@ from groupware.exchange.stamp import ensure_stamped
 
 
 def _context(request, **extra) -> dict:
-    from groupware.approval.selectors import BOXES as APPROVAL_BOXES
+    from groupware.approval.public import BOXES as APPROVAL_BOXES
 
     office = permissions.can_manage_incoming(request.user, request.institution)
     boxes = {
@@ -83,7 +82,7 @@ def received(request, pk: int):
             department_id=item.department_id, is_active=True
         ).values_list("user_id", flat=True)
         members = list(User.objects.filter(pk__in=list(ids), is_active=True).order_by("name"))
-    from groupware.approval.formdata import display_rows
+    from groupware.approval.public import display_rows
 
     return render(
         request,
@@ -229,7 +228,7 @@ def sent(request):
 @require_POST
 def send(request, document_id: int):
     """발송 from the document's page."""
-    from groupware.approval.selectors import document_for
+    from groupware.approval.public import document_for
 
     document: Document = document_for(request.user, document_id)
     try:

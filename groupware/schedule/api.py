@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from api.filters import Ordering
 from api.filtersets import LIST_FILTERS, WhitelistOrdering
 from groupware.api_common import WorkspaceAPIView, errors, member_or_error, valid
-from groupware.org.selectors import department_chain_of
+from groupware.public import department_chain_of
 from groupware.schedule import serializers as s
 from groupware.schedule import services as cal_services
 from groupware.schedule.filters import EventFilterSet

@@ -9,7 +9,7 @@ not cancelled leave on every view (``sources.leave_items``).
 from datetime import timedelta
 
 from groupware.approval.public import LeaveApproved
-from groupware.org.models import Absence
+from groupware.models import Absence
 from groupware.schedule.occurrences import local_midnight
 
 

@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from groupware.approval.public import approved_leaves
-from groupware.org.models import Absence
-from groupware.public import away_on
-from groupware.rooms.selectors import bookings_between
+from groupware.models import Absence
+from groupware.public import away_on, internal_bookings_between
 from groupware.schedule.occurrences import Item, events_overlapping, expand, local_midnight
 
 
@@ -73,7 +72,7 @@ def leave_items(start, end, user_ids=None) -> list[Item]:
 
 def booking_items(request, start, end, user_ids=None) -> list[Item]:
     """Internal rooms and vehicles booked in the window (facility_booking), by ``user_ids``."""
-    rows = bookings_between(start, end, internal_only=True)
+    rows = internal_bookings_between(start, end, internal_only=True)
     if user_ids is not None:
         rows = rows.filter(applicant_id__in=user_ids)
     return [

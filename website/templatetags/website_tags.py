@@ -9,17 +9,13 @@ register = template.Library()
 @register.simple_tag
 def site_home():
     """What the home shows besides the apps' own sections (programs, jobs, tagline)."""
-    from programs.models import Program, ProgramStatus
+    from programs.public import open_programs
     from website.models import JobPosting, SiteSettings, Status
 
     now = timezone.now()
     return {
         "site": SiteSettings.current(),
-        "programs": list(
-            Program.objects.filter(
-                status=ProgramStatus.PUBLISHED, applications_close_at__gt=now
-            ).order_by("applications_close_at", "id")[:4]
-        ),
+        "programs": open_programs(4),
         "jobs": list(
             JobPosting.objects.filter(status=Status.PUBLISHED, closes_at__gt=now).order_by(
                 "closes_at"
@@ -33,7 +29,7 @@ def open_document_action(context, document):
     """The 원문 공개 box on an approval document's page: an approved 공개 document, to
     someone who may publish it (its department, or an institution admin), can be published
     to the institution's site — or, once published, opened there or withdrawn."""
-    from groupware.approval.models import Disclosure, State
+    from groupware.approval.public import Disclosure, State
     from website import permissions
     from website.models import OpenDocument
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
-from facility_booking.tasks import active_schemas
+from tenants.current import active_schemas
 
 
 class InstitutionLoopCommand(BaseCommand):

@@ -193,7 +193,7 @@ def context(
     from groupware.approval.models import DelegationRule, FavouriteLine
     from groupware.approval.permissions import department_of
     from groupware.approval.views.common import people_choices
-    from groupware.exchange.selectors import institutions_directory
+    from groupware.exchange.public import institutions_directory
 
     institution = request.institution
     rows = list(line or [])[:LINE_ROWS]

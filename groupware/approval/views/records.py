@@ -52,7 +52,7 @@ def _base(request, **extra) -> dict:
 
 def _openable(request, rows) -> set[tuple[str, int]]:
     """(kind, id) of the rows' documents the user may open, in two queries."""
-    from groupware.exchange.selectors import visible_received
+    from groupware.exchange.public import visible_received
 
     produced = [r.document_id for r in rows if r.document_id]
     received = [r.source_id for r in rows if r.source == "exchange" and r.source_id]

@@ -17,8 +17,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from groupware.approval.models import Action, DocumentRecipient
-from groupware.approval.public import document_record, ensure_pdf, lock_document
+from groupware.approval.public import (
+    Action,
+    DocumentRecipient,
+    document_record,
+    ensure_pdf,
+    lock_document,
+)
 from groupware.exchange.errors import ExchangeConflict, ExchangeForbidden, invalid
 from groupware.exchange.permissions import can_send
 from groupware.exchange.relay.models import Envelope, EnvelopeState, relay_storage

@@ -6,9 +6,9 @@ Run from cron every few minutes (``--enqueue`` queues one task per institution).
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
-from facility_booking.tasks import active_schemas
 from payments import tasks
 from payments.services import reconcile_here
+from tenants.current import active_schemas
 
 
 class Command(BaseCommand):
