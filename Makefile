@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: typecheck migrations-check run test lint format bench fuzz worker clean-db shell browser-deps serve-prod
+.PHONY: typecheck migrations-check architecture run test lint format bench fuzz worker clean-db shell browser-deps serve-prod
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
@@ -20,7 +20,7 @@ run: $(STAMP)  ## set up, start the embedded database, migrate, seed, serve on 1
 test: $(STAMP) browser-deps  ## lint, format check, types, migrations, whole test suite (browser journeys included)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(MAKE) --no-print-directory typecheck migrations-check
+	$(MAKE) --no-print-directory typecheck migrations-check architecture
 	SUITE_BROWSER_REQUIRED=1 $(VENV)/bin/pytest
 
 typecheck: $(STAMP)  ## mypy (django-stubs, djangorestframework-stubs) over the modules listed in pyproject.toml
@@ -28,6 +28,9 @@ typecheck: $(STAMP)  ## mypy (django-stubs, djangorestframework-stubs) over the 
 
 migrations-check: $(STAMP)  ## fail when a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
+
+architecture: $(STAMP)  ## apps import each other only through public faces; no import-time cycles
+	$(VENV)/bin/pytest tests/architecture -q
 
 # Debian's chromium (driven by Playwright through executable_path: Playwright's own
 # browser download cannot work here) and fonts-nanum so Korean renders. Installed with
