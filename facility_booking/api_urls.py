@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facility_booking import api, api_fair, api_queue
+from facility_booking import api, api_fair, api_fair_staff, api_queue
 
 urlpatterns = [
     path("facilities/", api.FacilityListView.as_view(), name="facility-list"),
@@ -56,4 +56,68 @@ urlpatterns += [
     path("series/<int:id>/", api_fair.SeriesDetailView.as_view(), name="series-detail"),
     path("series/<int:id>/cancel/", api_fair.SeriesCancelView.as_view(), name="series-cancel"),
     path("standing/", api_fair.MyStandingView.as_view(), name="standing"),
+]
+
+# Fair booking, booking managers (api_fair_staff.py): the managers' pages as an API.
+urlpatterns += [
+    path(
+        "manage/lottery/rounds/",
+        api_fair_staff.RoundListView.as_view(),
+        name="manage-lottery-round-list",
+    ),
+    path(
+        "manage/lottery/rounds/<int:id>/",
+        api_fair_staff.RoundDetailView.as_view(),
+        name="manage-lottery-round-detail",
+    ),
+    path(
+        "manage/lottery/rounds/<int:id>/applications/",
+        api_fair_staff.RoundApplicationsView.as_view(),
+        name="manage-lottery-round-applications",
+    ),
+    path(
+        "manage/lottery/rounds/<int:id>/draw/",
+        api_fair_staff.RoundDrawView.as_view(),
+        name="manage-lottery-round-draw",
+    ),
+    path(
+        "manage/lottery/rounds/<int:id>/cancel/",
+        api_fair_staff.RoundCancelView.as_view(),
+        name="manage-lottery-round-cancel",
+    ),
+    path("manage/series/", api_fair_staff.SeriesListView.as_view(), name="manage-series-list"),
+    path(
+        "manage/series/<int:id>/",
+        api_fair_staff.SeriesDetailView.as_view(),
+        name="manage-series-detail",
+    ),
+    path(
+        "manage/series/<int:id>/decide/",
+        api_fair_staff.SeriesDecideView.as_view(),
+        name="manage-series-decide",
+    ),
+    path(
+        "manage/series/<int:id>/cancel/",
+        api_fair_staff.SeriesCancelView.as_view(),
+        name="manage-series-cancel",
+    ),
+    path(
+        "manage/series/<int:id>/record-payment/",
+        api_fair_staff.SeriesPaymentView.as_view(),
+        name="manage-series-record-payment",
+    ),
+    path("manage/waitlist/", api_fair_staff.WaitlistListView.as_view(), name="manage-waitlist"),
+    path(
+        "manage/facilities/<int:id>/rules/",
+        api_fair_staff.FacilityRulesView.as_view(),
+        name="manage-facility-rules",
+    ),
+    path(
+        "manage/sanctions/", api_fair_staff.SanctionListView.as_view(), name="manage-sanction-list"
+    ),
+    path(
+        "manage/sanctions/<int:id>/lift/",
+        api_fair_staff.SanctionLiftView.as_view(),
+        name="manage-sanction-lift",
+    ),
 ]

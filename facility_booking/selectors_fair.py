@@ -298,6 +298,24 @@ def sanctions_of(user, *, now) -> QuerySet:
     )
 
 
+def sanctionable_person(email: str):
+    """The active account with ``email`` if the person booked or applied here, else None:
+    staff may restrict only them, and the answer tells nothing about who else has an
+    account on the platform (pages and API alike)."""
+    from accounts.models import User
+
+    person = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if person is None:
+        return None
+    if (
+        Reservation.objects.filter(applicant=person).exists()
+        or LotteryApplication.objects.filter(applicant=person).exists()
+        or WaitlistEntry.objects.filter(applicant=person).exists()
+    ):
+        return person
+    return None
+
+
 def sanction_for_manager(sanction_id) -> Sanction:
     try:
         return Sanction.objects.select_related("facility").get(pk=_int(sanction_id))

@@ -29,10 +29,8 @@ from facility_booking.models import (
     ACTIVE_BOOKING_STATES,
     ApplicationStatus,
     FacilityRules,
-    LotteryApplication,
     LotteryRound,
     RecurringSeries,
-    Reservation,
     Sanction,
     Status,
     WaitlistEntry,
@@ -381,14 +379,8 @@ def sanctions(request):
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            person = User.objects.filter(email__iexact=d["email"], is_active=True).first()
-            # Only people who booked or applied here: the form tells nothing about who
-            # else has an account on the platform.
-            if person is None or not (
-                Reservation.objects.filter(applicant=person).exists()
-                or LotteryApplication.objects.filter(applicant=person).exists()
-                or WaitlistEntry.objects.filter(applicant=person).exists()
-            ):
+            person = selectors_fair.sanctionable_person(d["email"])
+            if person is None:
                 form.add_error(
                     "email", _("이 기관에 예약·신청한 적이 있는 사람만 제한할 수 있습니다.")
                 )
