@@ -11,7 +11,6 @@ host's language cookie.
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils import translation
-from django.utils.deprecation import MiddlewareMixin
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -32,14 +31,24 @@ def chosen_language(request) -> str:
     return settings.LANGUAGE_CODE
 
 
-class KoreanFirstLocaleMiddleware(MiddlewareMixin):
-    def process_request(self, request):
-        language = chosen_language(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+class KoreanFirstLocaleMiddleware:
+    """Activates the person's language for the request and gives the thread back its
+    previous language afterwards — also when the view raised — so code that runs in the
+    same thread outside a request (a worker, a test, the next request before its own
+    activation) is not left in the last visitor's language."""
 
-    def process_response(self, request, response):
-        response.headers.setdefault("Content-Language", translation.get_language())
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = chosen_language(request)
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
 

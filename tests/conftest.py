@@ -56,14 +56,11 @@ def _drop_test_databases_of_dead_runs() -> None:
 
 @pytest.fixture(autouse=True)
 def _back_to_public():
-    """Every test starts in the public schema with an empty cache (rate limits, tickets),
-    in Korean and the default time zone: a request activates its person's language for
-    the thread (suite/locale.py) and it stayed active for the next test (an English
-    request before a date test made "2026. 11. 25." read "Nov 25, 2026")."""
-    from django.conf import settings
-    from django.utils import timezone, translation
+    """Every test starts in the public schema with an empty cache (rate limits, tickets)
+    and the default time zone. (The language needs no reset: a request gives the thread
+    back its previous language when it ends — suite/locale.py, tests/suite/test_locale.py.)"""
+    from django.utils import timezone
 
-    translation.activate(settings.LANGUAGE_CODE)
     timezone.deactivate()
     cache.clear()
     caches["throttle"].clear()  # API rate-limit counters (api/throttling.py)
