@@ -23,9 +23,13 @@ def bookings_between(start, end, *, internal_only: bool = False, facility=None):
     return booking.bookings_between(start, end, internal_only=internal_only, facility=facility)
 
 
-def my_bookings(user, since):
-    """The member's internal bookings not yet over."""
-    return booking.internal_bookings_of(user, since)
+def my_bookings(user, now):
+    """The member's internal bookings not yet over, each with what the member may do with
+    it now (``allowed_actions``: the page offers 취소 exactly when cancelling is allowed)."""
+    return [
+        (row, booking.allowed_actions(row, staff=False, now=now))
+        for row in booking.internal_bookings_of(user, now)
+    ]
 
 
 def requests_waiting():

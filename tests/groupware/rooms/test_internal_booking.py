@@ -137,3 +137,55 @@ def test_own_booking_can_be_cancelled(world, rooms, on_host, in_schema):
     assert client.post(f"/staff/resources/{booking.pk}/cancel/").status_code == 302
     with in_schema(world.inst_a):
         assert fb_models.Reservation.objects.get().status == "cancelled"
+
+
+def _cancel_form(pk) -> str:
+    return f'action="/staff/resources/{pk}/cancel/"'
+
+
+def test_cancel_is_offered_exactly_when_cancelling_is_allowed(world, rooms, on_host, in_schema):
+    """내 예약 asks facility_booking's ``allowed_actions``: a booking still to come offers
+    취소; one under way, one over or one cancelled does not, and posting the cancel anyway
+    is refused with the engine's message and changes nothing."""
+    day = _next_workday()
+    client = on_host(world.inst_a, world.staff_a)
+    for start, end in (("09:00", "10:00"), ("10:00", "11:00"), ("11:00", "12:00")):
+        assert _post(client, rooms["room"], day, start, end).status_code == 302
+    now = timezone.now()
+    with in_schema(world.inst_a):
+        future, started, ended = fb_models.Reservation.objects.order_by("start")
+        # move two of them into the past: one under way now, one over an hour ago
+        for booking, start, end in (
+            (started, now - timedelta(minutes=30), now + timedelta(minutes=30)),
+            (ended, now - timedelta(hours=3), now - timedelta(hours=2)),
+        ):
+            fb_models.Reservation.objects.filter(pk=booking.pk).update(
+                start=start, end=end, hold_start=start, hold_end=end
+            )
+    page = client.get("/staff/resources/").content.decode()
+    assert _cancel_form(future.pk) in page
+    assert _cancel_form(started.pk) not in page
+    assert _cancel_form(ended.pk) not in page
+
+    for booking in (started, ended):
+        response = client.post(f"/staff/resources/{booking.pk}/cancel/", follow=True)
+        assert "이미 시작된 예약은 취소할 수 없습니다." in response.content.decode()
+        assert "예약을 취소했습니다." not in response.content.decode()
+        with in_schema(world.inst_a):
+            kept = fb_models.Reservation.objects.get(pk=booking.pk)
+            assert kept.status == "approved" and kept.events.count() == booking.events.count()
+
+    # the booking to come is cancelled; then it offers nothing and a second cancel is refused
+    response = client.post(f"/staff/resources/{future.pk}/cancel/", follow=True)
+    assert "예약을 취소했습니다." in response.content.decode()
+    page = client.get("/staff/resources/").content.decode()
+    assert _cancel_form(future.pk) not in page
+    with in_schema(world.inst_a):
+        events = fb_models.Reservation.objects.get(pk=future.pk).events.count()
+    response = client.post(f"/staff/resources/{future.pk}/cancel/", follow=True)
+    assert "예약을 취소했습니다." not in response.content.decode()
+    label = fb_models.Status.CANCELLED.label
+    assert f"현재 상태({label})에서는 할 수 없는 작업입니다." in response.content.decode()
+    with in_schema(world.inst_a):
+        again = fb_models.Reservation.objects.get(pk=future.pk)
+        assert again.status == "cancelled" and again.events.count() == events
