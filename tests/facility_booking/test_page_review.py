@@ -1,0 +1,99 @@
+"""What a person reads on the fair-booking and waiting-room pages, found by looking at
+them on a phone and a desktop: no form for something the facility does not offer, the
+opening told in the right tense, option groups named by a legend, empty lists readable
+on a phone."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django_tenants.utils import schema_context
+
+from facility_booking import waiting_room as wr
+from facility_booking.models import FacilityRules
+from tests.facility_booking.conftest import make_facility
+from tests.facility_booking.test_waiting_room import make_room
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_snapshots():
+    wr._memo.clear()
+    yield
+    wr._memo.clear()
+
+
+def test_series_page_of_a_facility_without_series_offers_no_form(world, on_host):
+    with schema_context(world.inst_a.schema_name):
+        facility = make_facility(name="정기대관 없는 구장")
+        FacilityRules.objects.create(facility=facility, series_enabled=False)
+    html = (
+        on_host(world.inst_a, world.resident)
+        .get(f"/facilities/{facility.pk}/series/")
+        .content.decode()
+    )
+    assert "이 시설은 정기대관을 받지 않습니다." in html
+    assert "날짜 확인" not in html and 'name="weekday"' not in html
+    assert f'href="/facilities/{facility.pk}/"' in html  # a way on: the facility's own page
+
+
+def test_series_page_of_a_facility_with_series_shows_the_form(world, on_host):
+    with schema_context(world.inst_a.schema_name):
+        facility = make_facility(name="정기대관 구장")
+        FacilityRules.objects.create(facility=facility, series_enabled=True)
+    html = (
+        on_host(world.inst_a, world.resident)
+        .get(f"/facilities/{facility.pk}/series/")
+        .content.decode()
+    )
+    assert "날짜 확인" in html and "정기대관을 받지 않습니다" not in html
+
+
+def test_option_groups_are_a_fieldset_named_by_a_legend():
+    """Radio buttons and multiple checkboxes: the group's name is a legend (a label
+    pointing at no control names nothing), each option keeps its own label."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Decision(forms.Form):
+        dates = forms.MultipleChoiceField(
+            label="날짜",
+            choices=[("1", "첫날"), ("2", "둘째 날")],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+        decision = forms.ChoiceField(
+            label="처리",
+            choices=[("approve", "승인"), ("reject", "반려")],
+            widget=forms.RadioSelect,
+        )
+
+    html = render_to_string("includes/form.html", {"form": Decision()})
+    assert html.count('<fieldset class="choices"') == 2
+    assert "<legend>날짜</legend>" in html
+    assert '<legend>처리 <span class="req" aria-hidden="true">*</span></legend>' in html
+    assert 'for="id_dates_0"' in html and 'for="id_decision_1"' in html
+    assert 'for=""' not in html
+
+
+def test_waiting_room_tells_the_opening_in_the_right_tense(world, on_host):
+    with schema_context(world.inst_a.schema_name):
+        hall = make_facility(name="대기열 구장", base_fee=0, approval_required=False)
+    make_room(world, hall, opens_in=600)
+    client = on_host(world.inst_a, world.resident)
+    before = client.get(f"/facilities/{hall.pk}/queue/").content.decode()
+    assert "에 열립니다." in before and "열렸습니다" not in before
+    with schema_context(world.inst_a.schema_name):
+        make_room(world, hall, opens_in=-60)
+    after = client.get(f"/facilities/{hall.pk}/queue/").content.decode()
+    assert "에 열렸습니다." in after and "에 열립니다." not in after
+
+
+def test_phone_tables_give_an_unlabelled_cell_the_full_width():
+    """An empty-list row (one cell spanning the columns, no data-label) must not keep the
+    label column's indent on a phone; a bare message paragraph is boxed like a flash."""
+    css = (Path(settings.BASE_DIR) / "suite/static/css/suite.css").read_text()
+    assert "table.responsive td:not([data-label])::before { content: none; }" in css
+    assert ".messages .message, .message {" in css
+    assert ".message-info" in css
