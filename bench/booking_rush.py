@@ -13,7 +13,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from bench.client import Visitor, new_client
+from bench.client import RawPool
 from bench.common import BenchCluster, admin, django_env, figure, free_port, ms, summary
 from bench.stack import Stack, environment, prepare
 
@@ -27,6 +27,9 @@ def add_arguments(group) -> None:
     group.add_argument("--rush-rate", type=int, default=RATE, help="admitted per minute")
     group.add_argument("--rush-workers", type=int, default=4, help="gunicorn workers")
     group.add_argument("--rush-seconds", type=float, default=90, help="bound of one rush")
+    group.add_argument(
+        "--rush-connections", type=int, default=64, help="the load generator's connections"
+    )
     group.add_argument(
         "--rush-refused", type=int, default=2000, help="requests per refused-request run"
     )
@@ -75,12 +78,17 @@ class Tally:
     unexpected: list = field(default_factory=list)
 
 
-async def _call(visitor, tally, kind, method, url, *, headers, json=None, timeout=30):
+async def _call(pool, tally, kind, method, path, *, headers, json=None, timeout=30):
+    """One request through the lean client; (body, status, seconds) — status 0: no answer."""
+    import json as _json
+
+    body = b""
+    if json is not None:
+        body = _json.dumps(json, ensure_ascii=False).encode()
+        headers = {**headers, "Content-Type": "application/json"}
     started = time.perf_counter()
     try:
-        response = await visitor.request(
-            method, url, json=json, headers=headers, timeout=timeout, follow=False
-        )
+        response = await pool.request(method, path, headers, body, timeout=timeout)
     except Exception as error:  # noqa: BLE001 - a load generator counts every failure
         tally.latencies.append(time.perf_counter() - started)
         tally.statuses[0] += 1
@@ -90,18 +98,32 @@ async def _call(visitor, tally, kind, method, url, *, headers, json=None, timeou
     tally.latencies.append(took)
     tally.statuses[response.status_code] += 1
     tally.kinds[(kind, response.status_code)] += 1
+    if response.headers.get("x-queue-lane"):
+        tally.kinds[(kind + " (lane)", response.status_code)] += 1
     if response.status_code >= 500 and not tally.first_5xx:
         tally.first_5xx = response.text[:600]
     try:
-        body = response.json()
+        answer = response.json()
     except ValueError:
-        body = {}
-    return body, response.status_code, took
+        answer = {}
+    return answer, response.status_code, took
 
 
-async def rush(fixture: dict, port: int, residents: int, *, bound: float, opens_in: float):
+def _base_headers(host: str, port: int) -> dict:
+    return {
+        "Host": f"{host}:{port}",
+        "X-Forwarded-Proto": "https",
+        "User-Agent": "suite-bench/1.0",
+        "Accept-Language": "ko",
+        "Accept": "application/json",
+    }
+
+
+async def rush(
+    fixture: dict, port: int, residents: int, *, bound: float, opens_in: float, connections: int
+):
     """Everyone arrives at once; each waits, books one slot (two more after a 409)."""
-    host = f"https://{fixture['host']}:{port}"
+    base = _base_headers(fixture["host"], port)
     facility = fixture["facility"]
     slots = fixture["slots"]
     tally = Tally()
@@ -109,21 +131,19 @@ async def rush(fixture: dict, port: int, residents: int, *, bound: float, opens_
     start = time.perf_counter()
     deadline = start + bound
 
-    # Several small connection pools: one pool with thousands of waiting requests spends
-    # the generator's CPU on its own bookkeeping (httpcore's queue is quadratic).
-    shards = max(4, residents // 100)
-    async with contextlib.AsyncExitStack() as stack:
-        clients = [await stack.enter_async_context(new_client(16)) for _ in range(shards)]
+    # One bounded set of connections (the lean client, bench/client.py): each resident
+    # sends their own token and address; the sockets are shared as a proxy's would be.
+    async with RawPool(port, connections) as visitor:
 
         async def resident(p: Resident) -> None:
-            visitor = Visitor(clients[p.n % shards], port)
             headers = {
+                **base,
                 "Authorization": f"Bearer {p.token}",
                 "Accept": "application/json",
                 # Each resident from an address of their own, as the TLS proxy reports it.
                 "X-Forwarded-For": f"10.{p.n // 65536 % 256}.{p.n // 256 % 256}.{p.n % 256}",
             }
-            queue = f"{host}/api/v1/facilities/{facility}/queue/"
+            queue = f"/api/v1/facilities/{facility}/queue/"
             body, status, _took = await _call(
                 visitor, tally, "join", "POST", queue, headers=headers
             )
@@ -153,7 +173,7 @@ async def rush(fixture: dict, port: int, residents: int, *, bound: float, opens_
                         tally,
                         "booking",
                         "POST",
-                        f"{host}/api/v1/reservations/",
+                        "/api/v1/reservations/",
                         headers=headers,
                         json={
                             "facility": facility,
@@ -215,13 +235,13 @@ async def rush(fixture: dict, port: int, residents: int, *, bound: float, opens_
 async def refused(fixture: dict, port: int, count: int, concurrency: int = 32):
     """Booking requests that are refused (taken slots or no admission), as fast as the
     server answers them: requests a second and latency."""
-    host = f"https://{fixture['host']}:{port}"
+    base = _base_headers(fixture["host"], port)
     tally = Tally()
     tokens = fixture["tokens"]
     slots = fixture["slots"]
     sent = 0
     start = time.perf_counter()
-    async with new_client(concurrency) as client:
+    async with RawPool(port, concurrency) as client:
 
         async def user(n: int) -> None:
             nonlocal sent
@@ -231,12 +251,13 @@ async def refused(fixture: dict, port: int, count: int, concurrency: int = 32):
                 k = rng.randrange(len(tokens))
                 slot = slots[rng.randrange(len(slots))]
                 await _call(
-                    Visitor(client, port),
+                    client,
                     tally,
                     "refused",
                     "POST",
-                    f"{host}/api/v1/reservations/",
+                    "/api/v1/reservations/",
                     headers={
+                        **base,
                         "Authorization": f"Bearer {tokens[k]}",
                         "X-Forwarded-For": f"10.9.{k // 256 % 256}.{k % 256}",
                     },
@@ -344,7 +365,14 @@ def run(args) -> dict:
             time.sleep(0.3)
             print(f"· rush: {size} residents, room admitting {args.rush_rate}/min", flush=True)
             people, tally, seconds = asyncio.run(
-                rush(fixture, port, size, bound=args.rush_seconds, opens_in=1.5)
+                rush(
+                    fixture,
+                    port,
+                    size,
+                    bound=args.rush_seconds,
+                    opens_in=1.5,
+                    connections=args.rush_connections,
+                )
             )
             result = analyse(people, tally, seconds)
             result["verify"] = _steps(steps_env, "rush_verify")

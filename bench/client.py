@@ -138,3 +138,127 @@ def new_client(connections: int = 64) -> httpx.AsyncClient:
         follow_redirects=False,
         trust_env=False,
     )
+
+
+# -- a lean client for rushes -------------------------------------------------------------
+#
+# httpx costs the load generator about a millisecond of CPU a request; on a machine whose
+# two cores also run the server, thousands of residents arriving at once then measure
+# the generator as much as the server. This client speaks plain HTTP/1.1 on asyncio
+# streams: keep-alive connections reused (when the server keeps them), a bounded number
+# of them (``size``), one request in flight per connection. Each resident still sends
+# their own credentials and address; only the sockets are shared, as a proxy's are.
+
+
+@dataclass
+class RawResponse:
+    status_code: int
+    headers: dict
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        import json as _json
+
+        return _json.loads(self.content or b"null")
+
+
+class RawPool:
+    """At most ``size`` connections to 127.0.0.1:``port``; requests wait their turn."""
+
+    def __init__(self, port: int, size: int = 64):
+        import asyncio
+
+        self.port = port
+        self.slots = asyncio.Semaphore(size)
+        self.idle: list = []
+        self.opened = 0
+
+    async def close(self) -> None:
+        while self.idle:
+            _reader, writer = self.idle.pop()
+            writer.close()
+
+    async def __aenter__(self) -> RawPool:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def request(
+        self, method: str, path: str, headers: dict, body: bytes = b"", timeout: float = 30
+    ) -> RawResponse:
+        import asyncio
+
+        async with self.slots:
+            for _attempt in range(3):
+                reused = bool(self.idle)
+                if reused:
+                    reader, writer = self.idle.pop()
+                else:
+                    reader, writer = await asyncio.wait_for(
+                        asyncio.open_connection("127.0.0.1", self.port), timeout
+                    )
+                    self.opened += 1
+                try:
+                    response, keep = await asyncio.wait_for(
+                        self._exchange(reader, writer, method, path, headers, body), timeout
+                    )
+                except (ConnectionError, asyncio.IncompleteReadError, _Closed):
+                    writer.close()
+                    if reused:  # the server had closed the idle connection: a fresh one
+                        continue
+                    raise
+                except BaseException:
+                    writer.close()
+                    raise
+                if keep:
+                    self.idle.append((reader, writer))
+                else:
+                    writer.close()
+                return response
+            raise ConnectionError("no connection kept the request")
+
+    @staticmethod
+    async def _exchange(reader, writer, method, path, headers, body):
+        lines = [f"{method} {path} HTTP/1.1"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        if body or method in ("POST", "PUT", "PATCH"):
+            lines.append(f"Content-Length: {len(body)}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        await writer.drain()
+        status_line = await reader.readline()
+        if not status_line:
+            raise _Closed
+        status = int(status_line.split(b" ", 2)[1])
+        found: dict = {}
+        while True:
+            line = await reader.readline()
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _sep, value = line.decode("latin-1").partition(":")
+            found[name.strip().lower()] = value.strip()
+        keep = found.get("connection", "").lower() != "close"
+        if "content-length" in found:
+            content = await reader.readexactly(int(found["content-length"]))
+        elif found.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size = int((await reader.readline()).split(b";")[0], 16)
+                if size == 0:
+                    await reader.readline()
+                    break
+                parts.append(await reader.readexactly(size))
+                await reader.readline()
+            content = b"".join(parts)
+        else:
+            content = await reader.read()
+            keep = False
+        return RawResponse(status, found, content), keep
+
+
+class _Closed(Exception):
+    """The connection ended before an answer began."""

@@ -54,7 +54,10 @@ ERRORS = {
 def _answer(request, state, place, now, status=200) -> Response:
     standing = wr.standing(state, place, now)
     body = standing.as_dict()
-    body["place"] = wr.place_token(state, request.user, place) if (state and place) else ""
+    binding = wr.credential_binding(request.META.get("HTTP_AUTHORIZATION", ""))
+    body["place"] = (
+        wr.place_token(state, request.user, place, binding=binding) if (state and place) else ""
+    )
     response = Response(body, status=status)
     if standing.poll_after:
         response["Retry-After"] = str(standing.poll_after)
@@ -162,12 +165,8 @@ def admission(request, facility) -> bool:
 @contextmanager
 def attempted(facility, running: bool):
     """Around the booking service while the room runs: the room re-counts its free slots
-    after a booking was made or lost its slot."""
-    try:
-        yield
-    except Conflict:
-        if running:
-            wr.note_booking_attempt(facility)
-        raise
+    after a booking was made. (A refusal — the slot was taken — changes no count; the
+    periodic re-check covers cancellations.)"""
+    yield
     if running:
         wr.note_booking_attempt(facility)

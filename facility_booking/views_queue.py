@@ -276,7 +276,7 @@ def guard_apply(view):
             if spent is not None:
                 return _rate_limited_form(request, view, pk, spent, *args, **kwargs)
         response = view(request, pk, *args, **kwargs)
-        if running and submitting and response.status_code in (302, 409):
+        if running and submitting and response.status_code == 302:
             wr.note_booking_attempt(selectors.facility_for_user(user, request.institution, pk))
         return response
 

@@ -26,11 +26,14 @@ Managers of the institution are not held by the room (walk-ins, bookings on beha
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import math
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -82,6 +85,7 @@ class RoomState:
     use_from: dt.date
     use_to: dt.date
     sold_out: bool
+    open_to_all: bool = False  # the facility is active and public: anyone signed in sees it
 
     @classmethod
     def of(cls, room: WaitingRoom) -> RoomState:
@@ -97,6 +101,7 @@ class RoomState:
             use_from=room.use_from,
             use_to=room.use_to,
             sold_out=room.sold_out_at is not None,
+            open_to_all=bool(room.facility.is_active and room.facility.is_public),
         )
 
     def active(self, now: dt.datetime) -> bool:
@@ -152,7 +157,7 @@ def room_state(facility_id: int, *, now: dt.datetime | None = None) -> RoomState
     clock = time.monotonic()
     if hit is not None and clock - hit[0] < MEMO_SECONDS:
         return hit[1]
-    room = WaitingRoom.objects.filter(facility_id=facility_id).first()
+    room = WaitingRoom.objects.select_related("facility").filter(facility_id=facility_id).first()
     state = RoomState.of(room) if room is not None else None
     if room is not None and state is not None:
         now = now or timezone.now()
@@ -181,7 +186,7 @@ def free_slots(facility: Facility, state: RoomState, *, now: dt.datetime) -> int
 def _recount(room_id: int, now: dt.datetime) -> WaitingRoom | None:
     """Set or clear the sold-out flag from the free slots now; the room as it is after.
     Marks the room checked, so no process re-counts it for RECHECK_SECONDS."""
-    room = WaitingRoom.objects.filter(pk=room_id).first()
+    room = WaitingRoom.objects.select_related("facility").filter(pk=room_id).first()
     if room is None or now < room.opens_at:
         return room
     facility = Facility.objects.prefetch_related("hours").get(pk=room.facility_id)
@@ -227,29 +232,34 @@ def place_of(state: RoomState, user) -> Place | None:
     return Place(*row) if row else None
 
 
-# One statement: the counter moves and the place is written together.
+# One statement: the person's place if they hold one, else the counter moves and the
+# place is written together. (Two joins of one person at once: the second insert breaks
+# the unique constraint, the whole statement — counter included — is undone.)
 _JOIN_SQL = (
-    "WITH n AS (UPDATE facility_booking_waitingroom SET last_seq = last_seq + 1"
-    " WHERE id = %s RETURNING last_seq)"
-    " INSERT INTO facility_booking_waitingplace (room_id, user_id, seq, joined_at)"
-    " SELECT %s, %s, last_seq, %s FROM n RETURNING seq"
+    "WITH held AS (SELECT seq, joined_at FROM facility_booking_waitingplace"
+    " WHERE room_id = %(room)s AND user_id = %(user)s),"
+    " n AS (UPDATE facility_booking_waitingroom SET last_seq = last_seq + 1"
+    " WHERE id = %(room)s AND NOT EXISTS (SELECT 1 FROM held) RETURNING last_seq),"
+    " made AS (INSERT INTO facility_booking_waitingplace (room_id, user_id, seq, joined_at)"
+    " SELECT %(room)s, %(user)s, last_seq, %(now)s FROM n RETURNING seq, joined_at)"
+    " SELECT seq, joined_at, true FROM made UNION ALL SELECT seq, joined_at, false FROM held"
 )
+
+
+def _join_once(state: RoomState, user_id: int, now: dt.datetime):
+    with connection.cursor() as cursor:
+        cursor.execute(_JOIN_SQL, {"room": state.id, "user": user_id, "now": now})
+        return cursor.fetchone()
 
 
 def place_join(*, user, state: RoomState, now: dt.datetime | None = None) -> tuple[Place, bool]:
     """The person's place in the room's line: the next number, or the one they hold.
-    Precondition: the room is active (the caller checked)."""
+    One statement when they are new or hold a place still valid. Precondition: the room
+    is active (the caller checked)."""
     now = now or timezone.now()
-    existing = place_of(state, user)
-    if existing is not None:
-        if now < state.ticket_window(existing.seq, existing.joined_at)[1]:
-            return existing, False
-        # The time to book ran out: a new place at the back of the line.
-        WaitingPlace.objects.filter(room_id=state.id, user_id=user.pk).delete()
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_JOIN_SQL, [state.id, state.id, user.pk, now])
-            row = cursor.fetchone()
+        with transaction.atomic():
+            row = _join_once(state, user.pk, now)
     except IntegrityError:
         # The same person joined twice at once: the other request's place stands.
         existing = place_of(state, user)
@@ -258,43 +268,102 @@ def place_join(*, user, state: RoomState, now: dt.datetime | None = None) -> tup
         return existing, False
     if row is None:  # the room went away meanwhile
         raise ValidationError(_("대기열이 종료되었습니다."), code="room_closed")
-    return Place(row[0], now), True
+    place, created = Place(row[0], row[1]), bool(row[2])
+    if created or now < state.ticket_window(place.seq, place.joined_at)[1]:
+        return place, created
+    # The time to book ran out: a new place at the back of the line.
+    with transaction.atomic():
+        WaitingPlace.objects.filter(room_id=state.id, user_id=user.pk).delete()
+        row = _join_once(state, user.pk, now)
+    if row is None:
+        raise ValidationError(_("대기열이 종료되었습니다."), code="room_closed")
+    return Place(row[0], row[1]), True
 
 
-def _salt() -> str:
-    return f"facility_booking.waiting_room:{_schema()}"
+# -- the place token ---------------------------------------------------------------------
+#
+# A poll answers from the room's snapshot and this token alone (no session, no database):
+# signed with SECRET_KEY (django.core.signing, HMAC-SHA256), salted with the schema so a
+# token of one institution means nothing on another's host, naming the room, facility,
+# person, place, the opening it belongs to, when it was issued and — for API clients — a
+# keyed hash of the credential it was issued to (``b``), so that a token copied out of
+# a response is worthless without that person's API token too.
+
+TOKEN_MAX_AGE = 15 * 60  # every answer carries a fresh one; older ones are not believed
 
 
-def place_token(state: RoomState, user, place: Place) -> str:
+def _salt(schema: str | None = None) -> str:
+    return f"facility_booking.waiting_room:{schema or _schema()}"
+
+
+def credential_binding(authorization: str) -> str:
+    """A keyed hash of an ``Authorization: Bearer …`` header ("" for anything else)."""
+    if authorization[:7].lower() != "bearer ":
+        return ""
+    key = f"facility_booking.waiting_room.binding:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, authorization[7:].strip().encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def place_token(
+    state: RoomState,
+    user,
+    place: Place,
+    *,
+    binding: str = "",
+    schema: str | None = None,
+) -> str:
     """A signed note of the person's place, for polls that need no database."""
+    user_id = user if isinstance(user, int) else user.pk
     return signing.dumps(
         {
             "r": state.id,
-            "u": user.pk,
+            "f": state.facility_id,
+            "u": user_id,
             "s": place.seq,
             "j": place.joined_at.timestamp(),
             "o": state.opens_at.timestamp(),
+            "b": binding,
         },
-        salt=_salt(),
+        salt=_salt(schema),
         compress=False,
     )
 
 
-def place_from_token(token: str, state: RoomState, user) -> Place | None:
-    """The place a token names, if it is this person's in this room's current opening."""
+@dataclass(frozen=True)
+class Noted:
+    """What a valid place token says."""
+
+    user_id: int
+    place: Place
+    binding: str
+
+
+def read_token(
+    token: str, state: RoomState, *, schema: str | None = None, max_age: int | None = None
+) -> Noted | None:
+    """The token's contents if it is genuine, recent and of this room's current opening."""
     if not token or len(token) > 400:
         return None
     try:
-        data = signing.loads(token, salt=_salt(), max_age=2 * 24 * 3600)
+        data = signing.loads(token, salt=_salt(schema), max_age=max_age or TOKEN_MAX_AGE)
         if (
             data["r"] != state.id
-            or data["u"] != user.pk
+            or data["f"] != state.facility_id
             or abs(data["o"] - state.opens_at.timestamp()) > 0.5
         ):
             return None
-        return Place(int(data["s"]), dt.datetime.fromtimestamp(float(data["j"]), tz=dt.UTC))
+        place = Place(int(data["s"]), dt.datetime.fromtimestamp(float(data["j"]), tz=dt.UTC))
+        return Noted(int(data["u"]), place, str(data["b"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
         return None
+
+
+def place_from_token(token: str, state: RoomState, user) -> Place | None:
+    """The place a token names, if it is this person's in this room's current opening."""
+    noted = read_token(token, state)
+    if noted is None or noted.user_id != user.pk:
+        return None
+    return noted.place
 
 
 # -- what a person is told --------------------------------------------------------------
@@ -326,10 +395,19 @@ class Standing:
         }
 
 
-def poll_interval(seconds_left: float) -> int:
-    """Ask again in a third of the wait, between 2 and 10 seconds: people near the front
-    hear quickly, the back of a long line does not flood the server."""
-    return int(min(10, max(2, seconds_left / 3)))
+POLL_MAX = 5  # seconds between polls once the window is open: "sold out" heard within it
+POLL_MAX_BEFORE = 30  # … before it opens (nothing can sell out yet)
+
+
+def poll_interval(seconds_left: float, *, until_open: float = 0) -> int:
+    """Ask again in a third of the wait, 1 to POLL_MAX seconds once the window is open
+    (people near the front hear quickly, everyone hears "sold out" within POLL_MAX);
+    before the opening, at half the time left to it, up to POLL_MAX_BEFORE. A poll
+    costs no database (the place token), so the cap is set by how soon people must
+    hear, not by the server."""
+    if until_open > 0:
+        return int(min(POLL_MAX_BEFORE, max(1, until_open / 2)))
+    return int(min(POLL_MAX, max(1, seconds_left / 3)))
 
 
 def standing(state: RoomState | None, place: Place | None, now: dt.datetime) -> Standing:
@@ -362,7 +440,10 @@ def standing(state: RoomState | None, place: Place | None, now: dt.datetime) -> 
         ahead=max(0, place.seq - 1 - state.admitted_count(now)),
         estimate_seconds=math.ceil(wait),
         admitted_at=start,
-        poll_after=min(poll_interval(wait), max(1, math.ceil(wait))),
+        poll_after=min(
+            poll_interval(wait, until_open=(state.opens_at - now).total_seconds()),
+            max(1, math.ceil(wait)),
+        ),
         **common,
     )
 
@@ -440,6 +521,7 @@ def waiting_room_configure(*, actor, institution=None, facility: Facility, **fie
     created = room is None
     if room is None:
         room = WaitingRoom(facility=facility)
+    room.facility = facility  # what RoomState.of reads of it, without another query
     before = {f: getattr(room, f, None) for f in ROOM_FIELDS} if not created else {}
     for name in ROOM_FIELDS:
         if name in fields:
