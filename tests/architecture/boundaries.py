@@ -13,7 +13,8 @@
 - A URL conf (``urls*.py``, ``api_urls.py``) mounts other apps' ``views``/``api``.
 - Tests, benchmarks and migrations may import anything (they are not scanned).
 
-Every import is seen: module level, inside functions, under ``TYPE_CHECKING``, relative.
+Every import is seen: module level, inside functions, under ``TYPE_CHECKING``, relative;
+and a module looked up by name (``importlib.import_module``, ``__import__``) is refused.
 """
 
 from __future__ import annotations
@@ -256,3 +257,28 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return groups
+
+
+DYNAMIC = {"import_module", "__import__"}
+
+
+def dynamic_imports_in(source: str, *, path: str) -> list[str]:
+    """``path:line`` of each ``importlib.import_module(…)`` / ``__import__(…)`` call: a
+    module looked up by name at run time escapes the check above."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in DYNAMIC:
+                found.append(f"{path}:{node.lineno}")
+    return found
+
+
+def dynamic_imports(root: Path = ROOT) -> list[str]:
+    found = []
+    for path in app_files(root):
+        found += dynamic_imports_in(
+            path.read_text(encoding="utf-8"), path=str(path.relative_to(root))
+        )
+    return found

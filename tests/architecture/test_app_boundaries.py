@@ -198,3 +198,22 @@ def test_cycles_are_found():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert b.cycles(graph) == [["a", "b", "c"]]
     assert b.cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_is_looked_up_by_name_at_run_time():
+    assert b.dynamic_imports() == [], (
+        "Import the sibling's public module, or declare a registry the sibling fills in "
+        "its AppConfig.ready — never importlib.import_module / __import__ in app code."
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import importlib\nimportlib.import_module('facility_booking.services')\n",
+        "from importlib import import_module\nimport_module('payments.views')\n",
+        "__import__('portal.hub')\n",
+    ],
+)
+def test_a_dynamic_import_is_flagged(source):
+    assert len(b.dynamic_imports_in(source, path="x.py")) == 1
