@@ -187,9 +187,11 @@ def scan(root: Path = ROOT):
 
 def module_level_app_graph(root: Path = ROOT) -> dict[str, set[str]]:
     """app → apps it imports at import time (module-level statements only: what loading
-    the module needs), through any module."""
+    the module needs), through any module but URL confs (they mount everything)."""
     graph: dict[str, set[str]] = {}
     for path in app_files(root):
+        if URLCONF.match(path.name):
+            continue
         importer = module_name(path, root)
         source_app = app_of(importer)
         tree = ast.parse(path.read_text(encoding="utf-8"))
