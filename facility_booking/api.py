@@ -408,6 +408,8 @@ FACILITY_ORDERING = Ordering(
 
 class FacilityListView(GenericAPIView):
     permission_classes = [permissions.AllowAny]
+    # the list's model for the schema (filter parameters); the rows come from the selector
+    queryset = Facility.objects.none()
     serializer_class = FacilitySerializer
     filter_backends = LIST_FILTERS
     filterset_class = FacilityFilterSet
@@ -503,6 +505,8 @@ TRUE = frozenset({"true", "1", "yes", "on"})
 
 class ReservationListView(GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
+    # the list's model for the schema (filter parameters); the rows come from the selector
+    queryset = Reservation.objects.none()
     serializer_class = ReservationSerializer
     filter_backends = LIST_FILTERS
     filterset_class = ReservationFilterSet

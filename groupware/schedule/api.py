@@ -22,6 +22,8 @@ EVENT_ORDERING = Ordering(
 
 
 class EventList(WorkspaceAPIView):
+    # the list's model for the schema (filter parameters); the rows come from the selector
+    queryset = Event.objects.none()
     serializer_class = s.EventSerializer
     filter_backends = LIST_FILTERS
     filterset_class = EventFilterSet
