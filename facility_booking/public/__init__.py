@@ -1,8 +1,13 @@
 """facility_booking's public face: the block on the institution's public home page, what
 the staff workspace (groupware.rooms) uses to list and book internal rooms and vehicles,
-``allowed_actions`` (what the applicant or the managers may do with a booking now: the
-portal hub's buttons) and ``manager_page`` / ``ManagerPermission`` (the booking managers'
-door, for payments' staff pages)."""
+``allowed_actions`` and ``status_label`` (what the applicant or the managers may do with a
+booking now, and its state's label: the portal hub's buttons) and ``manager_page`` /
+``ManagerPermission`` (the booking managers' door, for payments' staff pages).
+
+What one consumer alone needs is in a module of its own here:
+``facility_booking.public.for_portal`` (the resident's hub, the portal index),
+``facility_booking.public.for_payments`` and ``facility_booking.public.for_programs``.
+Nothing else of this app is imported by other apps (tests/architecture checks it)."""
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
