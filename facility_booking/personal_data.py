@@ -245,3 +245,166 @@ register_retention(
         basis=gettext_lazy("대기열 종료일로부터"),
     )
 )
+
+
+# -- fair booking (models_fair.py) ------------------------------------------------------------
+# The slot a lottery, a waitlist or a series gave is an ordinary Reservation: it keeps its
+# applicant's details for ``booking_applicant`` (3 years after use, money kept for good).
+# The application rows around it need far less: see docs/fair_booking.md "보유 기간".
+
+
+def _destroy_lottery_applications(*, cutoff, now) -> int:
+    """Applications of rounds drawn (or called off) before ``cutoff``: the rows go (their
+    ranked choices with them). The round keeps its published inputs and result — ids,
+    party labels and choices, nothing personal — so the draw can still be re-run."""
+    from facility_booking.models import LotteryApplication, RoundStatus
+
+    due = LotteryApplication.objects.filter(
+        Q(round__status=RoundStatus.DRAWN, round__drawn_at__lt=cutoff)
+        | Q(round__status=RoundStatus.CANCELLED, round__updated_at__lt=cutoff)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    if ids:
+        LotteryApplication.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+register_retention(
+    RetentionKind(
+        key="lottery_applicant",
+        label=gettext_lazy("대관 추첨 신청자 정보"),
+        # 행정심판 청구기간: 처분이 있었던 날부터 180일 (행정심판법 제27조 제3항).
+        default_days=180,
+        min_days=90,
+        destroy=_destroy_lottery_applications,
+        description=gettext_lazy(
+            "추첨 신청자 이름·연락처·단체명·사용 목적과 희망 시간. 추첨(또는 추첨 취소) 뒤 "
+            "이의·행정심판을 청구할 수 있는 기간이 지나면 삭제합니다. 당첨 예약은 대관 신청자 "
+            "정보로 보관하고, 공개된 추첨 입력값(번호만)은 남습니다."
+        ),
+        basis=gettext_lazy("추첨일로부터"),
+    )
+)
+
+
+def _destroy_waitlist_entries(*, cutoff, now) -> int:
+    """Waitlist places whose period ended, or that ended themselves (booked, lapsed,
+    cancelled, closed), before ``cutoff``: the rows go."""
+    from facility_booking.models import WAIT_ACTIVE, WaitlistEntry
+
+    due = WaitlistEntry.objects.filter(
+        Q(end__lt=cutoff) | (Q(updated_at__lt=cutoff) & ~Q(status__in=WAIT_ACTIVE))
+    )
+    ids = list(due.values_list("pk", flat=True))
+    if ids:
+        WaitlistEntry.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+register_retention(
+    RetentionKind(
+        key="waitlist_applicant",
+        label=gettext_lazy("예약대기 신청자 정보"),
+        # 처분이 있음을 안 날부터 90일 (행정심판법 제27조 제1항): an offer passed on or lapsed
+        # can be questioned that long.
+        default_days=90,
+        min_days=30,
+        destroy=_destroy_waitlist_entries,
+        description=gettext_lazy(
+            "예약대기 신청자 이름·연락처·단체명·사용 목적과 순번. 대기한 시간이 지나거나 대기가 "
+            "끝난(예약 확정·기한 경과·취소) 뒤 이 기간이 지나면 삭제합니다. 확정된 예약은 대관 "
+            "신청자 정보로 보관합니다."
+        ),
+        basis=gettext_lazy("대기 종료일로부터"),
+    )
+)
+
+
+def _destroy_series_applicants(*, cutoff, now) -> int:
+    """Club series that ended (last date) — or were rejected or cancelled — before
+    ``cutoff``: the row and its one bill stay (the bill's amounts are accounting records),
+    the applicant's details go."""
+    from facility_booking.models import (
+        Kind,
+        RecurringSeries,
+        Reservation,
+        ReservationEvent,
+        SeriesStatus,
+    )
+
+    due = RecurringSeries.objects.filter(
+        Q(last_date__lt=timezone.localtime(cutoff).date())
+        | Q(status__in=(SeriesStatus.REJECTED, SeriesStatus.CANCELLED), updated_at__lt=cutoff)
+    ).exclude(applicant_name=DESTROYED)
+    ids = list(due.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    bills = Reservation.objects.filter(series_id__in=ids, kind=Kind.SERIES)
+    ReservationEvent.objects.filter(reservation__in=bills).exclude(actor_label="").filter(
+        actor_id__in=RecurringSeries.objects.filter(pk__in=ids).values("applicant_id")
+    ).update(actor_label="", actor_id=None)
+    bills.update(
+        applicant_id=None,
+        applicant_name=DESTROYED,
+        applicant_email="",
+        contact_phone="",
+        organisation="",
+        staff_note="",
+        status_reason="",
+    )
+    return RecurringSeries.objects.filter(pk__in=ids).update(
+        applicant_id=None,
+        applicant_name=DESTROYED,
+        applicant_email="",
+        contact_phone="",
+        organisation="",
+        purpose="",
+        staff_note="",
+    )
+
+
+register_retention(
+    RetentionKind(
+        key="series_applicant",
+        label=gettext_lazy("정기대관 신청자 정보"),
+        # As booking_applicant: each date of a series is a booking kept 3 years after use.
+        default_days=365 * 3,
+        min_days=30,
+        destroy=_destroy_series_applicants,
+        description=gettext_lazy(
+            "정기대관(동호회) 신청자 이름·이메일·연락처·단체명·사용 목적과 담당자 메모. 마지막 "
+            "이용일(반려·취소된 신청은 그날)로부터 이 기간이 지나면 파기하고, 일괄 청구의 금액 "
+            "기록만 남깁니다."
+        ),
+        basis=gettext_lazy("마지막 이용일로부터"),
+        method="pseudonymise",
+    )
+)
+
+
+def _destroy_sanctions(*, cutoff, now) -> int:
+    """Booking restrictions that ended (or were lifted) before ``cutoff``: the rows go."""
+    from facility_booking.models import Sanction
+
+    due = Sanction.objects.filter(Q(ends_at__lt=cutoff) | Q(lifted_at__lt=cutoff))
+    ids = list(due.values_list("pk", flat=True))
+    if ids:
+        Sanction.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+register_retention(
+    RetentionKind(
+        key="booking_sanction",
+        label=gettext_lazy("예약 제한(노쇼 제재) 기록"),
+        # The person sees restrictions of the past year on their page (selectors_fair.
+        # sanctions_of); new sanctions count no-shows from bookings, never from these rows.
+        default_days=365,
+        min_days=30,
+        destroy=_destroy_sanctions,
+        description=gettext_lazy(
+            "예약 제한 대상자와 사유·기간. 제한이 끝나거나 해제된 뒤 이 기간이 지나면 삭제합니다."
+        ),
+        basis=gettext_lazy("제한 종료일로부터"),
+    )
+)
