@@ -384,7 +384,7 @@ def staff_application_data(a: LotteryApplication) -> dict:
             for c in a.choices.all()
         ],
         "won_bookings": [
-            s.reservation.number for s in a.won_slots.all() if s.reservation_id is not None
+            s.reservation.number for s in a.won_slots.all() if s.reservation is not None
         ],
         "created_at": a.created_at,
     }
@@ -893,8 +893,8 @@ class FacilityRulesView(ManagerView):
     queryset = Facility.objects.none()
     serializer_class = FacilityRulesSerializer
 
-    def facility(self, id) -> Facility:
-        return selectors.facility_for_manager(self.request.user, self.request.institution, id)
+    def facility(self, request, id) -> Facility:
+        return selectors.facility_for_manager(request.user, request.institution, id)
 
     @extend_schema(
         tags=[TAG_STAFF],
@@ -902,7 +902,7 @@ class FacilityRulesView(ManagerView):
         responses={200: FacilityRulesSerializer, **errors(401, 403, 404)},
     )
     def get(self, request, id: int):
-        return Response(rules_data(self.facility(id)))
+        return Response(rules_data(self.facility(request, id)))
 
     @extend_schema(
         tags=[TAG_STAFF],
@@ -911,7 +911,7 @@ class FacilityRulesView(ManagerView):
         responses={200: FacilityRulesSerializer, **errors(400, 401, 403, 404)},
     )
     def patch(self, request, id: int):
-        facility = self.facility(id)
+        facility = self.facility(request, id)
         data = RulesSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         call_service(
