@@ -15,6 +15,7 @@ from bench import (
     pdf,
     portal_search,
     queries,
+    refused_booking,
     tenancy,
 )
 
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "load": load,
     "faults": faults,
     "booking_rush": booking_rush,
+    "refused_booking": refused_booking,
     "pdf": pdf,
     "scale": citus_scale,
 }

@@ -3,18 +3,22 @@ exactly like objects that do not exist."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from accounts import access
 from facility_booking import permissions
 from facility_booking.models import (
     ACTIVE_BOOKING_STATES,
+    HOLDING_STATES,
     Facility,
     Kind,
     Reservation,
     Visibility,
 )
+from facility_booking.models_fair import FacilityRules
+from suite import queries
 
 
 def facilities_visible(user, institution) -> QuerySet:
@@ -41,6 +45,71 @@ def facility_for_user(user, institution, facility_id) -> Facility:
     if not permissions.can_see_facility(user, institution, facility):
         raise Http404
     return facility
+
+
+def facility_for_booking(user, institution, facility_id, *, start, end) -> Facility:
+    """``facility_for_user`` for a booking request of [start, end), in one statement that
+    also says whether that time (buffer included) is held already: ``facility.slot_taken``.
+    A request for a taken slot is refused from this one read, before the rules, the
+    locks and the opening hours (``services.reservation_request(taken=…)``); one that
+    goes on gets the opening hours as ``facility_for_user`` gives them.
+
+    The statement is constant SQL (``suite.queries.from_row``): in an opening rush this
+    read answers most requests, and the ORM would compile the join and the EXISTS anew
+    each time, at several times the statement's own cost. The EXISTS is
+    ``services.reservations.overlaps`` (tests/facility_booking pin the two together)."""
+    from facility_booking.services.fairness import remember_joined_rules
+
+    try:
+        pk = int(facility_id)
+    except (TypeError, ValueError, OverflowError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    connection = connections[router.db_for_read(Facility)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _facility_sql(connection),
+            [*HOLDING_STATES, Kind.SERIES, end, start, pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    facility = queries.from_row(Facility, row, 0, connection)
+    facility._state.fields_cache["fair_rules"] = queries.from_row(
+        FacilityRules, row, queries.width(Facility), connection
+    )
+    facility.slot_taken = bool(row[-1])
+    remember_joined_rules(facility)
+    if not permissions.can_see_facility(user, institution, facility):
+        raise Http404
+    if not facility.slot_taken:  # the request goes on: the rules ask for the hours
+        prefetch_related_objects([facility], "hours")
+    return facility
+
+
+_FACILITY_SQL: dict[str, str] = {}
+
+
+def _facility_sql(connection) -> str:
+    sql = _FACILITY_SQL.get(connection.alias)
+    if sql is None:
+        f, r, h = Facility._meta, FacilityRules._meta, Reservation._meta
+
+        def col(meta, name):
+            return f'"{meta.get_field(name).column}"'
+
+        holding = ", ".join(["%s"] * len(HOLDING_STATES))
+        sql = _FACILITY_SQL[connection.alias] = (
+            f"SELECT {queries.columns(Facility, 'f')}, {queries.columns(FacilityRules, 'r')}, "  # noqa: S608 - model names only
+            f'EXISTS (SELECT 1 FROM "{h.db_table}" h WHERE h.{col(h, "facility")} = f.{col(f, "id")} '
+            f"AND h.{col(h, 'status')} IN ({holding}) AND NOT (h.{col(h, 'kind')} = %s) "
+            f"AND h.{col(h, 'hold_start')} < %s + f.{col(f, 'buffer_minutes')} * interval '1 minute' "
+            f"AND h.{col(h, 'hold_end')} > %s) "
+            f'FROM "{f.db_table}" f LEFT JOIN "{r.db_table}" r ON r.{col(r, "facility")} = f.{col(f, "id")} '
+            f"WHERE f.{col(f, 'id')} = %s"
+        )
+    return sql
 
 
 def facility_for_manager(user, institution, facility_id) -> Facility:

@@ -206,6 +206,7 @@ def reservation_request(
     applicant_email: str = "",
     on_behalf: bool = False,
     now: dt.datetime | None = None,
+    taken: bool | None = None,
 ) -> Reservation:
     """Apply for ``facility`` over [start, end). Returns the stored booking.
 
@@ -216,6 +217,12 @@ def reservation_request(
     included) is held — also when a concurrent request won the race — and
     stores nothing in either case. Instant facilities come back approved
     (or ready to use when free); internal facilities cost nothing.
+
+    ``taken``: what the caller read with the facility, without a lock
+    (``selectors.facility_for_booking``: ``slot_taken``). True refuses at once with
+    ``SlotTaken`` — the answer to most requests of an opening rush, decided by that one
+    read, before the rules, the locks and the transaction. False or None changes
+    nothing: the slot is checked again under the facility's lock as always.
     """
     now = now or timezone.now()
     institution = acting_institution(institution)
@@ -237,6 +244,8 @@ def reservation_request(
         raise BookingError("purpose_required", field="purpose")
     if facility.is_public and not (contact_phone or "").strip():
         raise BookingError("contact_required", field="contact_phone")
+    if taken:
+        raise SlotTaken
     discount_categories = list(dict.fromkeys(discount_categories or ()))
     equipment_ids = [int(i) for i in (equipment_ids or ())]
     quote = reservation_quote(
