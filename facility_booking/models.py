@@ -16,6 +16,7 @@ from django.db.models import F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FacilityKind(models.TextChoices):
@@ -262,8 +263,9 @@ class Status(models.TextChoices):
     PAID = "paid", _("결제 완료")
     COMPLETED = "completed", _("이용 완료")
     NO_SHOW = "no_show", _("미이용(노쇼)")
-    REJECTED = "rejected", _("반려")
-    CANCELLED = "cancelled", _("취소")
+    # A state, not the button that leads to it ("Rejected"/"Cancelled", not "Return"/"Cancel").
+    REJECTED = "rejected", pgettext_lazy("status", "반려")
+    CANCELLED = "cancelled", pgettext_lazy("status", "취소")
     EXPIRED = "expired", _("기한 만료")
     BLOCKED = "blocked", _("사용 제한")
 

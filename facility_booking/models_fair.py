@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from facility_booking.models import Facility, Reservation
 
@@ -146,7 +147,7 @@ class Sanction(models.Model):
 class RoundStatus(models.TextChoices):
     OPEN = "open", _("진행 중")
     DRAWN = "drawn", _("추첨 완료")
-    CANCELLED = "cancelled", _("취소")
+    CANCELLED = "cancelled", pgettext_lazy("status", "취소")
 
 
 def new_seed_secret() -> str:
@@ -418,8 +419,8 @@ class WaitlistEntry(models.Model):
 class SeriesStatus(models.TextChoices):
     REQUESTED = "requested", _("심사 중")
     DECIDED = "decided", _("승인(일부 포함)")
-    REJECTED = "rejected", _("반려")
-    CANCELLED = "cancelled", _("취소")
+    REJECTED = "rejected", pgettext_lazy("status", "반려")
+    CANCELLED = "cancelled", pgettext_lazy("status", "취소")
 
 
 class RecurringSeries(models.Model):

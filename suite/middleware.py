@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, remove_www
@@ -65,6 +66,12 @@ class InstitutionMiddleware(MiddlewareMixin):
                 "unknown_host",
                 _("요청하신 주소를 찾을 수 없습니다."),
                 "errors/unknown_host.html",
+                {
+                    "portal_url": apex_url("/"),
+                    "institutions_url": apex_url(
+                        reverse("portal:institutions", urlconf=settings.PUBLIC_SCHEMA_URLCONF)
+                    ),
+                },
             )
         request.institution = institution
         request.tenant = institution

@@ -57,6 +57,16 @@ def clean_html(html: str) -> str:
     ).strip()
 
 
+# The end of a block (a paragraph, a line break, a list item, a cell): its text and the
+# next block's must not run together once the tags are gone ("1년 이상" + "근무" is not
+# "1년 이상근무" — for the reader of a summary nor for the search index).
+_BLOCK_END = re.compile(
+    r"(<br\s*/?>|</(?:p|div|li|h[1-6]|tr|td|th|blockquote|pre|table|ul|ol|dt|dd)\s*>)(?!\s)",
+    re.IGNORECASE,
+)
+
+
 def plain_text(html: str) -> str:
-    """The text of stored HTML without any tag (search, e-mail)."""
-    return nh3.clean(html or "", tags=set()).strip()
+    """The text of stored HTML without any tag (search, e-mail); blocks keep a line
+    break between them."""
+    return nh3.clean(_BLOCK_END.sub("\\1\n", html or ""), tags=set()).strip()
