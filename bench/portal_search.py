@@ -344,6 +344,33 @@ def _speed(queries: list[str]) -> list[float]:
     return timings
 
 
+def _side_by_side(queries: list[str], schemas: list[str]) -> tuple[list[float], list[float]]:
+    """Each query answered by the index and by the naive scan one after the other (which
+    goes first alternates), so a change in the machine's load during the run weighs on
+    both sides alike and the ratio stays fair (the machine is shared)."""
+    from portal import search
+
+    for query in queries[:5]:  # warm-up: plans, caches, the connection
+        search.run(search.SearchParams(q=query))
+        _naive(query, schemas)
+    indexed, naive = [], []
+
+    def index(query):
+        started = time.perf_counter()
+        search.run(search.SearchParams(q=query))
+        indexed.append(time.perf_counter() - started)
+
+    def scan(query):
+        started = time.perf_counter()
+        _naive(query, schemas)
+        naive.append(time.perf_counter() - started)
+
+    for n, query in enumerate(queries):
+        for step in (index, scan) if n % 2 == 0 else (scan, index):
+            step(query)
+    return indexed, naive
+
+
 def _quality(items: list[dict]) -> dict:
     from portal import search
 
@@ -386,13 +413,7 @@ def step_measure() -> dict:
     schemas = list(
         Institution.objects.exclude(schema_name="public").values_list("schema_name", flat=True)
     )
-    indexed = _speed(speed_queries)
-    _naive(speed_queries[0], schemas)  # warm-up
-    naive = []
-    for query in speed_queries:
-        started = time.perf_counter()
-        _naive(query, schemas)
-        naive.append(time.perf_counter() - started)
+    indexed, naive = _side_by_side(speed_queries, schemas)
     free = []
     today = timezone.localdate()
     for n in range(55):
@@ -628,7 +649,8 @@ def _measure(env, fill, kiwi_wanted: bool, *, keep: bool) -> dict:
         ),
         figure("the same, naive scan of every schema: p50", round(m["naive"]["p50"], 1), "ms"),
         figure("the same, naive scan of every schema: p95", round(m["naive"]["p95"], 1), "ms"),
-        figure("index vs. naive at p50", round(ratio50, 1), "×"),
+        # the issue asks for "at least 20× faster than the naive scan": at p50 and at p95
+        figure("index vs. naive at p50", round(ratio50, 1), "×", target="≥ 20×", met=ratio50 >= 20),
         figure("index vs. naive at p95", round(ratio95, 1), "×", target="≥ 20×", met=ratio95 >= 20),
         figure(
             "free on a date and time + capacity: p95",
@@ -703,8 +725,10 @@ is `portal.search.run` as the page and the API call it: the page of 20 with high
 links and citations, the count and the facets (type, institution, facility kind,
 district). The naive scan answers the same query over every institution's own tables
 (facilities, notices, programs, pages) with `ILIKE` on every word in one `UNION ALL`: the
-page of 20 (title matches first) and the count, no facets. The first five queries of each
-run warm up and are not timed. Queries matching more than 1,000 entries are answered
+page of 20 (title matches first) and the count, no facets. Each query is answered by
+both, one right after the other (which goes first alternates), so a change in the shared
+machine's load during the run weighs on both sides alike. The first five queries warm up
+and are not timed. Queries matching more than 1,000 entries are answered
 from the one-in-ten sample (count and facets marked "about"); see docs/portal.md
 "Speed" for the design and the EXPLAIN ANALYZE figures behind it. The Kiwi rows rebuild
 every entry's vectors with Kiwi's morphemes (nouns, roots, verbs, latin words, numbers;

@@ -487,9 +487,9 @@ class Result:
 
 
 EXACT_LIMIT = 1000
-WINDOW = 60
+WINDOW = 40
 SAMPLE_SCALE = 10
-TITLE_LIMIT = 300  # title matches considered when there are more than EXACT_LIMIT matches
+TITLE_LIMIT = 200  # title matches considered when there are more than EXACT_LIMIT matches
 # The planner cannot know that testing ``@@`` on a row costs far more than a GIN lookup
 # (its estimate for bigram queries is off by 10–30×), so the search tells it which access
 # path to take, for its own transaction only: GIN bitmaps (which need no recheck of the
@@ -704,17 +704,25 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
     with connection.cursor() as cursor:
         # the sample first (a tenth of the matches): a query that clearly matches more than
         # EXACT_LIMIT goes straight to the estimate, without reading EXACT_LIMIT rows first
+        # — and when the sample has none, whether anything matches at all (a CASE runs its
+        # subquery only then): a query without a match (every word of several, before the
+        # search relaxes to any word) costs this one statement, not a second one that
+        # finds nothing
         _execute(
             cursor,
-            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE w.ok) FROM ({w_sql}) AS w"  # noqa: S608
-            " WHERE w.matches AND w.sample",
-            w_params,
+            "SELECT p.n, p.ok, CASE WHEN p.n = 0 THEN EXISTS (SELECT 1 FROM"  # noqa: S608
+            f" ({w_sql}) AS w WHERE w.matches) ELSE TRUE END FROM (SELECT COUNT(*) AS n,"
+            f" COUNT(*) FILTER (WHERE w.ok) AS ok FROM ({w_sql}) AS w"
+            " WHERE w.matches AND w.sample) AS p",
+            [*w_params, *w_params],
             hints,
         )
-        wide_sampled, narrow_sampled = cursor.fetchone()
+        wide_sampled, narrow_sampled, any_match = cursor.fetchone()
         read = EXACT_LIMIT + 1
         wide_small = wide_sampled * SAMPLE_SCALE <= EXACT_LIMIT
-        if wide_small or (opened and narrow_sampled * SAMPLE_SCALE <= EXACT_LIMIT):
+        if not any_match:
+            read = 0
+        elif wide_small or (opened and narrow_sampled * SAMPLE_SCALE <= EXACT_LIMIT):
             # every match competes; with many matches but a narrow facet filter (one
             # institution, one type), only the filtered ones are read and the facets of
             # the whole come from the sample

@@ -48,3 +48,46 @@ def test_the_database_cursor_binds_on_the_client(db):
 
     with connection.cursor() as cursor:
         assert isinstance(cursor.cursor, psycopg.ClientCursor)
+
+
+def test_a_query_without_any_match_is_one_statement(world):
+    """The sample probe also says whether anything matches at all: nothing → no read of
+    the (empty) matches, no entries to fetch."""
+    put(world.inst_a, "facility", 4, "햇살 실내체육관", facility_kind="gym")
+    with CaptureQueriesContext(connection) as captured:
+        result = search.run(search.SearchParams(q="우주정거장"))
+    assert result.count == 0 and result.hits == [] and not result.estimated
+    assert result.facets == {"type": [], "institution": [], "kind": [], "district": []}
+    assert len(captured.captured_queries) == 1, captured.captured_queries
+
+
+def test_a_relaxed_search_skips_the_read_of_every_word(world):
+    """No entry has every word: the probe of "every word" ends there (one statement), and
+    "any word" is answered as usual (probe, page, entries)."""
+    put(world.inst_a, "program", 5, "어르신 도예 교실")
+    put(world.inst_b, "notice", 6, "수채화 전시 안내")
+    with CaptureQueriesContext(connection) as captured:
+        result = search.run(search.SearchParams(q="도예 수채화"))
+    assert result.relaxed and set(h.entry.title for h in result.hits) == {
+        "어르신 도예 교실",
+        "수채화 전시 안내",
+    }
+    assert result.count == 2
+    assert len(captured.captured_queries) == 4, captured.captured_queries
+
+
+def test_estimated_search_keeps_whole_vectors_out_of_its_ctes(world, monkeypatch):
+    """The materialized CTEs list their columns: ``SELECT *`` would carry the words' test
+    (``search @@ …``) into the select list, which reads every matching row's whole vector
+    from TOAST instead of answering from the GIN bitmap."""
+    for n in range(30):
+        put(world.inst_a, "notice", 100 + n, f"체육관 안내 {n}")
+    put(world.inst_b, "facility", 7, "체육관", facility_kind="gym")
+    monkeypatch.setattr(search, "EXACT_LIMIT", 5)
+    monkeypatch.setattr(search, "WINDOW", 5)
+    with CaptureQueriesContext(connection) as captured:
+        result = search.run(search.SearchParams(q="체육관"))
+    assert result.estimated and result.hits[0].entry.title == "체육관"
+    statements = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "MATERIALIZED (SELECT w.id" in statements
+    assert "MATERIALIZED (SELECT *" not in statements
