@@ -1,7 +1,8 @@
 """Error codes and Korean messages of 문서유통, as data that views, the API and tests share."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from suite.errors import CodedError, ErrorTable
 
 MESSAGES = {
     # bad input (400)
@@ -33,31 +34,20 @@ MESSAGES = {
 }
 
 
-def message(code: str, **params) -> str:
-    text = str(MESSAGES[code])
-    return text.format(**params) if params else text
+TABLE = ErrorTable(MESSAGES)
+message = TABLE.message
+invalid = TABLE.invalid
 
 
-def invalid(code: str, field: str | None = None, **params) -> ValidationError:
-    text = message(code, **params)
-    if field:
-        return ValidationError({field: ValidationError(text, code=code)})
-    return ValidationError(text, code=code)
-
-
-class ExchangeConflict(Exception):
+class ExchangeConflict(CodedError):
     """The request is valid but the document has moved on (API: 409)."""
 
-    def __init__(self, code: str = "illegal_transition", **params):
-        self.code = code
-        self.message = message(code, **params)
-        super().__init__(self.message)
+    table = TABLE
+    default_code = "illegal_transition"
 
 
-class ExchangeForbidden(Exception):
+class ExchangeForbidden(CodedError):
     """A member who may see the document but not do this (pages and API: 403)."""
 
-    def __init__(self, code: str = "not_allowed", **params):
-        self.code = code
-        self.message = message(code, **params)
-        super().__init__(self.message)
+    table = TABLE
+    default_code = "not_allowed"
