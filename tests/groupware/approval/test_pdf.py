@@ -150,3 +150,32 @@ def test_pdf_lists_attachments_and_ends_with_the_end_mark(org):
     compact = text.replace(" ", "").replace("\xa0", "").replace("\n", "")
     assert "노후장비교체붙임" in compact  # no "끝." after the body when 붙임 follows
     assert "붙임1.구입내역서.txt1부.2.견적서.txt1부.끝." in compact
+
+
+def test_pdf_and_pages_number_lists_from_one_stylesheet(org):
+    """The Korean list markers (1. → 가. → 1) …) live in one static file: the PDF inlines it
+    and prints the markers, the pages' stylesheet imports it."""
+    from django.contrib.staticfiles import finders
+
+    from groupware.approval.pdf import render_document_pdf
+
+    doc = submitted(
+        org,
+        title="장비 교체",
+        steps=line(org, ("approve", org.head)),
+        body="<ol><li>목적<ol><li>노후 장비<ol><li>음향</li></ol></li></ol></li></ol>",
+    )
+    services.document_approve(actor=org.head, institution=org.inst, document=doc)
+    doc.refresh_from_db()
+    text = PdfReader(io.BytesIO(render_document_pdf(doc))).pages[0].extract_text()
+    compact = text.replace(" ", "").replace("\xa0", "").replace("\n", "")
+    # the markers print (after the text, in extraction order): 1. → 가. → 1), not 1. 1. 1.
+    assert "목적노후장비음향" in compact and "1.가.1)" in compact
+
+    with open(finders.find("approval/markers.css"), encoding="utf-8") as handle:
+        markers = handle.read()
+    assert "@counter-style ko-ga " in markers
+    with open(finders.find("approval/approval.css"), encoding="utf-8") as handle:
+        page_css = handle.read()
+    assert '@import url("markers.css");' in page_css
+    assert "@counter-style" not in page_css  # not a second copy
