@@ -393,13 +393,6 @@ def _document_reservation(request, pk) -> Reservation:
     return reservation
 
 
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def permit_pdf(request, pk: int):
     """대관 허가서, once approved (approved, paid or completed)."""
