@@ -27,7 +27,36 @@ def embedded_database_url() -> str:
         PGDATA.parent.mkdir(parents=True, exist_ok=True)
         _forget_dead_handles()
         _server = pgserver.get_server(PGDATA, cleanup_mode="stop")
+        _apply_tuning(_server)
     return _server.get_uri()
+
+
+# One schema per institution: cloning the template locks about 500 relations in one
+# transaction, and PostgreSQL's shared lock table (64 slots per connection by default)
+# runs out when two clones overlap (an onboarding burst, parallel test workers).
+TUNING = {"max_locks_per_transaction": "256"}
+_TUNING_MARKER = "# agency-cloud-suite (suite/embedded_db.py)"
+
+
+def _apply_tuning(server) -> None:
+    """Write TUNING into the cluster's postgresql.conf once. The settings need a restart,
+    so the server is restarted now only when this process is its sole user (a fresh
+    cluster, ``make run``/``make test`` starting it); otherwise at its next start."""
+    from pgserver import pg_ctl
+    from pgserver.postgres_server import PostgresServer, PostmasterInfo
+
+    conf = PGDATA / "postgresql.conf"
+    text = conf.read_text()
+    if _TUNING_MARKER in text:
+        return
+    lines = "".join(f"{name} = {value}\n" for name, value in TUNING.items())
+    conf.write_text(f"{text}\n{_TUNING_MARKER}\n{lines}")
+    with PostgresServer._lock:
+        if server.global_process_id_list.get() == [os.getpid()]:
+            pg_ctl(["-w", "restart"], pgdata=PGDATA, user=server.system_user, timeout=30)
+            # pgserver stops the server it started when the last handle exits: point it
+            # at the restarted postmaster.
+            server._postmaster_info = PostmasterInfo.read_from_pgdata(PGDATA)
 
 
 def _forget_dead_handles() -> None:
