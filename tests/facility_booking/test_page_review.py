@@ -97,3 +97,76 @@ def test_phone_tables_give_an_unlabelled_cell_the_full_width():
     assert "table.responsive td:not([data-label])::before { content: none; }" in css
     assert ".messages .message, .message {" in css
     assert ".message-info" in css
+
+
+def test_an_offered_wait_says_pay_and_a_won_round_says_pay(world, on_host):
+    """A waitlist offer and a lottery win each end in a booking awaiting payment: the
+    person's pages say "결제하기" and lead to it (not a bare booking number)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from facility_booking import services as fb
+    from facility_booking.models import LotteryApplication, LotteryRound, Reservation
+    from facility_booking.services import lottery, waitlist
+    from tests.facility_booking.conftest import at, request_kwargs
+
+    with schema_context(world.inst_a.schema_name):
+        facility = make_facility(name="대기 구장")
+        holder = fb.reservation_request(
+            **request_kwargs(facility, world.staff_a, start=at(5, 10), end=at(5, 12))
+        )
+        waitlist.waitlist_join(
+            actor=world.resident,
+            facility=facility,
+            start=at(5, 10),
+            end=at(5, 12),
+            purpose="배드민턴",
+            contact_phone="010-2222-3333",
+        )
+        fb.reservation_cancel(actor=world.staff_a, reservation=holder)
+        now = timezone.now()
+        round = lottery.round_create(
+            actor=world.manager_a,
+            facility=facility,
+            title="주말 추첨",
+            apply_opens_at=now - dt.timedelta(hours=1),
+            apply_closes_at=now + dt.timedelta(days=1),
+            slots=[(at(10, 8), at(10, 10))],
+            max_wins=1,
+            max_choices=1,
+            now=now,
+        )
+    client = on_host(world.inst_a, world.resident)
+    waits = client.get("/facilities/my/waitlist/").content.decode()
+    with schema_context(world.inst_a.schema_name):
+        offered = Reservation.objects.get(applicant=world.resident, facility=facility)
+    assert "결제하기" in waits and f'href="/facilities/my/{offered.pk}/"' in waits
+    before = client.get(f"/facilities/lottery/{round.pk}/").content.decode()
+    assert "<th>결과</th>" not in before  # no result column before the draw
+    with schema_context(world.inst_a.schema_name):
+        LotteryRound.objects.filter(pk=round.pk).update(
+            apply_opens_at=now - dt.timedelta(days=2), apply_closes_at=now - dt.timedelta(minutes=1)
+        )
+        LotteryApplication.objects.create(
+            round=round,
+            applicant=world.resident2,
+            applicant_name="주민",
+            contact_phone="010-1212-3434",
+            purpose="축구",
+        ).choices.create(slot=round.slots.get(), rank=1)
+    assert (
+        on_host(world.inst_a, world.manager_a)
+        .post(f"/facilities/manage/lottery/{round.pk}/draw/")
+        .status_code
+        == 302
+    )
+    winner = on_host(world.inst_a, world.resident2)
+    with schema_context(world.inst_a.schema_name):
+        won = Reservation.objects.get(applicant=world.resident2, facility=facility)
+    for page in ("/facilities/my/lottery/", f"/facilities/lottery/{round.pk}/"):
+        html = winner.get(page).content.decode()
+        assert "결제하기" in html and f'href="/facilities/my/{won.pk}/"' in html
+        assert "까지 결제" in html
+    public = on_host(world.inst_a).get(f"/facilities/lottery/{round.pk}/").content.decode()
+    assert "<th>결과</th>" in public and "결제하기" not in public
