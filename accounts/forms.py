@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
@@ -187,3 +188,31 @@ class AcceptInviteForm(SetPasswordForm):
     def save(self, commit=True):
         self.user.name = self.cleaned_data["name"]
         return super().save(commit=commit)
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form, its mail sent through the durable outbox (suite.notify) rather
+    than inside the request: a slow or absent mail server neither holds the page nor loses
+    the mail (retried by the worker); the link is kept as a token for the host asked on
+    and built when the mail is sent."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from django.template.loader import render_to_string
+
+        from suite.notify import email_on_commit
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        email_on_commit(
+            to=to_email,
+            subject=subject,
+            template=email_template_name.removesuffix(".txt"),
+            context=context,
+        )

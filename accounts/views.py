@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import browser, mfa
-from accounts.forms import AcceptInviteForm, LoginForm, ProfileForm, SignupForm
+from accounts.forms import AcceptInviteForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
 from accounts.services import user_signup
 from accounts.sessions import browser_sign_out
 from api.tokens import tokens_for
@@ -281,6 +281,7 @@ class InviteAcceptView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm  # the mail goes through the outbox
     email_template_name = "email/password_reset.txt"
     subject_template_name = "email/password_reset_subject.txt"
 

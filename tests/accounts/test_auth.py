@@ -106,12 +106,47 @@ def test_logout_needs_post(world, apex):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_mails_a_working_link(world, apex):
-    client = apex()
-    response = client.post("/accounts/password-reset/", {"email": "resident2@test.kr"})
+def _reset_mail_through_the_outbox(client, capture, address: str):
+    """Ask for a reset; the mail is an outbox row (no link stored absolute), not sent in the
+    request; the worker path (the task queued on commit) sends it. Returns the sent mail."""
+    from notifications.models import Delivery, DeliveryStatus
+
+    with capture() as callbacks:
+        response = client.post("/accounts/password-reset/", {"email": address})
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    link = re.search(r"http://\S+", mail.outbox[0].body).group(0)
+    assert mail.outbox == []  # nothing sent inside the request
+    delivery = Delivery.objects.get(address=address, notification__event="email")
+    assert delivery.status == DeliveryStatus.PENDING
+    assert "[[suite-link:" in delivery.body and "://" not in delivery.body
+    assert callbacks  # the send waits for the commit
+    for callback in callbacks:
+        callback()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [address]
+    assert mail.outbox[0].extra_headers["Message-ID"] == delivery.provider_message_id
+    assert "비밀번호 재설정" in mail.outbox[0].subject
+    return mail.outbox[0]
+
+
+def test_password_reset_mail_goes_through_the_outbox_with_the_hosts_link(
+    world, on_host, django_capture_on_commit_callbacks
+):
+    from tenants.models import host_url
+
+    sent = _reset_mail_through_the_outbox(
+        on_host(world.inst_a), django_capture_on_commit_callbacks, "resident@test.kr"
+    )
+    link = re.search(r"https?://\S+", sent.body).group(0)
+    assert link.startswith(host_url(world.inst_a.primary_host, "/accounts/password-reset/"))
+
+
+def test_password_reset_mails_a_working_link(world, apex, django_capture_on_commit_callbacks):
+    client = apex()
+    sent = _reset_mail_through_the_outbox(
+        client, django_capture_on_commit_callbacks, "resident2@test.kr"
+    )
+    link = re.search(r"http://\S+", sent.body).group(0)
     path = link.split("localhost", 1)[1].lstrip(":0123456789") if "localhost" in link else link
     path = "/" + path.split("/", 1)[1] if not path.startswith("/") else path
     response = client.get(path, follow=True)
@@ -125,9 +160,12 @@ def test_password_reset_mails_a_working_link(world, apex):
 
 
 def test_password_reset_for_unknown_email_reveals_nothing(world, apex):
+    from notifications.models import Delivery
+
     response = apex().post("/accounts/password-reset/", {"email": "nobody@test.kr"})
     assert response.status_code == 302
     assert mail.outbox == []
+    assert not Delivery.objects.filter(address="nobody@test.kr").exists()
 
 
 def test_profile_edit(world, apex):
