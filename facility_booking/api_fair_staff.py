@@ -34,6 +34,7 @@ from facility_booking import selectors, selectors_fair
 from facility_booking.api import (
     ApproveDiscountField,
     BookingPaymentSerializer,
+    BoundedDateTimeField,
     DiscountCategoryField,
     FacilityRefSerializer,
     errors,
@@ -212,8 +213,8 @@ class RoundCreateSerializer(serializers.Serializer):
     facility = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="공개 시설 id")
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    apply_opens_at = serializers.DateTimeField(help_text="신청 시작")
-    apply_closes_at = serializers.DateTimeField(help_text="신청 마감 = 추첨 시각")
+    apply_opens_at = BoundedDateTimeField(help_text="신청 시작")
+    apply_closes_at = BoundedDateTimeField(help_text="신청 마감 = 추첨 시각")
     date_from = serializers.DateField(help_text="이용 기간 시작")
     date_to = serializers.DateField(help_text="이용 기간 끝 (93일 이내)")
     weekdays = serializers.ListField(
@@ -240,13 +241,6 @@ class RoundCreateSerializer(serializers.Serializer):
         first, last = attrs["date_from"], attrs["date_to"]
         for name in ("date_from", "date_to"):
             if not in_range(attrs[name]):
-                raise serializers.ValidationError({name: [message("too_far")]})
-        for name in ("apply_opens_at", "apply_closes_at"):
-            try:
-                ok = in_range(timezone.localtime(attrs[name]).date())
-            except OverflowError:
-                ok = False
-            if not ok:
                 raise serializers.ValidationError({name: [message("too_far")]})
         if last < first:
             raise serializers.ValidationError({"date_to": [message("series_dates")]})
