@@ -177,3 +177,39 @@ def test_the_task_renders_nothing_for_a_booking_without_documents(booking, world
     assert render_documents.call(schema_name=world.inst_a.schema_name, reservation_id=10**9) == []
     assert sum(documents.RENDERS.values()) == before
     assert versions(world, booking, documents.PERMIT) == []
+
+
+def _issue_date(response) -> str:
+    compact = text_of(response).replace(" ", "").replace("\xa0", "")
+    return compact.split("발급일:", 1)[1].split("\n", 1)[0]
+
+
+def test_the_issue_date_is_the_day_the_version_was_issued(
+    booking, world, on_host, media, monkeypatch
+):
+    """발급일 (docs/facility_booking.md): downloading an unchanged permit again on a later
+    day gives the same document with the same 발급일; once the booking changes (a payment
+    recorded), the permit is issued again and dated the day of that version."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    def on_day(day):
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+    with schema_context(world.inst_a.schema_name):
+        approved = services.reservation_approve(actor=world.manager_a, reservation=booking)
+    url = f"/facilities/bookings/{booking.pk}/permit.pdf"
+    on_day(dt.date(2026, 12, 1))
+    first = on_host(world.inst_a, world.resident).get(url)
+    assert _issue_date(first) == "2026.12.1."
+    on_day(dt.date(2026, 12, 5))  # downloaded again days later: the same document
+    before = documents.RENDERS[documents.PERMIT]
+    assert _issue_date(on_host(world.inst_a, world.resident).get(url)) == "2026.12.1."
+    assert documents.RENDERS[documents.PERMIT] == before
+    with schema_context(world.inst_a.schema_name):  # the booking changes: a new version
+        services.reservation_record_payment(
+            actor=world.manager_a, reservation=approved, amount=14000, method="bank_transfer"
+        )
+    assert _issue_date(on_host(world.inst_a, world.resident).get(url)) == "2026.12.5."
+    assert len(versions(world, booking, documents.PERMIT)) == 1  # the old one is gone
