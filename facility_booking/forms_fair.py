@@ -178,6 +178,10 @@ class WaitlistForm(_PersonFields):
 
 
 class SeriesForm(_PersonFields):
+    # "날짜 확인" (a preview of every date) needs no consent; the view checks the ticks
+    # before "신청" stores anything.
+    consent_required_on_clean = False
+
     weekday = forms.ChoiceField(label=_("요일"), choices=WEEKDAY_CHOICES)
     start_time = forms.ChoiceField(label=_("시작 시각"))
     end_time = forms.ChoiceField(label=_("종료 시각"))

@@ -306,7 +306,9 @@ def series_apply(request, pk: int):
         refusal = _rate_limited(request)
         if refusal is not None:
             pass  # the form as typed, the wait above it
-        elif not form.is_valid():
+        elif not form.is_valid() or (
+            request.POST.get("action") == "submit" and not form.check_consents()
+        ):
             status = 400
         else:
             kwargs = form.service_kwargs()

@@ -170,3 +170,43 @@ def test_an_offered_wait_says_pay_and_a_won_round_says_pay(world, on_host):
         assert "까지 결제" in html
     public = on_host(world.inst_a).get(f"/facilities/lottery/{round.pk}/").content.decode()
     assert "<th>결과</th>" in public and "결제하기" not in public
+
+
+def test_series_dates_preview_needs_no_consent_but_applying_does(world, on_host):
+    """ "날짜 확인" only shows every date (nothing stored, so no consent asked); "신청"
+    without the required consent is refused with nothing stored."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from facility_booking.models import RecurringSeries
+
+    with schema_context(world.inst_a.schema_name):
+        facility = make_facility(name="정기대관 체육관")
+        FacilityRules.objects.create(facility=facility, series_enabled=True)
+    today = timezone.localdate()
+    first = today + dt.timedelta(days=(1 - today.weekday()) % 7 + 7)
+    data = {
+        "organisation": "가나 배드민턴 클럽",
+        "weekday": "1",
+        "start_time": "19:00",
+        "end_time": "21:00",
+        "first_date": first.isoformat(),
+        "last_date": (first + dt.timedelta(days=14)).isoformat(),
+        "purpose": "정기 연습",
+        "headcount": "12",
+        "contact_phone": "010-3333-4444",
+    }
+    client = on_host(world.inst_a, world.resident)
+    url = f"/facilities/{facility.pk}/series/"
+    plan = client.post(url, {**data, "action": "plan"})
+    html = plan.content.decode()
+    assert plan.status_code == 200 and "가능" in html and "필수 동의 항목" not in html
+    assert 'formaction="#fb-plan"' in html and 'id="fb-plan"' in html
+    refused = client.post(url, {**data, "action": "submit"})
+    assert refused.status_code == 400
+    assert "필수 동의 항목에 동의해야 진행할 수 있습니다." in refused.content.decode()
+    with schema_context(world.inst_a.schema_name):
+        assert not RecurringSeries.objects.filter(facility=facility).exists()
+    done = client.post(url, {**data, "action": "submit", "consent_booking_required": "on"})
+    assert done.status_code == 302
