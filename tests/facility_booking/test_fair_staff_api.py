@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from facility_booking import draw
+from facility_booking import draw, selectors_fair
 from facility_booking import services as fb
 from facility_booking.models import (
     FacilityRules,
@@ -546,13 +546,26 @@ def test_the_institution_cancels_the_rest_with_a_reason(world, fair, on_host):
 
 
 def test_the_waitlist_shows_places_masked(world, fair, on_host):
+    with schema_context(world.inst_a.schema_name):
+        second = waitlist.waitlist_join(
+            actor=world.staff_a2,
+            facility=FacilityRules.objects.get().facility,
+            start=at(5, 10),
+            end=at(5, 12),
+            purpose="배드민턴",
+            contact_phone="010-4444-5555",
+            headcount=2,
+        )
     client = on_host(world.inst_a, world.manager_a)
     rows = client.get(f"{API}/waitlist/?facility={fair['facility']}").json()["results"]
     assert [(r["id"], r["position"], r["contact_phone"]) for r in rows] == [
-        (fair["entry"], 1, "010-****-2222")
+        (fair["entry"], 1, "010-****-2222"),
+        (second.pk, 2, "010-****-5555"),
     ]
+    with schema_context(world.inst_a.schema_name):  # the same count as the pages' selector
+        assert [selectors_fair.waitlist_position(e) for e in WaitlistEntry.objects.all()] == [1, 2]
     day = at(5, 10).date().isoformat()
-    assert client.get(f"{API}/waitlist/?from={day}&to={day}").json()["count"] == 1
+    assert client.get(f"{API}/waitlist/?from={day}&to={day}").json()["count"] == 2
     assert client.get(f"{API}/waitlist/?status=cancelled").json()["count"] == 0
     for query, field in [
         ("status=gone", "status"),
