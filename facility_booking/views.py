@@ -140,10 +140,9 @@ def _preview(form, facility, institution, user=None):
 def facility_apply(request, pk: int):
     """Apply: the itemised price is shown (preview) before the request is submitted."""
     facility = selectors.facility_for_user(request.user, request.institution, pk)
-    initial = {
-        "contact_phone": request.user.phone,
-        "date": _day_param(request, _first_free_day(facility)),
-    }
+    initial = {"contact_phone": request.user.phone}
+    if request.method != "POST":  # a posted form shows what was posted: no default day
+        initial["date"] = _day_param(request, _first_free_day(facility))
     start = request.GET.get("start", "")
     if len(start) == 5 and start[2] == ":" and start.replace(":", "").isdigit():
         initial["start_time"] = start
@@ -168,12 +167,15 @@ def facility_apply(request, pk: int):
             if request.POST.get("action") == "submit" and not form.check_consents():
                 status = 400
             elif request.POST.get("action") == "submit":
+                data = form.service_kwargs()
                 try:
                     reservation = services.reservation_request(
                         actor=request.user,
                         institution=request.institution,
                         facility=facility,
-                        **form.service_kwargs(),
+                        # a taken slot is refused from this one read (no rules, no locks)
+                        taken=services.slot_taken(facility, data["start"], data["end"]),
+                        **data,
                     )
                     record_consents(
                         user=request.user,

@@ -39,4 +39,5 @@ from facility_booking.services.reservations import (  # noqa: F401
     reservation_request,
     reservation_send_payment_reminder,
     reservation_send_reminder,
+    slot_taken,
 )

@@ -96,6 +96,12 @@ def overlaps(facility: Facility, hold_start, hold_end, *, exclude_pk=None) -> bo
     return qs.exists()
 
 
+def slot_taken(facility: Facility, start, end) -> bool:
+    """Whether [start, end) — buffer included — is held already, read without a lock:
+    what ``reservation_request(taken=…)`` takes to refuse a taken slot at once."""
+    return overlaps(facility, *_hold_period(facility, start, end))
+
+
 def check_person_limit(applicant, facility: Facility, now) -> None:
     """Refuse when ``applicant`` already holds the facility's limit of bookings still
     to come. Under ``lock_person`` in the request; also used read-only by the preview."""
