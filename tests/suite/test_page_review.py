@@ -44,3 +44,29 @@ def test_plain_text_keeps_blocks_apart():
     assert plain_text("가<br>나<br/>\n다") == "가\n나\n다"
     assert " ".join(plain_text("<ul><li>하나</li><li>둘</li></ul>").split()) == "하나 둘"
     assert plain_text("<p>본문 <b>굵게</b></p>") == "본문 굵게"
+
+
+def test_program_period_and_audience_follow_the_readers_language():
+    """The portal index keeps Korean labels written at indexing time; pages build the
+    period and the audience from the entry's own data."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.utils import timezone, translation
+
+    from programs.templatetags.programs_tags import program_audience, program_period
+
+    entry = SimpleNamespace(
+        starts_at=timezone.make_aware(dt.datetime(2026, 12, 3, 9, 0)),
+        ends_at=timezone.make_aware(dt.datetime(2027, 1, 28, 10, 0)),
+        audience="senior",
+        data={"weekdays": [0, 2, 4], "period_label": "옛 라벨", "audience_label": "어르신"},
+    )
+    with translation.override("ko"):
+        assert program_period(entry) == "2026. 12. 3. ~ 2027. 1. 28. (월수금) 09:00–10:00"
+        assert program_audience(entry) == "어르신"
+    with translation.override("en"):
+        assert program_period(entry) == "Dec 3, 2026 ~ Jan 28, 2027 (Mon/Wed/Fri) 09:00–10:00"
+        assert program_audience(entry) == "Seniors"
+    undated = SimpleNamespace(starts_at=None, ends_at=None, audience="", data=entry.data)
+    assert program_period(undated) == "옛 라벨" and program_audience(undated) == "어르신"
