@@ -210,3 +210,34 @@ def test_series_dates_preview_needs_no_consent_but_applying_does(world, on_host)
         assert not RecurringSeries.objects.filter(facility=facility).exists()
     done = client.post(url, {**data, "action": "submit", "consent_booking_required": "on"})
     assert done.status_code == 302
+
+
+def test_the_public_result_names_no_staff_member(world, on_host):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from facility_booking.models import LotteryRound
+    from facility_booking.services import lottery
+    from tests.facility_booking.conftest import at
+
+    with schema_context(world.inst_a.schema_name):
+        facility = make_facility(name="추첨 구장")
+        now = timezone.now()
+        round = lottery.round_create(
+            actor=world.manager_a,
+            facility=facility,
+            title="주말 추첨",
+            apply_opens_at=now - dt.timedelta(hours=1),
+            apply_closes_at=now + dt.timedelta(days=1),
+            slots=[(at(10, 8), at(10, 10))],
+            max_wins=1,
+            max_choices=1,
+            now=now,
+        )
+        LotteryRound.objects.filter(pk=round.pk).update(
+            apply_opens_at=now - dt.timedelta(days=2), apply_closes_at=now - dt.timedelta(minutes=1)
+        )
+    on_host(world.inst_a, world.manager_a).post(f"/facilities/manage/lottery/{round.pk}/draw/")
+    public = on_host(world.inst_a).get(f"/facilities/lottery/{round.pk}/").content.decode()
+    assert "추첨 완료" in public and world.manager_a.get_full_name() not in public
