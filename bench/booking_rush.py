@@ -1,7 +1,7 @@
 """The opening rush (issue 15): a facility's window of 50 slots opens to 500, then 2,000
 residents at once, through the waiting room, against the suite served as in production
-(gunicorn ×4, the task worker, production settings, the database cache shared by the
-workers). Then the cost of a refused booking request with and without the room
+(gunicorn — by default 2 gthread workers × 4 threads, see GUNICORN — the task worker,
+production settings, the database cache shared by the workers). Then the cost of a refused booking request with and without the room
 (issue 18: refused requests per second, before and after)."""
 
 from __future__ import annotations
@@ -20,12 +20,20 @@ from bench.stack import Stack, environment, prepare
 TITLE = "Opening rush: 50 slots, 500 and 2,000 residents through the waiting room"
 RATE = 1200  # admitted a minute (20 a second)
 BEFORE = (56, 79)  # refused requests a second measured before (issue 18)
+# One process per core, threads for the time spent waiting on the database, connections
+# kept open between requests (docs/deployment.md, "an opening rush on a small machine").
+GUNICORN = "--worker-class gthread --threads 4 --keep-alive 5 --backlog 2048"
 
 
 def add_arguments(group) -> None:
     group.add_argument("--rush-residents", type=int, nargs="+", default=[500, 2000])
     group.add_argument("--rush-rate", type=int, default=RATE, help="admitted per minute")
-    group.add_argument("--rush-workers", type=int, default=4, help="gunicorn workers")
+    group.add_argument("--rush-workers", type=int, default=2, help="gunicorn workers")
+    group.add_argument(
+        "--rush-gunicorn",
+        default=GUNICORN,
+        help="more gunicorn options, e.g. '--worker-class gthread --threads 4'",
+    )
     group.add_argument("--rush-seconds", type=float, default=90, help="bound of one rush")
     group.add_argument(
         "--rush-connections", type=int, default=64, help="the load generator's connections"
@@ -323,7 +331,7 @@ def analyse(people, tally, seconds) -> dict:
 
 
 @contextlib.contextmanager
-def rush_world(workers: int, residents: int):
+def rush_world(workers: int, residents: int, gunicorn_args: tuple[str, ...] = ()):
     cluster = BenchCluster("rush")
     cluster.create()
     try:
@@ -342,7 +350,9 @@ def rush_world(workers: int, residents: int):
         prepare(env, seed=True)
         steps_env = django_env(url)
         fixture = _steps(steps_env, "rush_fixture", residents)
-        stack = Stack(env, port, workers=workers, logs=cluster.home / "logs")
+        stack = Stack(
+            env, port, workers=workers, logs=cluster.home / "logs", gunicorn_args=gunicorn_args
+        )
         print(f"· gunicorn ×{workers} + task worker on 127.0.0.1:{port}", flush=True)
         stack.start()
         try:
@@ -359,7 +369,8 @@ def run(args) -> dict:
     sizes = [100, 300] if args.quick else args.rush_residents
     results: dict = {"runs": {}, "rate": args.rush_rate, "workers": args.rush_workers}
     figures = []
-    with rush_world(args.rush_workers, max(sizes)) as (fixture, port, steps_env):
+    gunicorn_args = tuple(args.rush_gunicorn.split())
+    with rush_world(args.rush_workers, max(sizes), gunicorn_args) as (fixture, port, steps_env):
         for size in sizes:
             _steps(steps_env, "rush_open", 1500, args.rush_rate, 1)
             time.sleep(0.3)
@@ -459,25 +470,33 @@ def run(args) -> dict:
         ),
     ]
     results["figures"] = figures
-    results["notes"] = NOTES.format(rate=args.rush_rate, workers=args.rush_workers)
+    results["notes"] = NOTES.format(
+        rate=args.rush_rate,
+        workers=args.rush_workers,
+        gunicorn=args.rush_gunicorn or "sync workers",
+        connections=args.rush_connections,
+    )
     return results
 
 
 NOTES = (
-    "The suite as `make serve-prod` runs it (gunicorn ×{workers} sync workers, the task "
-    "worker, production settings, CACHE_URL=db:// shared by the workers, one proxy trusted "
-    "for X-Forwarded-For) on a PostgreSQL cluster of the benchmark's own, seeded with the "
-    "demo world; the load generator (asyncio + httpx, API tokens) on the same 2 cores, "
-    "loopback only, each run bounded in time. A facility offers 50 one-hour slots over five "
-    "days; its waiting room opens 1.5 s after the residents start arriving (spread over "
-    "200 ms) and admits {rate} a minute; an admitted person has 2 minutes to book. Each "
-    "resident joins the line (POST /api/v1/facilities/<id>/queue/), polls with the place "
-    "token when told to (poll_after), and once admitted tries one random slot, and up to "
-    "two others after a 409; 'sold out' (from the room's flag) ends the wait. Afterwards "
-    "the database is checked: no slot held twice, nobody over the per-person limit (1). "
-    "Refused requests: 32 clients post bookings for taken slots as fast as they are "
-    "answered, first with the room running (no admission → 403 before the booking "
-    "service), then with the room off (the booking service answers 409)."
+    "The suite as production runs it (gunicorn ×{workers}, `{gunicorn}`, the task worker, "
+    "production settings, CACHE_URL=db:// shared by the workers, one proxy trusted for "
+    "X-Forwarded-For) on a PostgreSQL cluster of the benchmark's own, seeded with the demo "
+    "world; the load generator on the same 2 cores, loopback only, each run bounded in time: "
+    "asyncio with a lean HTTP/1.1 client (bench/client.py RawPool: {connections} keep-alive "
+    "connections at most, each resident with their own API token and address). A facility "
+    "offers 50 one-hour slots over five days; its waiting room opens 1.5 s after the "
+    "residents start arriving (spread over 200 ms) and admits {rate} a minute; an admitted "
+    "person has 2 minutes to book. Each resident joins the line (POST "
+    "/api/v1/facilities/<id>/queue/), polls with the place token when told to (poll_after), "
+    "and once admitted tries one random slot, and up to two others after a 409; 'sold out' "
+    "(from the room's flag) ends the wait. Joins and polls are answered by the waiting "
+    "room's fast lane in front of Django (facility_booking/waiting_room_lane.py; '(lane)' "
+    "below counts them). Afterwards the database is checked: no slot held twice, nobody "
+    "over the per-person limit (1). Refused requests: 32 clients post bookings for taken "
+    "slots as fast as they are answered, first with the room running (no admission → 403 "
+    "before the booking service), then with the room off (the booking service answers 409)."
 )
 
 

@@ -61,7 +61,15 @@ class Stack:
     """gunicorn (``workers`` processes) on 127.0.0.1:port and one task worker that is
     restarted when it exits, as systemd would."""
 
-    def __init__(self, env: dict, port: int, *, workers: int = 4, logs: Path = VAR / "logs"):
+    def __init__(
+        self,
+        env: dict,
+        port: int,
+        *,
+        workers: int = 4,
+        logs: Path = VAR / "logs",
+        gunicorn_args: tuple[str, ...] = (),
+    ):
         self.env, self.port, self.workers = env, port, workers
         self.logs = logs
         self.web = Process(
@@ -83,6 +91,7 @@ class Stack:
                 "-",
                 "--access-logformat",
                 '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+                *gunicorn_args,  # e.g. the worker class and threads (bench/booking_rush.py)
             ],
             env,
             logs / f"gunicorn-{port}.log",

@@ -38,7 +38,7 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, InterfaceError, connection
+from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.utils import timezone
 
 from facility_booking import waiting_room as wr
@@ -107,21 +107,13 @@ def _poll_allowed(binding: str) -> bool:
     return count <= POLLS_PER_MINUTE
 
 
-def _headers(standing: wr.Standing, secure: bool) -> list[tuple[str, str]]:
-    from accounts.security import PERMISSIONS_POLICY, build_policy
+_fixed: list[tuple[str, str]] = []
 
-    headers = [
-        ("Content-Type", "application/json"),
-        ("Cache-Control", "no-store"),
-        ("Vary", "Authorization"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "same-origin"),
-        ("X-Frame-Options", "DENY"),
-        ("Content-Security-Policy", build_policy()),
-        ("Permissions-Policy", PERMISSIONS_POLICY),
-        ("Cross-Origin-Opener-Policy", "same-origin"),
-        ("X-Queue-Lane", "1"),
-    ]
+
+def _headers(standing: wr.Standing, secure: bool) -> list[tuple[str, str]]:
+    if not _fixed:
+        _fixed.extend(_fixed_headers())
+    headers = list(_fixed)
     if standing.poll_after:
         headers.append(("Retry-After", str(standing.poll_after)))
     hsts = int(getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0)
@@ -133,6 +125,24 @@ def _headers(standing: wr.Standing, secure: bool) -> list[tuple[str, str]]:
             value += "; preload"
         headers.append(("Strict-Transport-Security", value))
     return headers
+
+
+def _fixed_headers() -> list[tuple[str, str]]:
+    """The headers every answer carries (as the API's: accounts.security and the rest)."""
+    from accounts.security import PERMISSIONS_POLICY, build_policy
+
+    return [
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-store"),
+        ("Vary", "Authorization"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Content-Security-Policy", build_policy()),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("X-Queue-Lane", "1"),
+    ]
 
 
 def answer(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
@@ -185,16 +195,20 @@ def _join(environ, authorization, binding, institution, state, now, secure):
     ):
         return None
     shim = _Shim(environ, token.user)
-    token_touch(token, ip_address=client_ip(shim))
     schema = institution.schema_name
     if state.sold_out:
+        token_touch(token, ip_address=client_ip(shim))
         return _respond(200, state, token.user_id, None, binding, schema, now, secure)
-    if ratelimit.check(shim, action="queue") is not None:
-        return None  # Django counts again and answers 429 with the wait
-    try:
-        place, created = wr.place_join(user=token.user, state=state, now=now)
-    except ValidationError:
-        return None
+    # One transaction, one commit (asynchronous: see waiting_room._join_once) for the
+    # token's use, the rate limit's count and the place.
+    with transaction.atomic():
+        token_touch(token, ip_address=client_ip(shim))
+        if ratelimit.check(shim, action="queue") is not None:
+            return None  # Django counts again and answers 429 with the wait
+        try:
+            place, created = wr.place_join(user=token.user, state=state, now=now)
+        except ValidationError:
+            return None
     return _respond(
         201 if created else 200, state, token.user_id, place, binding, schema, now, secure
     )
