@@ -7,8 +7,9 @@
 - Filters: type, institution, facility kind, district, audience, capacity, fee,
   and "free from … to …" — answered from the venue summary (VenueHours,
   VenueBusy) in the same one query, whatever the number of institutions.
-- Facets: counts per type, institution, facility kind and district in one
-  more query (GROUPING SETS over the matching rows).
+- Facets: counts per type, institution, facility kind and district (GROUPING SETS
+  over the matching rows, or over the one-in-ten sample) in the same statement: a
+  search from the box is two round trips (the page, count and facets; the entries).
 """
 
 from __future__ import annotations
@@ -517,8 +518,8 @@ FIRST_SQL = "(SELECT id FROM ({w_sql}) AS w WHERE w.ok ORDER BY {order} LIMIT %s
 # What the materialized CTEs keep: the columns their readers use (count, facets, candidates'
 # order) and never ``matches`` — computing ``search @@ …`` in the select list reads (and
 # decompresses) every row's whole document vector from TOAST, where the same test in the
-# WHERE clause is answered by the GIN bitmap without it: 15 of the 17 ms the sample took
-# for "안내" (2,550 rows; EXPLAIN BUFFERS: 6,174 buffers for 1,811 heap blocks).
+# WHERE clause is answered by the GIN bitmap without it: about 14 of 18 ms counting the
+# sample of "안내" (2,550 rows; EXPLAIN BUFFERS: 6,174 buffers for 1,811 heap blocks).
 CTE_COLUMNS = (
     "w.id, w.kind, w.institution_id, w.facility_kind, w.district, w.published_at, w.title,"
     " w.capacity, w.ok, w.cheap"
@@ -588,8 +589,8 @@ def _facet_ok(params: SearchParams) -> tuple[str, list]:
 # kind prior × age (dated kinds) × finished. The cheap score replaces ts_rank_cd by "every
 # word in the title" (the title's own small vector), readable without the whole document.
 # In float8 throughout (literals cast, ``date_part`` for the age): numeric arithmetic
-# (PostgreSQL's type for 1.5 or EXTRACT) cost about 4 µs a row, 11 of the 20 ms the
-# sample's cheap scores took for "안내" (2,550 rows).
+# (PostgreSQL's type for 1.5 or EXTRACT) cost about 2 µs a row — the sample's cheap
+# scores for "안내" (2,550 rows) went from 19.7 to 14.8 ms (best of 7, load 10).
 _PRIOR_SQL = (
     "CASE portal_portalentry.kind "
     + " ".join(f"WHEN '{k}' THEN {v}::float8" for k, v in KIND_PRIOR.items())
