@@ -562,7 +562,7 @@ class ReservationListView(GenericAPIView):
         d = data.validated_data
         # The facility and whether the time asked for is held already, in one statement:
         # a taken slot is refused from it (409) without the rules, locks or transaction.
-        facility = selectors.facility_for_booking(
+        facility, taken = selectors.facility_for_booking(
             request.user, request.institution, d["facility"], start=d["start"], end=d["end"]
         )
         # The opening's waiting room (api_queue.py): no ticket → 403, sold out → 409.
@@ -570,7 +570,7 @@ class ReservationListView(GenericAPIView):
         with api_queue.attempted(facility, in_room):
             reservation = call_service(
                 services.reservation_request,
-                taken=facility.slot_taken,
+                taken=taken,
                 actor=request.user,
                 institution=request.institution,
                 facility=facility,

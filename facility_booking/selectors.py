@@ -47,9 +47,9 @@ def facility_for_user(user, institution, facility_id) -> Facility:
     return facility
 
 
-def facility_for_booking(user, institution, facility_id, *, start, end) -> Facility:
+def facility_for_booking(user, institution, facility_id, *, start, end) -> tuple[Facility, bool]:
     """``facility_for_user`` for a booking request of [start, end), in one statement that
-    also says whether that time (buffer included) is held already: ``facility.slot_taken``.
+    also says whether that time (buffer included) is held already: (facility, taken).
     A request for a taken slot is refused from this one read, before the rules, the
     locks and the opening hours (``services.reservation_request(taken=…)``); one that
     goes on gets the opening hours as ``facility_for_user`` gives them.
@@ -79,13 +79,13 @@ def facility_for_booking(user, institution, facility_id, *, start, end) -> Facil
     facility._state.fields_cache["fair_rules"] = queries.from_row(
         FacilityRules, row, queries.width(Facility), connection
     )
-    facility.slot_taken = bool(row[-1])
+    taken = bool(row[-1])
     remember_joined_rules(facility)
     if not permissions.can_see_facility(user, institution, facility):
         raise Http404
-    if not facility.slot_taken:  # the request goes on: the rules ask for the hours
+    if not taken:  # the request goes on: the rules ask for the hours
         prefetch_related_objects([facility], "hours")
-    return facility
+    return facility, taken
 
 
 _FACILITY_SQL: dict[str, str] = {}

@@ -225,7 +225,7 @@ def reservation_request(
     (or ready to use when free); internal facilities cost nothing.
 
     ``taken``: what the caller read with the facility, without a lock
-    (``selectors.facility_for_booking``: ``slot_taken``). True refuses at once with
+    (``selectors.facility_for_booking``, or ``slot_taken``). True refuses at once with
     ``SlotTaken`` — the answer to most requests of an opening rush, decided by that one
     read, before the rules, the locks and the transaction. False or None changes
     nothing: the slot is checked again under the facility's lock as always.
