@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
+
+from accounts.sessions import SEEN_AT
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 # Links that are not pages to count: files, exports, feeds, sign-out, language switch,
@@ -75,6 +79,7 @@ def measure(client, path: str, *, warm: bool = True):
     a read receipt and fills caches; the second is counted). Returns (response, Visit)."""
     if warm:
         client.get(path)
+        _seen_just_now(client)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     sql = [q["sql"] for q in captured.captured_queries]
@@ -86,6 +91,19 @@ def measure(client, path: str, *, warm: bool = True):
         writes=[s[:160] for s in sql if WRITE.match(s)],
         sql=sql,
     )
+
+
+def _seen_just_now(client) -> None:
+    """A signed-in person's session records when they were last seen once a minute
+    (accounts/middleware.py TOUCH_EVERY), a write on whichever GET crosses the minute. The
+    counted visit must not be that GET by chance — a slow crawl crossed it between the warm
+    and the counted visit — so the session is marked seen now, outside the count."""
+    if settings.SESSION_COOKIE_NAME not in client.cookies:
+        return
+    session = client.session
+    if SEEN_AT in session:
+        session[SEEN_AT] = int(time.time())
+        session.save()
 
 
 def links_of(response, host: str, path: str) -> list[str]:
