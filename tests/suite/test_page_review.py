@@ -70,3 +70,18 @@ def test_program_period_and_audience_follow_the_readers_language():
         assert program_audience(entry) == "Seniors"
     undated = SimpleNamespace(starts_at=None, ends_at=None, audience="", data=entry.data)
     assert program_period(undated) == "옛 라벨" and program_audience(undated) == "어르신"
+
+
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_favicon(db, world):
+    """Without a <link rel="icon"> browsers ask for /favicon.ico: a 404 on every page."""
+    from django.contrib.staticfiles import finders
+
+    pages = [
+        Client(HTTP_HOST="localhost").get("/"),  # the portal (base.html)
+        Client(HTTP_HOST="nowhere.localhost").get("/"),  # an error page of its own
+    ]
+    for response in pages:
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', response.content.decode())
+        assert icon, response.status_code
+        assert icon.group(1).endswith("img/favicon.svg")
+    assert finders.find("img/favicon.svg")
