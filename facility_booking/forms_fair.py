@@ -36,7 +36,8 @@ def _discount_field(form, facility: Facility) -> None:
 
 
 class _PersonFields(ConsentFormMixin, forms.Form):
-    consent_set = "booking"
+    # Each kind sets its own consent (privacy/consents.py): the text states the period of
+    # that kind's retention rule (facility_booking/personal_data.py), not the booking's.
     purpose = forms.CharField(label=_("사용 목적"), max_length=300)
     headcount = forms.IntegerField(label=_("인원"), min_value=1, max_value=100000, initial=1)
     organisation = forms.CharField(label=_("단체명(선택)"), max_length=100, required=False)
@@ -54,6 +55,8 @@ class _PersonFields(ConsentFormMixin, forms.Form):
 
 class LotteryApplyForm(_PersonFields):
     """Ranked choices: 1지망, 2지망, … (as many menus as the round allows)."""
+
+    consent_set = "lottery"
 
     discount_categories = forms.MultipleChoiceField(
         label=_("감면 신청"), required=False, widget=forms.CheckboxSelectMultiple
@@ -149,6 +152,7 @@ class RoundForm(forms.Form):
 
 
 class WaitlistForm(_PersonFields):
+    consent_set = "waitlist"
     date = forms.DateField(label=_("이용일"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("시작 시각"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("종료 시각"), widget=TIME_INPUT)
@@ -178,6 +182,7 @@ class WaitlistForm(_PersonFields):
 
 
 class SeriesForm(_PersonFields):
+    consent_set = "series"
     # "날짜 확인" (a preview of every date) needs no consent; the view checks the ticks
     # before "신청" stores anything.
     consent_required_on_clean = False

@@ -60,6 +60,27 @@ def _program_retention() -> str:
     return describe("program_applicant", fallback=_("프로그램 종료일로부터 3년"))
 
 
+def _fair_retention(key: str, fallback: str) -> Callable[[], str]:
+    """The application's own period, then the booking's for the slot it may turn into —
+    both as this institution's retention settings stand now (privacy admin page)."""
+
+    def text() -> str:
+        from privacy.retention import describe
+
+        return _("%(own)s (확정된 예약은 %(booking)s)") % {
+            "own": describe(key, fallback=fallback),
+            "booking": _booking_retention(),
+        }
+
+    return text
+
+
+def _series_retention() -> str:
+    from privacy.retention import describe
+
+    return describe("series_applicant", fallback=_("마지막 이용일로부터 3년"))
+
+
 SETS: dict[str, ConsentSet] = {
     "signup": ConsentSet(
         name="signup",
@@ -108,6 +129,56 @@ SETS: dict[str, ConsentSet] = {
                 items=_("신청자 이름, 이메일, 연락처, 단체명, 사용 목적, 인원, 감면 대상 여부"),
                 purpose=_("대관 신청 심사·승인, 이용료 결제·환불, 이용 안내, 분쟁 처리"),
                 retention=_booking_retention,
+            ),
+        ),
+    ),
+    "lottery": ConsentSet(
+        name="lottery",
+        version="2026-12",
+        items=(
+            ConsentItem(
+                key="lottery.required",
+                required=True,
+                title=_("[필수] 대관 추첨 신청 개인정보 수집·이용 동의"),
+                items=_(
+                    "신청자 이름, 연락처, 단체명, 사용 목적, 인원, 희망 시간(지망 순위), "
+                    "감면 대상 여부"
+                ),
+                purpose=_("추첨 신청 접수와 추첨, 결과 안내, 이의 처리, 당첨 시 대관 예약"),
+                retention=_fair_retention("lottery_applicant", _("추첨일로부터 6개월")),
+            ),
+        ),
+    ),
+    "waitlist": ConsentSet(
+        name="waitlist",
+        version="2026-12",
+        items=(
+            ConsentItem(
+                key="waitlist.required",
+                required=True,
+                title=_("[필수] 예약대기 신청 개인정보 수집·이용 동의"),
+                items=_("신청자 이름, 연락처, 단체명, 사용 목적, 인원, 희망 시간과 대기 순번"),
+                purpose=_("예약대기 접수와 순번 관리, 빈자리 안내, 예약 확정"),
+                retention=_fair_retention("waitlist_applicant", _("대기 종료일로부터 3개월")),
+            ),
+        ),
+    ),
+    "series": ConsentSet(
+        name="series",
+        version="2026-12",
+        items=(
+            ConsentItem(
+                key="series.required",
+                required=True,
+                title=_("[필수] 정기대관 신청 개인정보 수집·이용 동의"),
+                items=_(
+                    "신청자 이름, 이메일, 연락처, 단체(동호회)명, 사용 목적, 인원, "
+                    "이용 요일·시간·기간, 감면 대상 여부"
+                ),
+                purpose=_(
+                    "정기대관 신청 심사·승인, 이용료 일괄 청구·결제·환불, 이용 안내, 분쟁 처리"
+                ),
+                retention=_series_retention,
             ),
         ),
     ),

@@ -30,7 +30,12 @@ from tests.facility_booking.conftest import at, make_facility, request_kwargs
 
 pytestmark = pytest.mark.django_db
 
-CONSENT = {"consent_booking_required": "on"}
+# Each kind asks its own consent (privacy/consents.py); a form ignores the others' ticks.
+CONSENT = {
+    "consent_lottery_required": "on",
+    "consent_waitlist_required": "on",
+    "consent_series_required": "on",
+}
 
 
 def next_weekday(weekday: int, weeks_ahead: int = 1) -> dt.date:

@@ -27,7 +27,12 @@ from tests.facility_booking.conftest import at, make_facility, request_kwargs
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
-CONSENT = {"consent_booking_required": "on"}
+# Each kind asks its own consent (privacy/consents.py); a form ignores the others' ticks.
+CONSENT = {
+    "consent_lottery_required": "on",
+    "consent_waitlist_required": "on",
+    "consent_series_required": "on",
+}
 WAIT = "후에 다시 시도해 주세요"
 
 
