@@ -112,7 +112,7 @@ _fixed: list[tuple[str, str]] = []
 
 def _headers(standing: wr.Standing, secure: bool) -> list[tuple[str, str]]:
     if not _fixed:
-        _fixed.extend(_fixed_headers())
+        _fixed[:] = _fixed_headers()  # one assignment: threads never see half of it
     headers = list(_fixed)
     if standing.poll_after:
         headers.append(("Retry-After", str(standing.poll_after)))
