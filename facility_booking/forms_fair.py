@@ -337,7 +337,13 @@ class SanctionForm(forms.Form):
     facility = forms.ModelChoiceField(
         label=_("시설(비우면 모든 시설)"), required=False, queryset=Facility.objects.none()
     )
-    days = forms.IntegerField(label=_("제한 기간(일)"), min_value=1, max_value=365, initial=30)
+    days = forms.IntegerField(
+        label=_("제한 기간(일)"),
+        min_value=1,
+        max_value=365,
+        initial=30,
+        help_text=_("오늘로부터 이 일수가 지난 날의 하루가 끝날 때(24:00)까지 제한합니다."),
+    )
     reason = forms.CharField(
         label=_("사유"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -140,6 +140,14 @@ class Sanction(models.Model):
     def is_active(self, now) -> bool:
         return self.lifted_at is None and self.starts_at <= now < self.ends_at
 
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the person cannot book (shown as "…까지"): a sanction ends at the
+        start of the next day (services.fairness.sanction_end)."""
+        from django.utils import timezone
+
+        return timezone.localdate(self.ends_at - dt.timedelta(microseconds=1))
+
 
 # -- lottery (추첨) ------------------------------------------------------------------------
 

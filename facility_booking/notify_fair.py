@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from facility_booking.notify import booking_context, won
 from facility_booking.rules import fmt_datetime
 from notifications.public import notify
+from suite.dates import kdate
 
 
 def _path(name: str, *args) -> str:
@@ -131,7 +132,7 @@ def notify_sanction(sanction, *, institution=None):
         event="booking_sanction",
         recipient=sanction.applicant,
         context={
-            "until": fmt_datetime(sanction.ends_at),
+            "until": kdate(sanction.last_day),
             "reason": sanction.reason,
             "place": place,
             "path": _path("facility_booking:my_standing"),

@@ -28,7 +28,7 @@ from facility_booking.models import (
     Status,
 )
 from institution.audit import audit_record
-from suite.dates import kdate_weekday, kdatetime
+from suite.dates import kdate, kdate_weekday, kdatetime
 
 # Bookings that count against the weekly / monthly / weekend limits.
 COUNTED = (Status.REQUESTED, Status.APPROVED, Status.PAID, Status.COMPLETED, Status.NO_SHOW)
@@ -112,6 +112,12 @@ def month_of(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return _day_start(first), _day_start(following)
 
 
+def sanction_end(now: dt.datetime, days: int) -> dt.datetime:
+    """A sanction of ``days`` days runs to the end of a whole day: the start (00:00) of the
+    day after the day ``days`` days from now — never a minute of the time it was given."""
+    return _day_start(timezone.localdate(now) + dt.timedelta(days=int(days) + 1))
+
+
 def active_sanction(user, facility: Facility | None, now) -> Sanction | None:
     """The person's sanction in force here (all facilities, or this one), latest end first."""
     if not getattr(user, "is_authenticated", False):
@@ -127,7 +133,7 @@ def active_sanction(user, facility: Facility | None, now) -> Sanction | None:
 def check_sanction(user, facility: Facility, now) -> None:
     sanction = active_sanction(user, facility, now)
     if sanction is not None:
-        raise BookingError("sanctioned", until=kdatetime(sanction.ends_at), reason=sanction.reason)
+        raise BookingError("sanctioned", until=kdate(sanction.last_day), reason=sanction.reason)
 
 
 def check_limits(user, facility: Facility, start: dt.datetime) -> None:
@@ -273,14 +279,14 @@ def after_no_show(reservation: Reservation, *, institution=None, now=None) -> Sa
         facility=facility,
         reason=reason,
         starts_at=now,
-        ends_at=now + dt.timedelta(days=rule.sanction_days),
+        ends_at=sanction_end(now, rule.sanction_days),
         automatic=True,
         no_show_ids=[r.pk for r in no_shows],
     )
     audit_record(
         actor=None,
         action="facility_booking.sanction",
-        summary=f"{reservation.applicant_name} 예약 제한 ({kdatetime(sanction.ends_at)}까지)",
+        summary=f"{reservation.applicant_name} 예약 제한 ({kdate(sanction.last_day)}까지)",
         target=sanction,
         reason=reason,
         data={"no_shows": sanction.no_show_ids, "facility": facility.pk if facility else None},
@@ -345,14 +351,14 @@ def sanction_impose(
             facility=facility,
             reason=reason,
             starts_at=now,
-            ends_at=now + dt.timedelta(days=int(days)),
+            ends_at=sanction_end(now, days),
             automatic=False,
             created_by=actor,
         )
         audit_record(
             actor=actor,
             action="facility_booking.sanction",
-            summary=f"예약 제한 ({kdatetime(sanction.ends_at)}까지)",
+            summary=f"예약 제한 ({kdate(sanction.last_day)}까지)",
             target=sanction,
             reason=reason,
         )

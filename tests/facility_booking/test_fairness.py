@@ -13,7 +13,7 @@ from facility_booking.errors import BookingError, message
 from facility_booking.models import FacilityRules, Reservation, Sanction
 from facility_booking.services import fairness
 from notifications.models import Notification
-from suite.dates import kdatetime
+from suite.dates import kdate
 from tests.facility_booking.conftest import local_dt, make_facility, request_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,10 @@ def test_no_shows_lead_to_a_sanction_with_reason_and_end(world, schema_a):
         r = fb.reservation_mark_no_show(actor=world.manager_a, reservation=r, now=then)
         marked.append(r)
     sanction = Sanction.objects.get(applicant=world.resident)
-    assert sanction.ends_at == then + dt.timedelta(days=30)
+    # 30 days, to the end of the 30th day (the start of the next day), shown as that day.
+    last = timezone.localdate(then) + dt.timedelta(days=30)
+    assert sanction.ends_at == local_dt(last + dt.timedelta(days=1), 0)
+    assert sanction.last_day == last
     assert marked[0].number in sanction.reason and marked[1].number in sanction.reason
     assert Notification.objects.filter(
         event="booking_sanction", recipient_id=world.resident.pk
@@ -125,8 +128,7 @@ def test_no_shows_lead_to_a_sanction_with_reason_and_end(world, schema_a):
     with pytest.raises(BookingError) as blocked:
         again()
     assert (
-        message("sanctioned", until=kdatetime(sanction.ends_at), reason=sanction.reason)
-        in blocked.value.messages
+        message("sanctioned", until=kdate(last), reason=sanction.reason) in blocked.value.messages
     )
     assert fairness.standing(world.resident, facility, later)["sanction"] == sanction
     # Staff lift it (reason required); booking works again.
