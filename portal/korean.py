@@ -170,8 +170,29 @@ def tsquery(words: list[QueryWord], *, mode: str = "all") -> str:
     return joiner.join(w.tsquery() for w in words)
 
 
+WORD_CHAR = re.compile(r"[0-9A-Za-z\uac00-\ud7a3]")
+
+
+def spaced_match_is_whole(text: str, start: int, end: int) -> bool:
+    """Whether a highlight match ``text[start:end]`` may stand. Within one word any slice
+    may (compounds: 회의실 in 소회의실). Across a space only whole words, as the search
+    means it ("다목적홀" for "다목적 홀"): the match starts where a word starts and ends
+    where a word ends (or where only a particle follows: "다목적 홀을") — never the tail
+    of one word and the head of the next ("도자기" in "지도자 기간제")."""
+    if not any(c.isspace() for c in text[start:end]):
+        return True
+    if start > 0 and WORD_CHAR.match(text[start - 1]):
+        return False
+    rest = end
+    while rest < len(text) and WORD_CHAR.match(text[rest]):
+        rest += 1
+    tail = text[end:rest].lower()
+    return not tail or tail in PARTICLES
+
+
 def highlight_patterns(words: list[QueryWord]) -> list[re.Pattern]:
-    """Regexes that find a query word in displayed text, spaces between letters optional."""
+    """Regexes that find a query word in displayed text, spaces between letters optional
+    (a match across a space is kept only when ``spaced_match_is_whole``)."""
     patterns = []
     for word in words:
         for variant in sorted(word.variants, key=len, reverse=True):

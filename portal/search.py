@@ -1024,7 +1024,8 @@ def _facet_dict(names: dict, rows) -> dict[str, list[dict]]:
 
 
 def highlight(text: str, words: list[korean.QueryWord], *, limit: int | None = None) -> str:
-    """HTML-escaped ``text`` with the query words in <mark> (spaces between letters optional).
+    """HTML-escaped ``text`` with the query words in <mark> (spaces between letters optional,
+    but across a space only whole words: korean.spaced_match_is_whole).
 
     With ``limit``, a window of about that many characters around the first match.
     """
@@ -1032,7 +1033,9 @@ def highlight(text: str, words: list[korean.QueryWord], *, limit: int | None = N
     spans = []
     for pattern in _patterns(words):
         for match in pattern.finditer(text):
-            if match.end() > match.start():
+            if match.end() > match.start() and korean.spaced_match_is_whole(
+                text, match.start(), match.end()
+            ):
                 spans.append((match.start(), match.end()))
     spans.sort()
     merged: list[list[int]] = []
