@@ -53,6 +53,12 @@ def _booking(pk, *, money: bool = False) -> Reservation:
         raise Http404 from None
 
 
+# Rows per page on the booking managers' page: the requests awaiting a decision and those
+# awaiting payment, and the searchable list of all bookings.
+QUEUE_PAGE = 10
+LIST_PAGE = 20
+
+
 @manager_page
 def queue(request):
     """Requests awaiting a decision (oldest first), then a searchable list of all bookings."""
@@ -76,8 +82,18 @@ def queue(request):
             if digits.isascii() and digits.isdigit() and len(digits) <= 18:
                 condition |= Q(pk=int(digits))
             bookings = bookings.filter(condition)
-    page = Paginator(bookings.order_by("-start", "-id"), 30).get_page(request.GET.get("page"))
-    pending = list(selectors.queue()[:100])
+    # Each list is paged on its own (a phone shows a row as a card): its own page parameter,
+    # the search filters kept in every page link (includes/pagination.html).
+    page = Paginator(bookings.order_by("-start", "-id"), LIST_PAGE).get_page(
+        request.GET.get("page")
+    )
+    pending = Paginator(selectors.queue(), QUEUE_PAGE).get_page(request.GET.get("pending_page"))
+    awaiting_payment = Paginator(
+        Reservation.objects.filter(kind=Kind.BOOKING, status=Status.APPROVED, total_amount__gt=0)
+        .select_related("facility")
+        .order_by("payment_due", "id"),
+        QUEUE_PAGE,
+    ).get_page(request.GET.get("pay_page"))
     # Lists show applicants masked (홍*동); a search by name or number is still recorded.
     if form.is_valid() and form.cleaned_data.get("q"):
         record_access(
@@ -92,11 +108,7 @@ def queue(request):
         "facility_booking/manage/queue.html",
         {
             "pending": pending,
-            "awaiting_payment": Reservation.objects.filter(
-                kind=Kind.BOOKING, status=Status.APPROVED, total_amount__gt=0
-            )
-            .select_related("facility")
-            .order_by("payment_due"),
+            "awaiting_payment": awaiting_payment,
             "form": form,
             "page": page,
         },
