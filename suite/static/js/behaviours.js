@@ -6,6 +6,8 @@
    data-confirm="…"          on a <form>: ask before submitting
    data-print                on a <button>: print the page
    data-show-if="id=value"   on any element: shown only while #id has that value
+   .subnav                   a sub-menu that scrolls sideways (narrow screens): its
+                             current page (aria-current) is scrolled into view
 */
 (function () {
   "use strict";
@@ -37,9 +39,24 @@
     });
   }
   document.addEventListener("change", syncShowIf);
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", syncShowIf);
-  } else {
+  function revealCurrentInSubnav() {
+    document.querySelectorAll(".subnav [aria-current]").forEach(function (link) {
+      var nav = link.closest(".subnav");
+      if (!nav || nav.scrollWidth <= nav.clientWidth) return;
+      var box = nav.getBoundingClientRect();
+      var item = link.getBoundingClientRect();
+      if (item.left >= box.left && item.right <= box.right) return;
+      // Centre it by scrolling the row only (never the page).
+      nav.scrollLeft += item.left - box.left - (box.width - item.width) / 2;
+    });
+  }
+  function ready() {
     syncShowIf();
+    revealCurrentInSubnav();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
