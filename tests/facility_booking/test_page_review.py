@@ -208,7 +208,7 @@ def test_series_dates_preview_needs_no_consent_but_applying_does(world, on_host)
     assert "필수 동의 항목에 동의해야 진행할 수 있습니다." in refused.content.decode()
     with schema_context(world.inst_a.schema_name):
         assert not RecurringSeries.objects.filter(facility=facility).exists()
-    done = client.post(url, {**data, "action": "submit", "consent_booking_required": "on"})
+    done = client.post(url, {**data, "action": "submit", "consent_series_required": "on"})
     assert done.status_code == 302
 
 
