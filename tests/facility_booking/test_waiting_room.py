@@ -138,6 +138,7 @@ def test_waiting_page_updates_itself_without_inline_script(world, hall, on_host)
     assert joined.status_code == 302 and joined["Location"] == f"/facilities/{hall.pk}/queue/"
     html = client.get(joined["Location"]).content.decode()
     assert "내 순번 1번" in html and "앞에 0명" in html
+    assert "이 화면은 스스로 새로 고쳐집니다" in html  # said while it does
     assert 'hx-trigger="load delay:' in html and "/queue/status/?t=" in html
     assert "<script>" not in html  # CSP: scripts from our files only
     token = html.split("/queue/status/?t=")[1].split('"')[0]
@@ -231,7 +232,7 @@ def test_no_room_or_room_off_books_directly(world, hall):
 # -- sold out, told at once ---------------------------------------------------------------
 
 
-def test_last_slot_taken_tells_everyone_waiting_from_one_flag(world, hall, monkeypatch):
+def test_last_slot_taken_tells_everyone_waiting_from_one_flag(world, hall, monkeypatch, on_host):
     """One free slot (10–11) on the day that opens: once it is booked, the line is told
     "sold out" — a poll with its place token reads no place and no booking."""
     monkeypatch.setattr(wr, "MEMO_SECONDS", 60)  # a slow machine: the snapshot stays
@@ -258,6 +259,11 @@ def test_last_slot_taken_tells_everyone_waiting_from_one_flag(world, hall, monke
         "/api/v1/reservations/", booking_body(hall), content_type="application/json"
     )
     assert refused.status_code in (403, 409)
+    # The page says it is over, and no longer that it refreshes itself (it does not).
+    page = on_host(world.inst_a, world.resident2).get(f"/facilities/{hall.pk}/queue/")
+    html = page.content.decode()
+    assert "마감되었습니다" in html and "스스로 새로 고쳐집니다" not in html
+    assert "hx-trigger" not in html
 
 
 # -- who may ------------------------------------------------------------------------------
