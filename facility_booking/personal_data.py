@@ -253,6 +253,15 @@ register_retention(
 # The application rows around it need far less: see docs/fair_booking.md "보유 기간".
 
 
+def _delete_rows(due) -> int:
+    """Delete the rows ``due`` selects and say how many. By id: the filters join other
+    tables, which a queryset's own delete() would carry into its collector's queries."""
+    ids = list(due.values_list("pk", flat=True))
+    if ids:
+        due.model.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
 def _destroy_lottery_applications(*, cutoff, now) -> int:
     """Applications of rounds drawn (or called off) before ``cutoff``: the rows go (their
     ranked choices with them). The round keeps its published inputs and result — ids,
@@ -263,10 +272,7 @@ def _destroy_lottery_applications(*, cutoff, now) -> int:
         Q(round__status=RoundStatus.DRAWN, round__drawn_at__lt=cutoff)
         | Q(round__status=RoundStatus.CANCELLED, round__updated_at__lt=cutoff)
     )
-    ids = list(due.values_list("pk", flat=True))
-    if ids:
-        LotteryApplication.objects.filter(pk__in=ids).delete()
-    return len(ids)
+    return _delete_rows(due)
 
 
 register_retention(
@@ -295,10 +301,7 @@ def _destroy_waitlist_entries(*, cutoff, now) -> int:
     due = WaitlistEntry.objects.filter(
         Q(end__lt=cutoff) | (Q(updated_at__lt=cutoff) & ~Q(status__in=WAIT_ACTIVE))
     )
-    ids = list(due.values_list("pk", flat=True))
-    if ids:
-        WaitlistEntry.objects.filter(pk__in=ids).delete()
-    return len(ids)
+    return _delete_rows(due)
 
 
 register_retention(
@@ -387,10 +390,7 @@ def _destroy_sanctions(*, cutoff, now) -> int:
     from facility_booking.models import Sanction
 
     due = Sanction.objects.filter(Q(ends_at__lt=cutoff) | Q(lifted_at__lt=cutoff))
-    ids = list(due.values_list("pk", flat=True))
-    if ids:
-        Sanction.objects.filter(pk__in=ids).delete()
-    return len(ids)
+    return _delete_rows(due)
 
 
 register_retention(
