@@ -218,6 +218,26 @@ def _token_with_user(prefix: str) -> ApiToken | None:
 _TOKEN_SQL: dict[str, str] = {}
 
 
+def token_touch_sql(token: ApiToken, *, ip_address: str | None, now) -> tuple[str, list] | None:
+    """``token_touch`` as an ``UPDATE`` for a statement of the caller's own (a WITH part,
+    so noting the use costs no round trip: the waiting room's join), or None when the
+    use was noted within TOUCH_INTERVAL. Notes the use on ``token`` too."""
+    if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
+        return None
+    meta = ApiToken._meta
+    used_at = meta.get_field("last_used_at").column
+    used_ip = meta.get_field("last_used_ip").column
+    sql = (
+        f'UPDATE "{meta.db_table}" SET "{used_at}" = %s, "{used_ip}" = %s '  # noqa: S608 - model names only
+        f'WHERE "{meta.pk.column}" = %s AND ("{used_at}" IS NULL OR "{used_at}" < %s) '
+        "RETURNING 1"
+    )
+    params = [now, ip_address, token.pk, now - TOUCH_INTERVAL]
+    token.last_used_at = now
+    token.last_used_ip = ip_address
+    return sql, params
+
+
 def token_touch(token: ApiToken, *, ip_address: str | None = None) -> None:
     """Record use, at most once per TOUCH_INTERVAL (one conditional UPDATE, no lock)."""
     now = timezone.now()

@@ -286,6 +286,65 @@ def place_join(*, user, state: RoomState, now: dt.datetime | None = None) -> tup
     return Place(row[0], row[1]), True
 
 
+def place_join_counted(
+    *, user, state: RoomState, count, touch: tuple[str, list] | None, now: dt.datetime
+) -> tuple[Place, bool] | Any:
+    """``place_join`` for the waiting room's fast lane, in one statement (one implicit
+    transaction, its commit asynchronous as ``_join_once``'s) together with the request's
+    rate-limit count (``count``: ``suite.ratelimit.PendingCount``) and, when due, the
+    API token's use (``touch``: ``api.tokens.token_touch_sql``) — two round trips a join
+    with the token's lookup, where the same three writes each took their own (and a
+    transaction, a savepoint and a SET around them). A join over the limit writes no
+    place: the ``Refusal`` comes back instead (the counts and the token's use stand, as
+    with ``ratelimit.check``)."""
+    touch_sql, touch_params = touch or ("SELECT 1 WHERE false", [])
+    sql = (
+        "WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS v),"  # noqa: S608 - our own statement parts; values are parameters
+        f" rl AS ({count.sql}),"
+        f" lim (k, n) AS (VALUES {', '.join(['(%s, %s)'] * len(count.limits))}),"
+        " ok AS (SELECT NOT EXISTS (SELECT 1 FROM rl JOIN lim ON rl.cache_key = lim.k"
+        " WHERE rl.hits > lim.n) AS allowed),"
+        f" used AS ({touch_sql}),"
+        " held AS (SELECT seq, joined_at FROM facility_booking_waitingplace"
+        " WHERE room_id = %s AND user_id = %s),"
+        " n AS (UPDATE facility_booking_waitingroom SET last_seq = last_seq + 1"
+        " WHERE id = %s AND NOT EXISTS (SELECT 1 FROM held) AND (SELECT allowed FROM ok)"
+        " RETURNING last_seq),"
+        " made AS (INSERT INTO facility_booking_waitingplace (room_id, user_id, seq, joined_at)"
+        " SELECT %s, %s, last_seq, %s FROM n RETURNING seq, joined_at)"
+        " SELECT rl.cache_key, rl.hits, NULL::bigint, NULL::timestamptz, NULL::boolean"
+        " FROM rl, cfg, (SELECT count(*) FROM used) AS u"
+        " UNION ALL SELECT NULL, NULL, seq, joined_at, true FROM made"
+        " UNION ALL SELECT NULL, NULL, seq, joined_at, false FROM held"
+        " WHERE (SELECT allowed FROM ok)"
+    )
+    params = [*count.params]
+    for _scope, key, limit, _end in count.limits:
+        params += [key, limit]
+    params += [*touch_params, state.id, user.pk, state.id, state.id, user.pk, now]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    except IntegrityError:
+        # The same person joined twice at once: the other request's place stands.
+        existing = place_of(state, user)
+        if existing is None:
+            raise
+        return existing, False
+    refusal = count.refusal({key: hits for key, hits, *_rest in rows if key is not None})
+    if refusal is not None:
+        return refusal
+    placed = [(seq, joined_at, created) for key, _h, seq, joined_at, created in rows if key is None]
+    if not placed:  # the room went away meanwhile
+        raise ValidationError(_("대기열이 종료되었습니다."), code="room_closed")
+    place, created = Place(placed[0][0], placed[0][1]), bool(placed[0][2])
+    if created or now < state.ticket_window(place.seq, place.joined_at)[1]:
+        return place, created
+    # The time to book ran out: a new place at the back of the line.
+    return place_join(user=user, state=state, now=now)
+
+
 # -- the place token ---------------------------------------------------------------------
 #
 # A poll answers from the room's snapshot and this token alone (no session, no database):

@@ -185,7 +185,7 @@ def answer(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
 
 
 def _join(environ, authorization, binding, institution, state, now, secure):
-    from api.tokens import token_lookup, token_touch
+    from api.tokens import token_lookup, token_touch, token_touch_sql
     from suite import ratelimit
     from suite.net import client_ip
 
@@ -199,16 +199,25 @@ def _join(environ, authorization, binding, institution, state, now, secure):
     if state.sold_out:
         token_touch(token, ip_address=client_ip(shim))
         return _respond(200, state, token.user_id, None, binding, schema, now, secure)
-    # One transaction, one commit (asynchronous: see waiting_room._join_once) for the
-    # token's use, the rate limit's count and the place.
-    with transaction.atomic():
-        token_touch(token, ip_address=client_ip(shim))
-        if ratelimit.check(shim, action="queue") is not None:
-            return None  # Django counts again and answers 429 with the wait
-        try:
-            place, created = wr.place_join(user=token.user, state=state, now=now)
-        except ValidationError:
-            return None
+    count = ratelimit.pending_count(shim, action="queue")
+    try:
+        if count is not None:
+            # The token's use, the rate limit's count and the place: one statement.
+            touch = token_touch_sql(token, ip_address=client_ip(shim), now=timezone.now())
+            joined = wr.place_join_counted(
+                user=token.user, state=state, count=count, touch=touch, now=now
+            )
+        else:  # a shared cache other than the database's: one transaction, one commit
+            with transaction.atomic():
+                token_touch(token, ip_address=client_ip(shim))
+                if ratelimit.check(shim, action="queue") is not None:
+                    return None  # Django counts again and answers 429 with the wait
+                joined = wr.place_join(user=token.user, state=state, now=now)
+    except ValidationError:
+        return None
+    if not isinstance(joined, tuple):
+        return None  # over the limit: Django counts again and answers 429 with the wait
+    place, created = joined
     return _respond(
         201 if created else 200, state, token.user_id, place, binding, schema, now, secure
     )

@@ -89,6 +89,17 @@ def _count_database(cache: DatabaseCache, keys: list[tuple[str, int]], now: floa
     their keys have the cache's prefix and expire with their window."""
     if not keys:
         return []
+    connection = connections[router.db_for_write(cache.cache_model_class)]
+    sql, params, full = _upsert(cache, keys, now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = dict(cursor.fetchall())
+    return [int(counted.get(key, 1)) for key in full]
+
+
+def _upsert(cache: DatabaseCache, keys: list[tuple[str, int]], now: float):
+    """The counting statement of ``_count_database``: (sql, params, full keys); it
+    returns ``cache_key, hits`` for each bucket."""
     full = [cache.make_and_validate_key(key) for key, _timeout in keys]
     connection = connections[router.db_for_write(cache.cache_model_class)]
     table = connection.ops.quote_name(getattr(cache, "_table"))  # noqa: B009 - no public name
@@ -100,12 +111,9 @@ def _count_database(cache: DatabaseCache, keys: list[tuple[str, int]], now: floa
         f"INSERT INTO {table} (cache_key, value, expires) VALUES {rows} "  # noqa: S608 - our table name
         f"ON CONFLICT (cache_key) DO UPDATE SET value = CASE "
         f"WHEN {table}.value ~ '^[0-9]{{1,9}}$' THEN ({table}.value::integer + 1)::text "
-        f"ELSE '1' END RETURNING cache_key, value::integer"
+        f"ELSE '1' END RETURNING cache_key, value::integer AS hits"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counted = dict(cursor.fetchall())
-    return [int(counted.get(key, 1)) for key in full]
+    return sql, params, full
 
 
 def _hits(buckets: list[tuple[str, str, int, int]], now: float) -> list[Refusal]:
@@ -138,6 +146,12 @@ def check(
     (the longer wait) when either budget is spent. ``request`` is Django's or DRF's.
     Other scopes of DEFAULT_THROTTLE_RATES may be named (``ip_scope=None``: no IP budget)."""
     now = time.time()
+    refused = _hits(_buckets(request, action, account_scope, ip_scope), now)
+    return max(refused, key=lambda r: r.wait) if refused else None
+
+
+def _buckets(request, action: str, account_scope: str, ip_scope: str | None):
+    """The (scope, key, limit, window) budgets one request of ``action`` counts against."""
     buckets = []
     user = getattr(request, "user", None)
     account = rate_of(account_scope)
@@ -147,8 +161,60 @@ def check(
     if per_ip and ip_scope:
         ip = client_ip(request) or "unknown"
         buckets.append((ip_scope, f"{ip_scope}:{action}:{ip}", *per_ip))
-    refused = _hits(buckets, now)
-    return max(refused, key=lambda r: r.wait) if refused else None
+    return buckets
+
+
+@dataclass(frozen=True)
+class PendingCount:
+    """``check()`` as a part of the caller's own statement: ``sql`` is an ``INSERT …
+    RETURNING cache_key, hits`` fit for a WITH clause, so that counting costs no round
+    trip of its own (the waiting room's join, ``waiting_room.place_join_counted``: the
+    count, the token's use and the place in one statement). ``refusal`` reads the
+    counts it returned."""
+
+    sql: str
+    params: tuple
+    limits: tuple[tuple[str, str, int, float], ...]  # (scope, full key, limit, window end)
+    now: float
+
+    def refusal(self, counts: dict[str, int]) -> Refusal | None:
+        refused = [
+            Refusal(scope, max(1, math.ceil(end - self.now)))
+            for scope, key, limit, end in self.limits
+            if int(counts.get(key, 1)) > limit
+        ]
+        return max(refused, key=lambda r: r.wait) if refused else None
+
+
+def pending_count(
+    request,
+    *,
+    action: str = "booking",
+    account_scope: str = PER_ACCOUNT,
+    ip_scope: str | None = PER_IP,
+) -> PendingCount | None:
+    """The count ``check()`` would make, as a statement part; None when the throttle
+    cache is not the database's or no budget applies (then call ``check()``)."""
+    cache = throttle_cache()
+    buckets = _buckets(request, action, account_scope, ip_scope)
+    if not buckets or not isinstance(cache, DatabaseCache):
+        return None
+    now = time.time()
+    keys, limits = [], []
+    for scope, key, limit, window in buckets:
+        full, end = _window(key, window, now)
+        keys.append((full, window + 1))
+        limits.append((scope, limit, end))
+    sql, params, full_keys = _upsert(cache, keys, now)
+    return PendingCount(
+        sql=sql,
+        params=tuple(params),
+        limits=tuple(
+            (scope, key, limit, end)
+            for (scope, limit, end), key in zip(limits, full_keys, strict=True)
+        ),
+        now=now,
+    )
 
 
 def form_message(refusal: Refusal) -> str:

@@ -15,6 +15,7 @@ import pytest
 from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from api.tokens import token_create
@@ -378,3 +379,90 @@ def test_order_holds_across_gunicorn_worker_processes(rush_room, tmp_path):
             assert WaitingRoom.objects.get(pk=room.pk).last_seq == 12
     finally:
         server.stop()
+
+
+# -- the join in one statement (the throttle cache in PostgreSQL, as CACHE_URL=db://) ------
+
+
+@pytest.fixture
+def db_counters(settings):
+    from api.throttling import throttle_cache
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "suite_security_cache",
+            "KEY_PREFIX": "throttle",
+        },
+    }
+    throttle_cache().clear()
+    yield
+    throttle_cache().clear()
+
+
+def _limits(settings, **rates):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates},
+    }
+
+
+def test_a_join_is_the_token_read_and_one_statement(world, hall, db_counters):
+    """The token's use, both rate-limit counts and the place: one statement after the
+    token's lookup; each is written as the slower path wrote it."""
+    from api.models import ApiToken
+
+    make_room(world, hall, opens_in=600)
+    app = lane.QueueLane(Called())
+    host = world.inst_a.primary_host
+    call(app, "POST", queue_url(hall), host=host, bearer=bearer(world.resident2))  # host memo
+    raw = bearer(world.resident)
+    with CaptureQueriesContext(connection) as queries:
+        status, _headers, body = call(app, "POST", queue_url(hall), host=host, bearer=raw)
+    assert status == 201 and body["position"] == 2
+    assert len(queries.captured_queries) == 2, [q["sql"][:80] for q in queries.captured_queries]
+    token = ApiToken.objects.get(user=world.resident, name="lane")
+    assert token.last_used_at is not None and token.last_used_ip == "127.0.0.1"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value FROM suite_security_cache")
+        counters = dict(cursor.fetchall())
+    mine = [v for k, v in counters.items() if f":booking:queue:u{world.resident.pk}:" in k]
+    address = [v for k, v in counters.items() if ":booking_ip:queue:127.0.0.1:" in k]
+    assert (mine, address) == (["1"], ["2"]), counters
+    # Used again within the minute: no write of the token's use.
+    again = call(app, "POST", queue_url(hall), host=host, bearer=raw)
+    assert again[0] == 200 and again[2]["position"] == 2
+
+
+def test_a_join_over_the_limit_writes_no_place(world, hall, db_counters, settings):
+    """Past the address's budget the place is not taken; Django answers (429)."""
+    _limits(settings, booking_ip="1/min")
+    make_room(world, hall, opens_in=600)
+    django = Called()
+    app = lane.QueueLane(django)
+    host = world.inst_a.primary_host
+    first = call(app, "POST", queue_url(hall), host=host, bearer=bearer(world.resident))
+    second = call(app, "POST", queue_url(hall), host=host, bearer=bearer(world.resident2))
+    assert first[0] == 201 and second[0] == 599 and django.times == 1
+    with schema_context(world.inst_a.schema_name):
+        places = WaitingPlace.objects.filter(room__facility=hall)
+        assert list(places.values_list("user_id", flat=True)) == [world.resident.pk]
+        assert WaitingRoom.objects.get(facility=hall).last_seq == 1
+
+
+def test_a_join_after_the_ticket_ran_out_goes_to_the_back(world, hall, db_counters):
+    """A place whose time to book has passed: joining again takes a new, last number."""
+    make_room(world, hall, opens_in=-1800, rate=60, ticket=2)
+    with schema_context(world.inst_a.schema_name):
+        room = WaitingRoom.objects.get(facility=hall)
+        old = timezone.now() - dt.timedelta(minutes=29)
+        WaitingPlace.objects.create(room=room, user=world.resident, seq=1, joined_at=old)
+        WaitingRoom.objects.filter(pk=room.pk).update(last_seq=1)
+    app = lane.QueueLane(Called())
+    joined = call(
+        app, "POST", queue_url(hall), host=world.inst_a.primary_host, bearer=bearer(world.resident)
+    )
+    assert joined[0] == 201 and joined[2]["position"] == 2
+    with schema_context(world.inst_a.schema_name):
+        assert WaitingPlace.objects.get(room=room, user=world.resident).seq == 2
