@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import html
+import weakref
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
     BooleanField,
@@ -38,6 +41,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from psycopg import errors as psycopg_errors
 
 from portal import korean, public
 from portal.interpret import DEFAULT_SPAN, interpret
@@ -666,6 +670,27 @@ def _split(rows) -> tuple[list, int, int, list[int], list[tuple]]:
     return facets, count, total, [pk for _pos, pk in sorted(page)], other
 
 
+def _prepared_enabled() -> bool:
+    """``PORTAL_SEARCH_PREPARED = False`` (settings) sends the search box through the
+    general path: for a pooler that hands each transaction another server session
+    (PgBouncer's transaction mode), where a statement prepared once is not there later."""
+    return getattr(settings, "PORTAL_SEARCH_PREPARED", True)
+
+
+def _box_only(params: SearchParams) -> bool:
+    """Words alone, no filter of any kind: the search box's one prepared statement."""
+    return not (
+        params.types
+        or params.institutions
+        or params.facility_kinds
+        or params.districts
+        or params.audience
+        or params.fee_max is not None
+        or params.capacity is not None
+        or params.free_from is not None
+    )
+
+
 def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -> dict:
     """At most EXACT_LIMIT matches: one statement (candidates by the cheap score, the page
     ranked with the full score, the count and the facets). More: one statement from the
@@ -674,6 +699,10 @@ def _search(params: SearchParams, query, text: str, now, *, with_facets: bool) -
     offset = (params.page - 1) * params.page_size
     size = min(EXACT_LIMIT, max(WINDOW, -(-(offset + params.page_size) // WINDOW) * WINDOW))
     tsquery = query.tsquery_text if query is not None else None
+    if tsquery is not None and _box_only(params) and _prepared_enabled():
+        found = _box_search(params, tsquery, text, now, size, with_facets=with_facets)
+        if found is not None:
+            return found
     # the words' condition is a column (``matches``) the statements filter on, so the title
     # matches need not test the whole document's vector (a title's words are in it)
     wide = _filtered(params, facets=True).order_by()  # no default ordering: a LIMIT follows
@@ -896,6 +925,205 @@ def _approximate(cursor, params, tsquery, text, now, wide, size, with_facets, hi
     facet_rows, sampled, _read, page_ids, _other = _split(cursor.fetchall())
     facet_rows = [(*r[:6], r[6] * SAMPLE_SCALE) for r in facet_rows]
     return facet_rows, max(sampled * SAMPLE_SCALE, EXACT_LIMIT + 1), page_ids
+
+
+# -- the search box: one prepared statement, one round trip ----------------------------
+#
+# Words without any filter (the search box alone: most searches) are answered by ONE
+# statement prepared once per database connection (``PREPARE``; ``EXECUTE`` after): the
+# same CTEs as ``_combined`` — the sample, the gate on its size, the exact read or the
+# title and exact-title candidates, the page ranked with the full score, both counts and
+# facet sets — written once with numbered parameters (the words' tsquery made once, in
+# the EXECUTE's arguments, not per row), plus the page's entries with their institutions
+# (and primary hosts) and the facets' institution names. No ORM compiling, no parsing of
+# a 10 KB statement, no second round trip for the entries; the server plans it once per
+# connection (``plan_cache_mode = force_generic_plan`` with the statement's own hints).
+# Other searches (filters, a venue search, the rare fallback) take the general path.
+
+_BOX_HINTS = (*_BITMAP, ("plan_cache_mode", "force_generic_plan"))
+# $1 the words (tsquery), $2 the title key, $3 its LIKE pattern, $4 now, $5 the window,
+# $6 page size, $7 offset, $8 SAMPLE_SCALE, $9 EXACT_LIMIT, $10 TITLE_LIMIT, $11 DATED_KINDS
+_BOX_TYPES = "tsquery, text, text, timestamptz, int, int, int, int, int, int, text[]"
+_BOX_ARGS = "to_tsquery('simple', %s), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _numbered(sql: str, numbers: tuple[int, ...]) -> str:
+    """``sql`` with its ``%s`` placeholders replaced, in order, by ``$n`` of ``numbers``."""
+    parts = sql.split("%s")
+    if len(parts) != len(numbers) + 1:
+        raise ValueError("placeholders and numbers differ")
+    return "".join(f"{part}${n}" for part, n in zip(parts, numbers, strict=False)) + parts[-1]
+
+
+def _box_fields() -> list:
+    """The entry columns a hit shows: every concrete column but the two vectors."""
+    return [
+        f for f in PortalEntry._meta.concrete_fields if f.name not in ("search", "title_search")
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _box_sql(with_facets: bool) -> tuple[str, str]:
+    """(statement name, statement text with $n parameters) of the search box."""
+    factors = _numbered(_FACTORS_SQL.replace("portal_portalentry.", "e."), (2, 3, 11, 4, 4, 4))
+    in_title = "e.title_search @@ $1"
+    cheap = f"(CASE WHEN {in_title} THEN 1.5::float8 ELSE 1.0::float8 END) * {factors}"
+    rank = _RANK_SQL.replace("portal_portalentry.", "e.").replace("to_tsquery('simple', %s)", "$1")
+    active = str(Institution.Status.ACTIVE)
+    if not active.isalnum():
+        raise ValueError(active)
+    base = (
+        "e.owner_id IS NULL AND e.institution_id NOT IN"  # noqa: S608 - a constant, checked
+        f" (SELECT u.id FROM tenants_institution u WHERE u.status <> '{active}')"
+    )
+    columns = CTE_COLUMNS.replace("w.ok", "TRUE AS ok").replace("w.cheap", f"{cheap} AS cheap")
+    columns = columns.replace("w.", "e.")
+    fields = _box_fields()
+    entry_columns = ", ".join(f"e.{f.column}" for f in fields)
+    page_columns = ", ".join(f"page.{f.column}" for f in fields)
+    no_entry = ", ".join(f"NULL::{f.db_type(connection)}" for f in fields)
+    small = "(SELECT v FROM small)"
+    ctes = [
+        f"s AS MATERIALIZED (SELECT {columns} FROM portal_portalentry e"  # noqa: S608 - constants
+        f" WHERE e.search @@ $1 AND e.sample AND {base})",
+        "small AS MATERIALIZED (SELECT COUNT(*) * $8 <= $9 AS v FROM s)",
+        f"m AS MATERIALIZED (SELECT {columns} FROM portal_portalentry e"  # noqa: S608
+        f" WHERE e.search @@ $1 AND {base} AND {small} LIMIT $9 + 1)",
+        f"t AS MATERIALIZED (SELECT {columns} FROM portal_portalentry e"  # noqa: S608
+        f" WHERE {in_title} AND {base} AND NOT {small} LIMIT $10)",
+        # exact titles by the title_key btree alone ("IS TRUE": see _approximate)
+        f"x AS (SELECT e.id FROM portal_portalentry e WHERE ({in_title}) IS TRUE"  # noqa: S608
+        f" AND e.title_key = $2 AND {base} AND NOT {small}"
+        f" ORDER BY {cheap} DESC, e.published_at DESC NULLS LAST, e.id LIMIT $5)",
+        f"candidates AS ((SELECT id FROM m WHERE ok ORDER BY cheap DESC, {LISTING_ORDER}"  # noqa: S608
+        f" LIMIT $5) UNION (SELECT id FROM s WHERE ok AND NOT {small}"
+        " ORDER BY cheap DESC, published_at DESC NULLS LAST, title, id LIMIT $5)"
+        f" UNION {TITLE_BEST_SQL.replace('%s', '$5')} UNION SELECT id FROM x)",
+        f"page AS (SELECT p.*, row_number() OVER () AS pos FROM (SELECT {entry_columns},"  # noqa: S608
+        f" ({rank} * {factors}) AS score FROM portal_portalentry e"
+        " WHERE e.id = ANY(ARRAY(SELECT id FROM candidates))"
+        " ORDER BY score DESC, e.published_at DESC, e.id LIMIT $6 OFFSET $7) AS p)",
+    ]
+    institution = (
+        "i.slug::text, i.name::text, (SELECT d.domain::text FROM tenants_domain d"
+        " WHERE d.tenant_id = i.id AND d.is_primary ORDER BY d.id LIMIT 1)"
+    )
+    counted = COUNT_SQL.replace(
+        " FROM {src}", f", {no_entry}, NULL::text, NULL::text, NULL::text FROM {{src}}"
+    )
+    parts = [
+        counted.format(src="m"),
+        counted.replace("'n'", "'s'").format(src="s"),
+        "SELECT 'p', page.pos::int, NULL::int, NULL::text, NULL::int, NULL::text, NULL::text,"  # noqa: S608
+        f" page.id::bigint, {page_columns}, {institution}"
+        " FROM page JOIN tenants_institution i ON i.id = page.institution_id",
+    ]
+    if with_facets:
+        facet_sets = (("f", "m"), ("g", f"s WHERE NOT {small}"))
+        for tag, src in facet_sets:
+            grouped = FACETS_SQL.replace("'f'", f"'{tag}'").format(src=src)
+            parts.append(
+                f"SELECT g.*, {no_entry}, i.slug::text, i.name::text, NULL::text"  # noqa: S608
+                f" FROM ({grouped}) AS g (tag, a, b, kind, inst, fac, dist, n)"
+                " LEFT JOIN tenants_institution i ON i.id = g.inst"
+            )
+    text = "WITH " + ", ".join(ctes) + "\n" + "\nUNION ALL\n".join(parts)
+    name = "portal_box_" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+    return name, text
+
+
+def _prepared_execute(cursor, name: str, text: str, types: str, args_sql: str, args, hints):
+    """EXECUTE the named statement, PREPAREd first on a connection that has not seen it
+    (a DO block that prepares it only when the server does not have it yet: a prepared
+    statement outlives a rolled-back transaction). Leaves the cursor on its rows."""
+    raw = connection.connection
+    known = _PREPARED.setdefault(raw, set())
+    execute = f"EXECUTE {name}({args_sql})"
+    if name in known:
+        try:
+            _execute(cursor, execute, args, hints)
+            return
+        except DatabaseError as error:
+            # the server lost it (DISCARD ALL, a pooler's new session): prepare again
+            if not isinstance(error.__cause__, psycopg_errors.InvalidSqlStatementName):
+                raise
+            known.discard(name)
+            if connection.in_atomic_block:
+                raise
+    body = f"PREPARE {name} ({types}) AS {text}".replace("%", "%%")
+    prepare = (
+        "DO $portal_prepare$ BEGIN IF NOT EXISTS (SELECT FROM pg_prepared_statements"
+        f" WHERE name = '{name}') THEN EXECUTE $portal_body${body}$portal_body$; END IF;"
+        " END $portal_prepare$;\n"
+    )
+    _execute(cursor, prepare + execute, args, hints)
+    known.add(name)
+
+
+def _box_search(
+    params: SearchParams, tsquery: str, text: str, now, size: int, *, with_facets: bool
+):
+    """The search box in one round trip (see above); None when the sample said few but
+    more than EXACT_LIMIT matched (rare: the general path answers from the sample)."""
+    name, statement = _box_sql(with_facets)
+    key = korean.compact(text)
+    offset = (params.page - 1) * params.page_size
+    args = [
+        tsquery, key, f"%{key}%", now, size, params.page_size, offset,
+        SAMPLE_SCALE, EXACT_LIMIT, TITLE_LIMIT, list(DATED_KINDS),
+    ]  # fmt: skip
+    fields = _box_fields()
+    width = len(fields)
+    with connection.cursor() as cursor:
+        _prepared_execute(cursor, name, statement, _BOX_TYPES, _BOX_ARGS, args, _BOX_HINTS)
+        rows = cursor.fetchall()
+    counts, exact_facets, sample_facets, page, names = {}, [], [], [], {}
+    for row in rows:
+        tag = row[0]
+        if tag == "p":
+            page.append(row)
+        elif tag == "f" or tag == "g":
+            (exact_facets if tag == "f" else sample_facets).append(row[1:8])
+            if row[1] == 2 and row[8 + width] is not None:
+                names[row[4]] = (row[8 + width], row[9 + width])
+        else:
+            counts[tag] = (row[1], row[7])
+    read, count = counts["n"]
+    sampled = counts["s"][1]
+    if sampled * SAMPLE_SCALE <= EXACT_LIMIT:
+        if read > EXACT_LIMIT:
+            return None
+        estimated, facet_rows = False, exact_facets
+    else:
+        estimated = True
+        count = max(sampled * SAMPLE_SCALE, EXACT_LIMIT + 1)
+        facet_rows = [(*r[:6], r[6] * SAMPLE_SCALE) for r in sample_facets]
+    entry_names = [f.attname for f in fields]
+    institutions: dict[int, Institution] = {}
+    entries = []
+    for row in sorted(page, key=lambda r: r[1]):
+        entry = PortalEntry.from_db(
+            connection.alias, entry_names, _converted(fields, row[8 : 8 + width])
+        )
+        institution = institutions.get(entry.institution_id)
+        if institution is None:
+            slug, label, host = row[8 + width : 11 + width]
+            institution = Institution.from_db(
+                connection.alias, ["id", "slug", "name"], [entry.institution_id, slug, label]
+            )
+            institution._primary_host = host
+            institutions[entry.institution_id] = institution
+            names.setdefault(entry.institution_id, (slug, label))
+        entry.institution = institution
+        entries.append(entry)
+    return {
+        "count": count,
+        "estimated": estimated,
+        "facets": _facet_dict(names, facet_rows) if with_facets else {},
+        "facets_estimated": estimated,
+        "rows": entries,
+    }
 
 
 def _converted(fields, row) -> list:

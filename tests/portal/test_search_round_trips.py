@@ -1,7 +1,9 @@
 """A search is a few round trips: the planner hints travel with each statement (one
 multi-statement query, SET LOCAL ending with it) instead of BEGIN, set_config and
-COMMIT of their own, and the page's entries come with their institutions in one trip.
-No planner setting is left behind for the next query on the connection."""
+COMMIT of their own. From the search box (words, no filter) it is one prepared
+statement that also brings the page's entries with their institutions; with filters,
+the page and then the entries with their institutions. No planner setting is left
+behind for the next query on the connection."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +18,7 @@ def _setting(name: str) -> str:
         return cursor.fetchone()[0]
 
 
-def test_a_search_is_two_round_trips_and_leaves_no_setting_behind(world):
+def test_a_search_from_the_box_is_one_round_trip_and_leaves_no_setting_behind(world):
     put(world.inst_a, "facility", 1, "햇살 실내체육관", facility_kind="gym")
     put(world.inst_b, "notice", 2, "체육관 휴관 안내")
     with CaptureQueriesContext(connection) as captured:
@@ -26,10 +28,26 @@ def test_a_search_is_two_round_trips_and_leaves_no_setting_behind(world):
     assert by_title["체육관 휴관 안내"].institution.name == world.inst_b.name
     assert result.count == 2 and result.facets
     statements = [q["sql"] for q in captured.captured_queries]
-    # the sample, the page with count and facets (one statement), the entries with
-    # their institutions
-    assert len(statements) == 2, statements
+    # the sample, the page with count and facets, the entries with their institutions:
+    # one prepared statement
+    assert len(statements) == 1, statements
     assert not any(s.startswith(("BEGIN", "SAVEPOINT", "SELECT set_config")) for s in statements)
+    assert "SET LOCAL enable_seqscan = off" in statements[0]
+    assert "EXECUTE portal_box_" in statements[0]
+    assert _setting("enable_seqscan") == "on" and _setting("enable_indexscan") == "on"
+    assert _setting("plan_cache_mode") == "auto"
+
+
+def test_a_filtered_search_is_two_round_trips_and_leaves_no_setting_behind(world):
+    put(world.inst_a, "facility", 1, "햇살 실내체육관", facility_kind="gym")
+    put(world.inst_b, "notice", 2, "체육관 휴관 안내")
+    with CaptureQueriesContext(connection) as captured:
+        result = search.run(search.SearchParams(q="체육관", types=["facility"]))
+    assert [h.entry.title for h in result.hits] == ["햇살 실내체육관"]
+    statements = [q["sql"] for q in captured.captured_queries]
+    # the sample probe … the page with count and facets, the entries with their institutions
+    assert 2 <= len(statements) <= 3, statements
+    assert not any("EXECUTE portal_box_" in s for s in statements)
     assert "SET LOCAL enable_seqscan = off" in statements[0]
     assert _setting("enable_seqscan") == "on" and _setting("enable_indexscan") == "on"
 
@@ -74,7 +92,8 @@ def test_a_relaxed_search_skips_the_read_of_every_word(world):
         "수채화 전시 안내",
     }
     assert result.count == 2
-    assert len(captured.captured_queries) == 3, captured.captured_queries
+    # every word: one statement that finds nothing; any word: one statement
+    assert len(captured.captured_queries) == 2, captured.captured_queries
 
 
 def test_estimated_search_keeps_whole_vectors_out_of_its_ctes(world, monkeypatch):
@@ -87,11 +106,18 @@ def test_estimated_search_keeps_whole_vectors_out_of_its_ctes(world, monkeypatch
     monkeypatch.setattr(search, "EXACT_LIMIT", 5)
     monkeypatch.setattr(search, "WINDOW", 5)
     with CaptureQueriesContext(connection) as captured:
-        result = search.run(search.SearchParams(q="체육관"))
-    assert result.estimated and result.hits[0].entry.title == "체육관"
+        result = search.run(search.SearchParams(q="체육관", institutions=[world.inst_a.slug]))
+    assert result.estimated and result.hits[0].entry.title.startswith("체육관 안내")
     statements = " ".join(q["sql"] for q in captured.captured_queries)
     assert "MATERIALIZED (SELECT w.id" in statements
     assert "MATERIALIZED (SELECT *" not in statements
+    # the search box's prepared statement: its columns listed too
+    result = search.run(search.SearchParams(q="체육관"))
+    assert result.estimated and result.hits[0].entry.title == "체육관"
+    for with_facets in (True, False):
+        _name, box = search._box_sql(with_facets)
+        assert box.count("MATERIALIZED (SELECT e.id") == 3
+        assert "MATERIALIZED (SELECT *" not in box and "SELECT e.*" not in box
 
 
 def test_a_sample_that_says_few_when_there_are_many_falls_back_to_the_estimate(world, monkeypatch):
