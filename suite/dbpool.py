@@ -190,3 +190,32 @@ def checkout(wrapper):
         if not reachable(wrapper, state, since=time.monotonic() - every):
             break
     raise _unreachable(state)
+
+
+# --- the check of a connection handed out ---------------------------------------------
+
+
+def check_connection(conn) -> None:
+    """The pool's check of a connection it hands out (``CONN_HEALTH_CHECKS``), without a
+    round trip while nothing happened to it.
+
+    An idle pooled session has nothing to say: the server sends nothing unasked on it (we
+    LISTEN on none of them). A server that ended the session — a restart, an idle
+    timeout, ``pg_terminate_backend`` — sends its FATAL message and closes the socket,
+    and then the socket is readable. So: closed, or readable → psycopg's own check (an
+    empty statement; it fails and the pool replaces the connection, or it passes and has
+    read whatever was waiting); otherwise the connection is as good as an empty
+    statement could tell. (A peer gone without a word — a cut network — is no more found
+    by the empty statement than here: it would wait as long as any query.)"""
+    from psycopg_pool import ConnectionPool
+
+    if conn.closed or _readable(conn.fileno()):
+        ConnectionPool.check_connection(conn)
+
+
+def _readable(fd: int) -> bool:
+    import selectors
+
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        return bool(selector.select(0))
