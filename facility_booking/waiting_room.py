@@ -204,14 +204,34 @@ def _recount(room_id: int, now: dt.datetime) -> WaitingRoom | None:
 
 def note_booking_attempt(facility: Facility, *, now: dt.datetime | None = None) -> None:
     """After a booking was made or lost its slot while the room runs: re-count at once,
-    so the waiting line hears "sold out" as soon as the last slot goes."""
+    so the waiting line hears "sold out" as soon as the last slot goes.
+
+    In a rush bookings follow each other by milliseconds, and a re-count reads the
+    room, the facility and its bookings over the opening's days: a process re-counts at
+    most once per ``RECOUNT_GAP``. A booking within the gap marks the room due instead
+    (``checked_at`` cleared), and this process's snapshot ends with the gap, so the next
+    read of the room — here or in any process — claims the check and counts."""
     now = now or timezone.now()
     state = room_state(facility.pk, now=now)
     if state is None or not state.active(now) or now < state.opens_at:
         return
+    key = (_schema(), facility.pk)
+    clock = time.monotonic()
+    last = _recounted.get(key)
+    if last is not None and clock - last < RECOUNT_GAP:
+        WaitingRoom.objects.filter(pk=state.id).update(checked_at=None)
+        hit = _memo.get(key)
+        if hit is not None:
+            _memo[key] = (min(hit[0], last + RECOUNT_GAP - MEMO_SECONDS), hit[1])
+        return
+    _recounted[key] = clock
     room = _recount(state.id, now)
     if room is not None:
-        _memo[(_schema(), facility.pk)] = (time.monotonic(), RoomState.of(room))
+        _memo[key] = (clock, RoomState.of(room))
+
+
+RECOUNT_GAP = 0.5  # seconds: how often one process re-counts after bookings, at most
+_recounted: dict[tuple[str, int], float] = {}
 
 
 # -- places ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from tests.facility_booking.conftest import at, future_day, make_facility
 def _fresh_snapshots():
     """Rooms are remembered per process for a second; tests roll their rooms back."""
     wr._memo.clear()
+    wr._recounted.clear()
     yield
     wr._memo.clear()
 
@@ -264,6 +265,36 @@ def test_last_slot_taken_tells_everyone_waiting_from_one_flag(world, hall, monke
     html = page.content.decode()
     assert "마감되었습니다" in html and "스스로 새로 고쳐집니다" not in html
     assert "hx-trigger" not in html
+
+
+def test_bookings_in_quick_succession_count_once_and_mark_the_room_due(world, hall):
+    """In a rush one process re-counts at most once per RECOUNT_GAP: the next booking
+    only marks the room due, and the next read of the room counts and flags sold out."""
+    with schema_context(world.inst_a.schema_name):
+        OpeningHours.objects.filter(facility=hall).update(opens=dt.time(10), closes=dt.time(12))
+    make_room(world, hall, opens_in=-1, rate=600)
+    wr._recounted.clear()
+    first, second = api(world, world.resident), api(world, world.resident2)
+    first.post(queue_url(hall))
+    second.post(queue_url(hall))
+    made = first.post(
+        "/api/v1/reservations/", booking_body(hall, 10), content_type="application/json"
+    )
+    assert made.status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        last = second.post(
+            "/api/v1/reservations/", booking_body(hall, 11), content_type="application/json"
+        )
+    assert last.status_code == 201
+    touched = " ".join(q["sql"] for q in queries.captured_queries)
+    assert 'SET "checked_at" = NULL' in touched and '"sold_out_at" =' not in touched
+    with schema_context(world.inst_a.schema_name):
+        room = WaitingRoom.objects.get(facility=hall)
+        assert room.checked_at is None and room.sold_out_at is None  # due, not yet counted
+        wr._memo.clear()  # the gap ended: the snapshot is read again
+        state = wr.room_state(hall.pk)
+        assert state is not None and state.sold_out
+        assert WaitingRoom.objects.get(facility=hall).sold_out_at is not None
 
 
 # -- who may ------------------------------------------------------------------------------
