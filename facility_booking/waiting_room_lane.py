@@ -16,9 +16,10 @@ the room could answer, and the line took seconds to hand out places (docs/perfor
   in the process (``POLLS_PER_MINUTE``): past that the request goes to Django, whose
   throttle counts in the shared cache.
 - ``POST /api/v1/facilities/<id>/queue/`` (no body) with a bearer token: the token is
-  checked as the API checks it (``api.tokens.token_lookup``, scope, use noted), the
-  join counts against the shared ``queue`` rate limit (suite/ratelimit.py), and the place
-  is one statement (``waiting_room.place_join``).
+  checked as the API checks it (``api.tokens.token_lookup``, scope), then its use, the
+  count against the shared ``queue`` rate limit (suite/ratelimit.py) and the place are
+  one statement (``waiting_room.place_join_counted``; with a shared cache other than
+  the database's, one transaction of the three).
 
 Anything else — another path or method, a body, no bearer token, a token that fails any
 check, an unknown, suspended or archived institution, a facility not public and active,
