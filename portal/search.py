@@ -1208,7 +1208,8 @@ def run(params: SearchParams, *, now=None, with_facets: bool = True) -> Result:
     }
     if len(hosts) < len({e.institution_id for e in rows}):
         hosts = primary_hosts({entry.institution_id for entry in rows})
-    hits = [make_hit(entry, words, now=now, hosts=hosts) for entry in rows]
+    showing = _showing(now)
+    hits = [make_hit(entry, words, hosts=hosts, showing=showing) for entry in rows]
     return Result(
         params=params,
         hits=hits,
@@ -1305,10 +1306,10 @@ def _compiled(key: tuple) -> tuple:
     )
 
 
-def permalink_path(entry) -> str:
+def permalink_path(entry, script_prefix: str | None = None) -> str:
     from django.urls import get_script_prefix, reverse
 
-    prefix = _go_prefix(get_script_prefix())
+    prefix = _go_prefix(get_script_prefix() if script_prefix is None else script_prefix)
     if prefix:  # "/portal/go/" + slug/kind/key: slugs and kinds are URL-safe, keys quoted
         from urllib.parse import quote
 
@@ -1329,22 +1330,55 @@ def _go_prefix(script_prefix: str) -> str:
     return sample[: -len("s/k/0/")] if sample.endswith("/s/k/0/") else ""
 
 
-def citation(entry, *, now=None, permalink: str = "") -> str:
+@dataclass
+class _Showing:
+    """What every hit of one search shares, read once per search (not per hit: each read
+    of the language, time zone or script prefix goes through a context-local): the
+    citation's search date, the kinds' labels."""
+
+    language: str | None
+    zone: dt.tzinfo
+    script_prefix: str
+    searched: str  # " (검색일: 2026. 12. 1.)"
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def date(self, value) -> str:
+        """``korean_date`` in this search's language and time zone."""
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            value = timezone.localtime(value, self.zone).date()
+        return _kdate(value, self.language)
+
+    def label(self, kind: str) -> str:
+        label = self.labels.get(kind)
+        if label is None:
+            label = self.labels[kind] = public.kind_label(kind)
+        return label
+
+
+def _showing(now) -> _Showing:
+    from django.urls import get_script_prefix
+
+    language, zone = get_language(), timezone.get_current_timezone()
+    day = _kdate(timezone.localtime(now, zone).date(), language)
+    return _Showing(language, zone, get_script_prefix(), _(" (검색일: %(date)s)") % {"date": day})
+
+
+def citation(entry, *, now=None, permalink: str = "", showing: _Showing | None = None) -> str:
     """A ready reference: 기관, 「제목」, 번호, 날짜 (and the link for web pages)."""
-    now = now or timezone.now()
+    showing = showing or _showing(now or timezone.now())
     institution = entry.institution.name
     data = entry.data or {}
-    date = korean_date(entry.published_at) or korean_date(entry.updated_at)
+    date = showing.date(entry.published_at) or showing.date(entry.updated_at)
     if entry.kind == "document":
         parts = [institution, f"「{entry.title}」", data.get("number", ""), date]
         return ", ".join(p for p in parts if p)
     from tenants.models import apex_url
 
-    link = permalink or apex_url(permalink_path(entry))
+    link = permalink or apex_url(permalink_path(entry, showing.script_prefix))
     parts = [institution, f"「{entry.title}」", date, link]
-    return ", ".join(p for p in parts if p) + _(" (검색일: %(date)s)") % {
-        "date": korean_date(timezone.localtime(now).date())
-    }
+    return ", ".join(p for p in parts if p) + showing.searched
 
 
 def primary_hosts(institution_ids) -> dict[int, str]:
@@ -1365,18 +1399,19 @@ def primary_hosts(institution_ids) -> dict[int, str]:
     return hosts
 
 
-def make_hit(entry, words, *, now=None, hosts=None) -> Hit:
+def make_hit(entry, words, *, now=None, hosts=None, showing: _Showing | None = None) -> Hit:
     from tenants.models import apex_url, host_url
 
+    showing = showing or _showing(now or timezone.now())
     snippet_source = entry.summary or ""
     host = (hosts or {}).get(entry.institution_id)
-    permalink = apex_url(permalink_path(entry))
+    permalink = apex_url(permalink_path(entry, showing.script_prefix))
     return Hit(
         entry=entry,
-        type_label=public.kind_label(entry.kind),
+        type_label=showing.label(entry.kind),
         title_html=highlight(entry.title, words),
         snippet_html=highlight(snippet_source, words, limit=160),
         link=host_url(host, entry.path) if host else entry.link,
         permalink=permalink,
-        citation=citation(entry, now=now, permalink=permalink),
+        citation=citation(entry, permalink=permalink, showing=showing),
     )
