@@ -42,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.utils import timezone
 
+from facility_booking import booking_lane
 from facility_booking import waiting_room as wr
 
 PATH = re.compile(r"/api/v1/facilities/([1-9][0-9]{0,17})/queue/")
@@ -236,6 +237,17 @@ def _respond(status, state, user_id, place, binding, schema, now, secure):
     return f"{status} {'Created' if status == 201 else 'OK'}", headers, data
 
 
+_REASONS = {200: "OK", 201: "Created", 403: "Forbidden", 409: "Conflict"}
+
+
+def json_answer(status: int, body: dict, *, secure: bool, language: str):
+    """An answer of the lane in the API's JSON, with the API's headers."""
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = _headers(wr.Standing(state=""), secure)
+    headers += [("Content-Language", language), ("Content-Length", str(len(data)))]
+    return f"{status} {_REASONS[status]}", headers, data
+
+
 class QueueLane:
     """WSGI: the waiting room's join and poll in front of ``application``."""
 
@@ -244,9 +256,10 @@ class QueueLane:
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or ""
-        if path.endswith("/queue/") and path.startswith("/api/v1/facilities/"):
+        queue = path.endswith("/queue/") and path.startswith("/api/v1/facilities/")
+        if queue or path == booking_lane.PATH:
             try:
-                answered = answer(environ)
+                answered = answer(environ) if queue else booking_lane.answer(environ)
             except (DatabaseError, InterfaceError):
                 # A broken or dropped connection: let Django take a fresh one and answer
                 # (503 from suite.outage when the database is down).

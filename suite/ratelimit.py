@@ -34,6 +34,10 @@ from api.throttling import throttle_cache
 from suite.net import client_ip
 
 PER_ACCOUNT = "booking"
+# The WSGI environment's key for a booking request the waiting room's lane counted
+# already (facility_booking/booking_lane.py): its Refusal or None. Set by the server
+# side only — a client's headers arrive as HTTP_* keys and cannot name it.
+LANE_COUNTED = "suite.ratelimit.counted"
 PER_IP = "booking_ip"
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -245,7 +249,10 @@ class BookingWriteThrottle(throttling.BaseThrottle):
     def allow_request(self, request, view) -> bool:
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        self.refusal = check(request, action=self.action)
+        if LANE_COUNTED in request.META:  # counted in front of Django (booking_lane)
+            self.refusal = request.META[LANE_COUNTED]
+        else:
+            self.refusal = check(request, action=self.action)
         return self.refusal is None
 
     def wait(self) -> float | None:
