@@ -9,7 +9,8 @@
   VenueBusy) in the same one query, whatever the number of institutions.
 - Facets: counts per type, institution, facility kind and district (GROUPING SETS
   over the matching rows, or over the one-in-ten sample) in the same statement: a
-  search from the box is two round trips (the page, count and facets; the entries).
+  search with filters is two round trips (the page, count and facets; the entries), a
+  search from the box one (a prepared statement that brings the entries too).
 """
 
 from __future__ import annotations
