@@ -107,9 +107,13 @@ def _body(environ: dict) -> dict | None:
     from api.parsers import JSONParser
 
     length = int(environ["CONTENT_LENGTH"])
-    raw = environ["wsgi.input"].read(length)
+    try:
+        raw = environ["wsgi.input"].read(length)
+    except (OSError, ValueError):  # the client went away mid-body: Django reads nothing
+        raw = b""
     environ["wsgi.input"] = io.BytesIO(raw)
     if len(raw) != length:
+        environ["CONTENT_LENGTH"] = str(len(raw))
         return None
     try:
         data = JSONParser().parse(io.BytesIO(raw), "application/json", {})

@@ -246,3 +246,23 @@ def test_a_request_handed_on_is_counted_once(world, hall, settings):
     assert again[0] == 429 and again[2]["error"]["code"] == "throttled"
     with schema_context(world.inst_a.schema_name):
         assert Reservation.objects.filter(facility=hall).count() == 1
+
+
+def test_a_body_cut_short_goes_to_django_as_it_came(world, hall):
+    """The client went away mid-body: Django gets what arrived (and answers 400)."""
+
+    class Cut(io.BytesIO):
+        def read(self, size=-1):
+            raise OSError("connection reset")
+
+    make_room(world, hall, opens_in=-1, rate=60)
+    django = Django()
+    _status, _headers, _body, environ = post(
+        lane.QueueLane(django),
+        world.inst_a.primary_host,
+        bearer(world.resident),
+        booking_body(hall),
+        **{"wsgi.input": Cut()},
+    )
+    assert django.seen and environ["CONTENT_LENGTH"] == "0"
+    assert environ["wsgi.input"].read() == b""
