@@ -210,7 +210,7 @@ def inner(n: int, profile: bool) -> None:
     )
     if profiler:
         stats = pstats.Stats(profiler, stream=sys.stdout)
-        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("cumulative").print_stats(110)
         stats.sort_stats("tottime").print_stats(30)
 
 

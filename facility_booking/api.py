@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from api.errors import Conflict
 from api.filters import Ordering
 from api.filtersets import LIST_FILTERS
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, FlatInputSerializer
 from facility_booking import api_queue, availability, selectors, services
 from facility_booking import permissions as caps
 from facility_booking.errors import InvalidTransition, SlotTaken, message
@@ -329,7 +329,7 @@ class ReservationSerializer(serializers.ModelSerializer):
         return sorted(allowed_actions(reservation, staff=self.context.get("staff", False)))
 
 
-class ReservationCreateSerializer(serializers.Serializer):
+class ReservationCreateSerializer(FlatInputSerializer):
     facility = serializers.IntegerField(min_value=1)
     start = BoundedDateTimeField(help_text="ISO 8601, 시간대 포함. 예약 단위에 맞춰야 합니다.")
     end = BoundedDateTimeField()
