@@ -7,6 +7,7 @@ an audit row for staff actions, and queues e-mails/portal updates on commit.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -38,6 +39,7 @@ PERSON_LOCK_NAMESPACE = 0x46420000  # "FB" — keeps our advisory locks apart fr
 
 
 # -- locks (always taken in this order: person, facility, then reservation row) -----
+# A booking request takes the facility's lock for its insert only (facility_insert_turn).
 
 
 def lock_person(user_id: int) -> None:
@@ -61,6 +63,40 @@ def lock_facility(facility_id: int) -> None:
             "SELECT pg_advisory_xact_lock(hashtext('fb_facility:' || current_schema()), %s)",
             [int(facility_id)],
         )
+
+
+@contextmanager
+def facility_insert_turn(facility_id: int):
+    """The facility's insert lock (``lock_facility``'s) around one request's check and
+    INSERT only — session-level, released as soon as the row is in, not at the commit.
+
+    Why: held to the commit, every booking of a facility waited for the whole of the
+    previous one — its history row, the portal's entry, the notice, the commit's WAL
+    flush — and an opening rush's bookings, most of them for different slots, went one
+    at a time (seconds for the last of 50). What the lock is for still holds: the
+    inserts themselves go one at a time, so two partly overlapping rows are never both
+    waiting inside the exclusion constraint's check (the deadlock ``lock_facility``
+    explains). A later request for an overlapping time that does not see this row yet
+    waits in the constraint for this transaction's end and then gets SlotTaken.
+
+    The inside runs in a savepoint, so the transaction can always release the lock —
+    also after the INSERT failed. What follows the turn in the same transaction must
+    not take ``lock_facility`` (it would wait for a request that waits for it).
+    """
+    key = [int(facility_id)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_lock(hashtext('fb_facility:' || current_schema()), %s)", key
+        )
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_unlock(hashtext('fb_facility:' || current_schema()), %s)",
+                key,
+            )
 
 
 def lock_reservation(reservation: Reservation) -> Reservation:
@@ -274,33 +310,35 @@ def reservation_request(
                 lock_person(applicant.pk)
                 check_person_limit(applicant, facility, now)
                 fairness.check_request(applicant, facility, start, now=now)
-            lock_facility(facility.pk)
-            if overlaps(facility, hold_start, hold_end):
-                raise SlotTaken
-            lottery_slot = open_round_slot(facility, start, end)
-            if lottery_slot is not None:
-                raise BookingError("lottery_slot", field="start", title=lottery_slot.round.title)
-            reservation = Reservation.objects.create(
-                facility=facility,
-                kind=Kind.BOOKING,
-                status=Status.REQUESTED,
-                start=start,
-                end=end,
-                hold_start=hold_start,
-                hold_end=hold_end,
-                applicant=applicant,
-                applicant_name=applicant_name.strip(),
-                applicant_email=applicant_email,
-                contact_phone=contact_phone.strip(),
-                organisation=organisation.strip(),
-                purpose=purpose,
-                headcount=headcount,
-                created_by=actor,
-                on_behalf=on_behalf,
-                claimed_discounts=discount_categories,
-                equipment_ids=equipment_ids,
-                **quote.stored_fields(),
-            )
+            with facility_insert_turn(facility.pk):
+                if overlaps(facility, hold_start, hold_end):
+                    raise SlotTaken
+                lottery_slot = open_round_slot(facility, start, end)
+                if lottery_slot is not None:
+                    raise BookingError(
+                        "lottery_slot", field="start", title=lottery_slot.round.title
+                    )
+                reservation = Reservation.objects.create(
+                    facility=facility,
+                    kind=Kind.BOOKING,
+                    status=Status.REQUESTED,
+                    start=start,
+                    end=end,
+                    hold_start=hold_start,
+                    hold_end=hold_end,
+                    applicant=applicant,
+                    applicant_name=applicant_name.strip(),
+                    applicant_email=applicant_email,
+                    contact_phone=contact_phone.strip(),
+                    organisation=organisation.strip(),
+                    purpose=purpose,
+                    headcount=headcount,
+                    created_by=actor,
+                    on_behalf=on_behalf,
+                    claimed_discounts=discount_categories,
+                    equipment_ids=equipment_ids,
+                    **quote.stored_fields(),
+                )
             record_event(
                 reservation,
                 "",

@@ -177,3 +177,90 @@ def test_per_person_limit_under_concurrency(arena):
     limit = message("over_person_limit", limit=1)
     assert all(data["error"]["message"] == limit for code, data in results if code == 400)
     assert len(holding_rows(institution, facility)) == 1
+
+
+def test_chains_of_partly_overlapping_requests_never_deadlock(arena):
+    """Everyone at once, each asking two hours that overlap the neighbours' (8–10, 9–11,
+    …, buffers included): the facility's inserts go one at a time, the lock is let go
+    as soon as a row is in, and a request that collides with a row not yet committed
+    waits for it and is refused — no 500, no deadlock, no two rows overlapping."""
+    institution, facility, users = arena
+
+    def send(client, index):
+        hour = 8 + index % 12
+        response = client.post(
+            "/api/v1/reservations/",
+            {
+                "facility": facility.pk,
+                "start": at(6, hour).isoformat(),
+                "end": at(6, hour + 2).isoformat(),
+                "purpose": "연속 경쟁",
+                "headcount": 4,
+                "contact_phone": "010-0000-0000",
+            },
+            content_type="application/json",
+        )
+        return response.status_code, response.json()
+
+    results = race(institution, users, send)
+    codes = [r[0] for r in results if isinstance(r, tuple)]
+    assert len(codes) == THREADS and set(codes) <= {201, 409}, results
+    with schema_context(institution.schema_name):
+        held = sorted(
+            Reservation.objects.filter(
+                facility=facility, status__in=["requested", "approved"]
+            ).values_list("hold_start", "hold_end")
+        )
+    assert len(held) == codes.count(201) >= 1
+    assert all(a_end <= b_start for (_s, a_end), (b_start, _e) in zip(held, held[1:]))
+
+
+def test_the_facility_lock_is_let_go_once_the_row_is_in(world):
+    """Another connection can take the facility's insert lock while the booking's
+    transaction is still open (the history row, the notice and the commit no longer hold
+    every other booking of the facility), and nothing is left locked after a refusal."""
+    import psycopg
+
+    from facility_booking import services
+    from facility_booking.errors import SlotTaken
+
+    params = {
+        k: v
+        for k, v in connection.get_connection_params().items()
+        if k in ("dbname", "user", "password", "host", "port", "options")
+    }
+
+    def other_connection_may_lock(schema: str, facility_id: int) -> bool:
+        with psycopg.connect(**params, autocommit=True) as other:
+            key = (f"fb_facility:{schema}", facility_id)
+            taken = other.execute("SELECT pg_try_advisory_lock(hashtext(%s), %s)", key).fetchone()[
+                0
+            ]
+            if taken:
+                other.execute("SELECT pg_advisory_unlock(hashtext(%s), %s)", key)
+            return bool(taken)
+
+    schema = world.inst_a.schema_name
+    with schema_context(schema):
+        facility = make_facility(name="잠금 시험 구장")
+        request = dict(
+            actor=world.resident,
+            institution=world.inst_a,
+            facility=facility,
+            start=at(3, 10),
+            end=at(3, 11),
+            purpose="잠금 확인",
+            contact_phone="010-0000-0000",
+        )
+        services.reservation_request(**request)  # the test's transaction stays open
+        assert other_connection_may_lock(schema, facility.pk)
+        with pytest.raises(SlotTaken):
+            services.reservation_request(**{**request, "actor": world.resident2})
+        assert other_connection_may_lock(schema, facility.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND pid = pg_backend_pid() AND objid = %s",
+                [facility.pk],
+            )
+            assert cursor.fetchone()[0] == 0
