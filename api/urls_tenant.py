@@ -10,10 +10,12 @@ v1 = [
     path("tokens/", api_views.TokenListView.as_view(), name="token-list"),
     path("tokens/<int:id>/", api_views.TokenDetailView.as_view(), name="token-detail"),
     path("tokens/<int:id>/revoke/", api_views.TokenRevokeView.as_view(), name="token-revoke"),
+    # Facility booking first: its paths share no first segment with the groupware's, and
+    # a booking rush's requests are resolved without trying the groupware's routes.
+    path("", include("facility_booking.api_urls")),
     path("", include("groupware.api_urls")),
     path("", include("groupware.approval.api_urls")),
     path("", include("groupware.exchange.api_urls")),
-    path("", include("facility_booking.api_urls")),
 ]
 
 urlpatterns = [

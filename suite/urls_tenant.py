@@ -7,6 +7,8 @@ from suite import locale, views
 
 urlpatterns = [
     path("", institution_views.home, name="home"),
+    # The API early: no other route starts with api/ (resolved without trying the pages').
+    path("api/", include("api.urls_tenant")),
     path("accounts/", include("accounts.urls")),
     path("privacy/", include("privacy.urls")),
     path("manage/privacy/", include("privacy.urls_admin")),
@@ -21,7 +23,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("site/", include("website.urls")),
     path("programs/", include("programs.urls")),
-    path("api/", include("api.urls_tenant")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", locale.set_language, name="set_language"),
