@@ -21,7 +21,7 @@ test: $(STAMP) browser-deps  ## lint, format check, types, migrations, whole tes
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MAKE) --no-print-directory typecheck migrations-check architecture
-	SUITE_BROWSER_REQUIRED=1 $(VENV)/bin/pytest
+	SUITE_BROWSER_REQUIRED=1 $(VENV)/bin/pytest -n 2
 
 typecheck: $(STAMP)  ## mypy (django-stubs, djangorestframework-stubs) over the modules listed in pyproject.toml
 	$(VENV)/bin/mypy

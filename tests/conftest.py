@@ -6,39 +6,122 @@ transaction that is rolled back. Tests that need real commits (concurrency)
 use ``committed_db`` and clean up what they create.
 """
 
+import os
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from tests import factories
+from tests import dbcache, factories
+
+# `make test` runs two pytest-xdist workers (`pytest -n 2`), each on its own test database,
+# and each must go through what a single process would. Tests whose writes are rolled back
+# come first (pytest-django orders them so); some later ones commit (``committed_db``, the
+# live servers of tests/hardening, the browser world) and do not always leave the database
+# as they found it, or count on an earlier one to have tidied up. So the run is cut once, at
+# the first test that commits: one worker takes the rolled-back tests before it, the other
+# everything from there on, both in the single-process order (_TwoParts below).
+_COMMITS = {"committed_db", "module_db", "site"}
+_CUT_FOLDER = Path(__file__).resolve().parent.parent / "var"
+
+
+def _rolled_back(item) -> bool:
+    """As pytest-django tells them (a ``django_db`` mark or the ``db`` fixture), and using
+    none of the fixtures that commit."""
+    uses_db = item.get_closest_marker("django_db") is not None or "db" in item.fixturenames
+    return uses_db and not _COMMITS & set(item.fixturenames)
+
+
+def _cut_file(run_id: str) -> Path:
+    return _CUT_FOLDER / f".xdist-cut-{run_id}"
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):
+        config.pluginmanager.register(_CutReporter(config), "suite-cut-reporter")
+
+
+class _CutReporter:
+    """In a pytest-xdist worker: tell the controller where the cut falls (the controller
+    does not collect, and only sees test ids). Registered at configure time, so it runs
+    after pytest-django and tests/browser/conftest.py have put the tests in their order."""
+
+    def __init__(self, config):
+        self.run_id = config.workerinput["testrunuid"]
+
+    def pytest_collection_modifyitems(self, items):
+        cut = next((item.nodeid for item in items if not _rolled_back(item)), "")
+        target = _cut_file(self.run_id)
+        target.parent.mkdir(exist_ok=True)
+        partial = target.with_name(f"{target.name}.{os.getpid()}")
+        partial.write_text(cut)
+        partial.replace(target)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``pytest -n N`` (``--dist load``): two parts, each to one worker (see above)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _TwoParts(LoadScopeScheduling):
+        _part_of: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self._part_of is None:
+                path = _cut_file(self.nodes[0].workerinput["testrunuid"])
+                cut = path.read_text()
+                path.unlink(missing_ok=True)
+                ids = list(self.collection or [])
+                at = ids.index(cut) if cut in ids else len(ids)
+                self._part_of = {
+                    n: "rolled-back" if i < at else "commits" for i, n in enumerate(ids)
+                }
+            return self._part_of[nodeid]
+
+    config.option.loadscopereorder = False
+    return _TwoParts(config, log)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_modify_db_settings, django_db_blocker):
+    """This process's test database, migrated and holding the test world: built once per
+    state of the code and copied from then on (tests/dbcache.py). Replaces pytest-django's
+    own, which creates the database only when some selected test asks for ``db`` — a run
+    of ``committed_db`` tests alone would otherwise build the test world in, and write to,
+    the development database."""
+    from django.test.utils import teardown_databases
+
     with django_db_blocker.unblock():
-        created = _ensure_test_database()
+        created = dbcache.setup(_build_world)
         _drop_test_databases_of_dead_runs()
-        factories.build_world()
         connection.set_schema_to_public()
     yield
-    if created is not None:
-        from django.test.utils import teardown_databases
-
-        with django_db_blocker.unblock():
-            teardown_databases(created, verbosity=0)
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+        teardown_databases(created, verbosity=0)
 
 
-def _ensure_test_database():
-    """pytest-django creates the test database only when some selected test asks for ``db``;
-    a run of ``committed_db`` tests alone would otherwise build the test world in — and
-    write to — the development database. Returns what to tear down, if we created it."""
-    from django.test.utils import setup_databases
+def _end_other_sessions() -> None:
+    """A connection some thread or child process of this run left open would make dropping
+    the test database fail (it is this run's own database: nobody else uses it)."""
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
 
-    if connection.settings_dict["NAME"].startswith("test_"):
-        return None
-    return setup_databases(verbosity=0, interactive=False, aliases={"default"})
+
+def _build_world() -> None:
+    factories.build_world()
+    connection.set_schema_to_public()
 
 
 def _drop_test_databases_of_dead_runs() -> None:
@@ -49,7 +132,8 @@ def _drop_test_databases_of_dead_runs() -> None:
     with connection._nodb_cursor() as cursor:
         cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test_suite_%%'")
         for (name,) in cursor.fetchall():
-            pid = name.removeprefix("test_suite_")
+            # test_suite_<pid>, or test_suite_<pid>_gw<n> under pytest-xdist
+            pid = name.removeprefix("test_suite_").split("_")[0]
             if pid.isdigit() and not psutil.pid_exists(int(pid)):
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 

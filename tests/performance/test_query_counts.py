@@ -2,11 +2,12 @@
 ``LIMIT`` on every staff and resident page, and no more with ten times the data and 100
 institutions than with the demo data of one.
 
-One test per host (schemas and seeds are expensive): seed institution A with the demo data
-(the apps' ``seed_institution``), crawl the links each persona sees (admin, facility
-manager, staff, resident on the institution's host; a resident, an anonymous visitor and
-the operator on the portal), counting the queries of the second GET of each route (the
-first may write what is written once per person — a read receipt — and fills caches).
+One test per host, both on one world made once (schemas and seeds are expensive): seed
+institution A with the demo data (the apps' ``seed_institution``), crawl the links each
+persona sees (admin, facility manager, staff, resident on the institution's host; a
+resident, an anonymous visitor and the operator on the portal), counting the queries of the
+second GET of each route (the first may write what is written once per person — a read
+receipt — and fills caches).
 Then make every list ten times as long (tests/performance/grow.py), add 98 institutions
 (public rows: 100 in all) and count the same paths again.
 """
@@ -17,13 +18,18 @@ import collections
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test import TestCase, override_settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from suite import demo
+from tests import factories
 from tests.conftest import host_client
 from tests.performance import grow
 from tests.performance.crawl import Visit, api_lists, crawl, measure
@@ -183,47 +189,87 @@ def _check(small: dict, big: dict, *, limit_for) -> list[str]:
     return problems
 
 
-@pytest.fixture
-def quiet(settings):
-    # the seeds approve and pay bookings: their permits are rendered by tests/facility_booking
-    settings.FACILITY_DOCUMENTS_PRERENDER = False
+@dataclass
+class Counted:
+    """Visits of one host: with the demo data (``small``), then with ten times the rows and
+    100 institutions (``big``)."""
+
+    small: dict
+    big: dict
 
 
-def test_institution_pages_do_not_grow(world, quiet, django_capture_on_commit_callbacks):
-    _seed(world, django_capture_on_commit_callbacks)
-    host = world.inst_a.primary_host
-    personas = [
+@pytest.fixture(scope="module")
+def counted_hosts(django_db_setup, django_db_blocker):
+    """Both hosts crawled with the demo data, then recounted once the data has grown.
+
+    The demo data, the growth and the 98 institutions are the same for the institution's
+    host and the portal, so they are made once for both tests (seeding and growing cost as
+    much as a crawl) — in one transaction, rolled back after this module like a test's.
+    (Under `make test` both tests run in the same pytest-xdist worker: tests/conftest.py.)
+    """
+    with django_db_blocker.unblock(), override_settings(FACILITY_DOCUMENTS_PRERENDER=False):
+        # the seeds approve and pay bookings: their permits are rendered by
+        # tests/facility_booking
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            timezone.deactivate()
+            for alias in ("default", "throttle", "platform"):
+                caches[alias].clear()
+            world = factories.World.load()
+            _seed(world, TestCase.captureOnCommitCallbacks)
+            tenant = _tenant_personas(world)
+            host = world.inst_a.primary_host
+            tenant_starts = TENANT_STARTS + api_lists("suite.urls_tenant")
+            tenant_small = _crawl_all(tenant, host, tenant_starts, "suite.urls_tenant")
+            portal = _portal_personas(world)
+            portal_starts = PORTAL_STARTS + api_lists("suite.urls_public")
+            portal_small = _crawl_all(portal, "localhost", portal_starts, "suite.urls_public")
+            with schema_context(world.inst_a.schema_name):
+                grown = grow.grow_institution(world.inst_a)
+            grow.add_institutions(98, like=world.inst_a)
+            yield {
+                "grown": grown,
+                "institution": Counted(tenant_small, _recount(tenant, host, tenant_small)),
+                "portal": Counted(portal_small, _recount(portal, "localhost", portal_small)),
+            }
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            connection.set_schema_to_public()
+
+
+def _tenant_personas(world) -> list:
+    return [
         ("staff:staff", world.staff_a),
         ("staff:manager", world.manager_a),
         ("staff:admin", world.admin_a),
         ("resident", world.resident),
     ]
-    starts = TENANT_STARTS + api_lists("suite.urls_tenant")
-    small = _crawl_all(personas, host, starts, "suite.urls_tenant")
+
+
+def _portal_personas(world) -> list:
+    return [("resident", world.resident), ("anonymous", None), ("operator", world.operator)]
+
+
+def test_institution_pages_do_not_grow(counted_hosts):
+    small = counted_hosts["institution"].small
     assert len(small) > 60, sorted(small)  # the crawl reached the pages, not a login wall
-    with schema_context(world.inst_a.schema_name):
-        grown = grow.grow_institution(world.inst_a)
     # the lists people page through really grew (the seeds of the test world write no
     # programs or site pages: those lists stay as they are)
+    grown = counted_hosts["grown"]
     core = ("documents", "posts", "comments", "events", "facilities", "bookings", "staff")
     assert all(grown[name] for name in core), grown
-    grow.add_institutions(98, like=world.inst_a)
-    big = _recount(personas, host, small)
+    big = counted_hosts["institution"].big
     _write_table("institution", small, big)
     problems = _check(small, big, limit_for=lambda persona: LIMIT)
     assert not problems, "\n".join(problems)
 
 
-def test_portal_pages_do_not_grow(world, quiet, django_capture_on_commit_callbacks):
-    _seed(world, django_capture_on_commit_callbacks)
-    personas = [("resident", world.resident), ("anonymous", None), ("operator", world.operator)]
-    starts = PORTAL_STARTS + api_lists("suite.urls_public")
-    small = _crawl_all(personas, "localhost", starts, "suite.urls_public")
+def test_portal_pages_do_not_grow(counted_hosts):
+    small = counted_hosts["portal"].small
     assert len(small) > 20, sorted(small)
-    with schema_context(world.inst_a.schema_name):
-        grow.grow_institution(world.inst_a)
-    grow.add_institutions(98, like=world.inst_a)
-    big = _recount(personas, "localhost", small)
+    big = counted_hosts["portal"].big
     _write_table("portal", small, big)
     # the console is the operator's, not a staff or resident page: it must not grow
     problems = _check(
