@@ -47,8 +47,10 @@ def test_expire_task_carries_the_schema(world, outbox):
 
 
 def test_reminders_once_for_tomorrow(world, outbox):
+    # Free of charge: a paid booking of tomorrow also gets the payment reminder when its
+    # deadline (its start) is within 24 hours — in the afternoon, Korean time.
     with schema_context(world.inst_a.schema_name):
-        facility = make_facility(window_close_hours=1)
+        facility = make_facility(window_close_hours=1, base_fee=0)
         tomorrow = services.reservation_request(
             **request_kwargs(facility, world.resident, start=at(1, 15), end=at(1, 16))
         )
