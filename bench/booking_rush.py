@@ -492,11 +492,12 @@ NOTES = (
     "/api/v1/facilities/<id>/queue/), polls with the place token when told to (poll_after), "
     "and once admitted tries one random slot, and up to two others after a 409; 'sold out' "
     "(from the room's flag) ends the wait. Joins and polls are answered by the waiting "
-    "room's fast lane in front of Django (facility_booking/waiting_room_lane.py; '(lane)' "
-    "below counts them). Afterwards the database is checked: no slot held twice, nobody "
+    "room's fast lane in front of Django (facility_booking/waiting_room_lane.py), and so "
+    "are the booking requests it refuses while the room runs — not admitted, sold out, "
+    "slot taken (facility_booking/booking_lane.py); '(lane)' below counts them. Afterwards the database is checked: no slot held twice, nobody "
     "over the per-person limit (1). Refused requests: 32 clients post bookings for taken "
-    "slots as fast as they are answered, first with the room running (no admission → 403 "
-    "before the booking service), then with the room off (the booking service answers 409)."
+    "slots as fast as they are answered, first with the room running (no admission → 403, "
+    "answered by the lane), then with the room off (the booking service answers 409)."
 )
 
 
