@@ -18,3 +18,9 @@ if os.environ.get("SUITE_PDF_WARM", "1") != "0":
     from suite.pdf import warm
 
     warm()
+
+# … and the views, catalogues and holidays the first requests would load (suite/warm.py).
+if os.environ.get("SUITE_WARM", "1") != "0":
+    from suite.warm import warm_requests
+
+    warm_requests()

@@ -10,7 +10,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from facility_booking import permissions, pricing, rules, selectors
@@ -76,27 +76,46 @@ def facility_insert_turn(facility_id: int):
     at a time (seconds for the last of 50). What the lock is for still holds: the
     inserts themselves go one at a time, so two partly overlapping rows are never both
     waiting inside the exclusion constraint's check (the deadlock ``lock_facility``
-    explains). A later request for an overlapping time that does not see this row yet
-    waits in the constraint for this transaction's end and then gets SlotTaken.
+    explains).
+
+    A request whose time overlaps a row another request has just written but not yet
+    committed would wait inside the constraint for that commit — holding the lock, so
+    every other booking of the facility would wait too. It waits ``TURN_WAIT`` at most
+    and is refused with SlotTaken: that time is being booked by someone else.
 
     The inside runs in a savepoint, so the transaction can always release the lock —
     also after the INSERT failed. What follows the turn in the same transaction must
     not take ``lock_facility`` (it would wait for a request that waits for it).
     """
-    key = [int(facility_id)]
+    from psycopg.errors import LockNotAvailable
+
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_lock(hashtext('fb_facility:' || current_schema()), %s)", key
+            "SELECT pg_advisory_lock(hashtext('fb_facility:' || current_schema()), %s),"
+            " current_setting('lock_timeout')",
+            [int(facility_id)],
         )
+        before = cursor.fetchone()[1]
     try:
         with transaction.atomic():
-            yield
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [TURN_WAIT])
+            try:
+                yield
+            except OperationalError as error:
+                if isinstance(error.__cause__, LockNotAvailable):
+                    raise SlotTaken from None
+                raise
     finally:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_unlock(hashtext('fb_facility:' || current_schema()), %s)",
-                key,
+                "SELECT pg_advisory_unlock(hashtext('fb_facility:' || current_schema()), %s),"
+                " set_config('lock_timeout', %s, true)",
+                [int(facility_id), before],
             )
+
+
+TURN_WAIT = "20ms"  # how long an insert waits for an overlapping row not yet committed
 
 
 def lock_reservation(reservation: Reservation) -> Reservation:

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -264,3 +264,54 @@ def test_the_facility_lock_is_let_go_once_the_row_is_in(world):
                 [facility.pk],
             )
             assert cursor.fetchone()[0] == 0
+
+
+def test_an_overlap_with_a_row_still_being_written_is_refused_at_once(arena):
+    """A request for a time another request has just written but not committed waits
+    TURN_WAIT at most — holding the facility's turn meanwhile would hold every other
+    booking of the facility — and is refused with SlotTaken."""
+    import time
+
+    from facility_booking import services
+    from facility_booking.errors import SlotTaken
+
+    institution, facility, users = arena
+    written, release = threading.Event(), threading.Event()
+
+    def first_writer():
+        try:
+            with schema_context(institution.schema_name), transaction.atomic():
+                services.reservation_request(
+                    actor=users[0],
+                    institution=institution,
+                    facility=facility,
+                    start=at(7, 10),
+                    end=at(7, 12),
+                    purpose="먼저 쓰는 중",
+                    contact_phone="010-0000-0000",
+                )
+                written.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=first_writer)
+    writer.start()
+    try:
+        assert written.wait(timeout=30)
+        started = time.monotonic()
+        with schema_context(institution.schema_name), pytest.raises(SlotTaken):
+            services.reservation_request(
+                actor=users[1],
+                institution=institution,
+                facility=facility,
+                start=at(7, 11),
+                end=at(7, 13),
+                purpose="겹치는 요청",
+                contact_phone="010-0000-0000",
+            )
+        assert time.monotonic() - started < 3
+    finally:
+        release.set()
+        writer.join(timeout=30)
+    assert len(holding_rows(institution, facility)) == 1
