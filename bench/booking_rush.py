@@ -68,6 +68,7 @@ def _steps(env: dict, step: str, *args) -> dict:
 class Resident:
     n: int
     token: str
+    arrived: float = 0.0  # seconds from the start to the person's first request
     joined: float = 0.0  # seconds from the start to the place in line
     admitted_at: float | None = None
     final: str = ""  # booked / sold_out / gave_up / error
@@ -152,6 +153,7 @@ async def rush(
                 "X-Forwarded-For": f"10.{p.n // 65536 % 256}.{p.n // 256 % 256}.{p.n % 256}",
             }
             queue = f"/api/v1/facilities/{facility}/queue/"
+            p.arrived = time.perf_counter() - start
             body, status, _took = await _call(
                 visitor, tally, "join", "POST", queue, headers=headers
             )
@@ -317,8 +319,9 @@ def analyse(people, tally, seconds) -> dict:
         "server_errors": sum(v for k, v in tally.statuses.items() if k >= 500),
         "no_answer": tally.statuses.get(0, 0),
         "finals": dict(finals),
-        "place_p50_s": _pct([p.joined or seconds for p in people], 50),
-        "place_max_s": max(p.joined or seconds for p in people),
+        # from each person's own arrival (their first request) to their place
+        "place_p50_s": _pct([(p.joined or seconds) - p.arrived for p in people], 50),
+        "place_max_s": max((p.joined or seconds) - p.arrived for p in people),
         "admitted": len(admitted),
         "admitted_booking_p50_ms": ms(_pct(tally.booking_latencies, 50)),
         "admitted_booking_p99_ms": ms(_pct(tally.booking_latencies, 99)),
@@ -401,7 +404,7 @@ def run(args) -> dict:
                     "ms",
                 ),
                 figure(
-                    f"{size}: place in line, slowest",
+                    f"{size}: place in line after arriving, slowest",
                     result["place_max_s"],
                     "s",
                     target="≤ 1 s",
@@ -491,7 +494,8 @@ NOTES = (
     "person has 2 minutes to book. Each resident joins the line (POST "
     "/api/v1/facilities/<id>/queue/), polls with the place token when told to (poll_after), "
     "and once admitted tries one random slot, and up to two others after a 409; 'sold out' "
-    "(from the room's flag) ends the wait. Joins and polls are answered by the waiting "
+    "(from the room's flag) ends the wait. 'Place in line' is the time from a person's "
+    "first request to the answer with their place (arrivals spread over 200 ms). Joins and polls are answered by the waiting "
     "room's fast lane in front of Django (facility_booking/waiting_room_lane.py), and so "
     "are the booking requests it refuses while the room runs — not admitted, sold out, "
     "slot taken (facility_booking/booking_lane.py); '(lane)' below counts them. Afterwards the database is checked: no slot held twice, nobody "
