@@ -466,3 +466,39 @@ def test_a_join_after_the_ticket_ran_out_goes_to_the_back(world, hall, db_counte
     assert joined[0] == 201 and joined[2]["position"] == 2
     with schema_context(world.inst_a.schema_name):
         assert WaitingPlace.objects.get(room=room, user=world.resident).seq == 2
+
+
+def _prepared_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_joins_statement_is_prepared_once_and_again_when_lost(committed_db, settings):
+    """waiting_room._run_prepared: PREPAREd on first use per connection, EXECUTEd after;
+    a statement the server lost (DISCARD ALL, a pooler's new session) is prepared again;
+    DB_PREPARED_STATEMENTS = False sends the statement itself."""
+    name, sql = "fb_test_probe", "SELECT %s::int + 1, %s::text"
+
+    def run() -> tuple:
+        with connection.cursor() as cursor:
+            wr._run_prepared(cursor, name, sql, ["int", "text"], [41, "가"])
+            return cursor.fetchone()
+
+    try:
+        assert run() == (42, "가") and name in _prepared_names()
+        with CaptureQueriesContext(connection) as queries:
+            assert run() == (42, "가")
+        assert [q["sql"].split("(")[0] for q in queries.captured_queries] == [f"EXECUTE {name}"]
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        assert run() == (42, "가") and name in _prepared_names()
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        wr._PREPARED.clear()
+        settings.DB_PREPARED_STATEMENTS = False
+        assert run() == (42, "가") and name not in _prepared_names()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        wr._PREPARED.clear()
