@@ -145,12 +145,18 @@ def index_row(name: str, title: str, body: str) -> str:
 
 
 def write(path: Path, order: list[tuple[str, str]], fresh: dict[str, str]) -> None:
-    """Rewrite ``path``: fresh sections replace old ones; the others are kept."""
-    old = {}
+    """Rewrite ``path``: fresh sections replace old ones; the others are kept, and so is
+    the text written after a section (a reading), with its section."""
+    old, readings = {}, {}
     if path.exists():
         text = path.read_text()
-        for match in SECTION.finditer(text):
+        found = list(SECTION.finditer(text))
+        for match, after in zip(found, [*found[1:], None], strict=True):
             old[match["name"]] = match.group(0).rstrip("\n") + "\n"
+            # What a person wrote after a section (a reading of its figures) stays with it.
+            tail = LEGACY.sub("", text[match.end() : after.start() if after else len(text)])
+            if tail.strip():
+                readings[match["name"]] = "\n" + tail.strip("\n") + "\n"
         # A block a benchmark wrote on its own (<!-- x:start --> … <!-- x:end -->) outside
         # any section is kept as the section of that name.
         for match in LEGACY.finditer(SECTION.sub("", text)):
@@ -170,5 +176,5 @@ def write(path: Path, order: list[tuple[str, str]], fresh: dict[str, str]) -> No
         text = sections[name]
         body = text.split("\n", 1)[1] if "\n" in text else ""
         index.append(index_row(name, titles.get(name, name), body))
-        bodies.append(text)
+        bodies.append(text + readings.get(name, ""))
     path.write_text(HEADER.format(index="\n".join(index)) + "\n" + "\n".join(bodies))
