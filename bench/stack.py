@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import signal
 import sys
 import threading
@@ -103,12 +102,9 @@ class Stack:
         self._watcher: threading.Thread | None = None
 
     def _worker(self) -> Process:
-        # At a lower CPU priority, as docs/deployment.md runs it (systemd Nice=10): the
-        # e-mails and portal refreshes of an opening's bookings yield to the requests.
-        nice = ["nice", "-n", "10"] if shutil.which("nice") else []
         return Process(
             "db_worker",
-            [*nice, sys.executable, "manage.py", "db_worker", "--interval", "0.5", "--no-reload"],
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.5", "--no-reload"],
             self.env,
             self.logs / f"worker-{self.port}.log",
         )
