@@ -30,24 +30,23 @@ import hashlib
 import hmac
 import math
 import time
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from psycopg.errors import InvalidSqlStatementName
 
 from facility_booking import availability, permissions
 from facility_booking.models import Facility
 from facility_booking.models_queue import WaitingPlace, WaitingRoom
 from facility_booking.services.common import acting_institution
 from institution.audit import audit_record
+from suite import queries
 
 
 def _schema() -> str:
@@ -372,47 +371,18 @@ def place_join_counted(
     return place_join(user=user, state=state, now=now)
 
 
-# The join's statement is prepared once per database connection (``PREPARE``; then
-# ``EXECUTE``): planning it took longer than running it (0.36 against 0.28 ms), on every
-# join of a rush. A prepared statement is planned against the search_path in force and
-# planned again when it changes, so one statement serves every institution's schema.
-# ``DB_PREPARED_STATEMENTS = False`` (a pooler in transaction mode, where the session that
-# prepared it is not the next one) sends the statement itself.
-_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The join's statement is prepared once per database connection (suite.queries): planning
+# it took longer than running it (0.36 against 0.28 ms), on every join of a rush.
+# ``DB_PREPARED_STATEMENTS = False`` (a pooler in transaction mode) sends it as it is.
 
 
 def _run_prepared(cursor, name: str, sql: str, types: list[str], params: list) -> None:
-    """Run ``sql`` (``%s`` placeholders) with ``params`` as this connection's statement
-    ``name``, prepared on first use (a DO block that prepares it only when the server has
-    not got it: prepared statements outlive rolled-back transactions). Leaves the cursor
-    on the statement's rows."""
+    """Run ``sql`` (``%s`` placeholders) with ``params``, as the connection's prepared
+    statement ``name`` unless turned off. Leaves the cursor on the statement's rows."""
     if not getattr(settings, "DB_PREPARED_STATEMENTS", True):
         cursor.execute(sql, params)
         return
-    known = _PREPARED.setdefault(connection.connection, set())
-    execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
-    if name in known:
-        try:
-            cursor.execute(execute, params)
-            return
-        except DatabaseError as error:  # the server lost it (DISCARD ALL, a new session)
-            if not isinstance(error.__cause__, InvalidSqlStatementName):
-                raise
-            known.discard(name)
-            if connection.in_atomic_block:
-                raise
-    parts = sql.split("%s")
-    numbered = "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
-    body = f"PREPARE {name} ({', '.join(types)}) AS {numbered}"
-    prepare = (
-        "DO $fb_prepare$ BEGIN IF NOT EXISTS (SELECT FROM pg_prepared_statements"
-        f" WHERE name = '{name}') THEN EXECUTE $fb_body${body}$fb_body$; END IF;"
-        " END $fb_prepare$;\n"
-    ).replace("%", "%%")
-    cursor.execute(prepare + execute, params)
-    while cursor.description is None and cursor.cursor.nextset():
-        pass
-    known.add(name)
+    queries.execute_prepared(cursor, name, queries.numbered(sql), ", ".join(types), params)
 
 
 # -- the place token ---------------------------------------------------------------------

@@ -19,12 +19,11 @@ import datetime as dt
 import functools
 import hashlib
 import html
-import weakref
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
     BooleanField,
@@ -42,12 +41,11 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from psycopg import errors as psycopg_errors
 
 from portal import korean, public
 from portal.interpret import DEFAULT_SPAN, interpret
 from portal.models import PortalEntry, VenueBusy, VenueHours
-from suite import dates
+from suite import dates, queries
 from tenants.models import Institution
 
 PAGE_SIZE = 20
@@ -946,15 +944,6 @@ _BOX_HINTS = (*_BITMAP, ("plan_cache_mode", "force_generic_plan"))
 # $6 page size, $7 offset, $8 SAMPLE_SCALE, $9 EXACT_LIMIT, $10 TITLE_LIMIT, $11 DATED_KINDS
 _BOX_TYPES = "tsquery, text, text, timestamptz, int, int, int, int, int, int, text[]"
 _BOX_ARGS = "to_tsquery('simple', %s), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
-_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _numbered(sql: str, numbers: tuple[int, ...]) -> str:
-    """``sql`` with its ``%s`` placeholders replaced, in order, by ``$n`` of ``numbers``."""
-    parts = sql.split("%s")
-    if len(parts) != len(numbers) + 1:
-        raise ValueError("placeholders and numbers differ")
-    return "".join(f"{part}${n}" for part, n in zip(parts, numbers, strict=False)) + parts[-1]
 
 
 def _box_fields() -> list:
@@ -967,7 +956,9 @@ def _box_fields() -> list:
 @functools.lru_cache(maxsize=4)
 def _box_sql(with_facets: bool) -> tuple[str, str]:
     """(statement name, statement text with $n parameters) of the search box."""
-    factors = _numbered(_FACTORS_SQL.replace("portal_portalentry.", "e."), (2, 3, 11, 4, 4, 4))
+    factors = queries.numbered(
+        _FACTORS_SQL.replace("portal_portalentry.", "e."), (2, 3, 11, 4, 4, 4)
+    )
     in_title = "e.title_search @@ $1"
     cheap = f"(CASE WHEN {in_title} THEN 1.5::float8 ELSE 1.0::float8 END) * {factors}"
     rank = _RANK_SQL.replace("portal_portalentry.", "e.").replace("to_tsquery('simple', %s)", "$1")
@@ -1034,34 +1025,6 @@ def _box_sql(with_facets: bool) -> tuple[str, str]:
     return name, text
 
 
-def _prepared_execute(cursor, name: str, text: str, types: str, args_sql: str, args, hints):
-    """EXECUTE the named statement, PREPAREd first on a connection that has not seen it
-    (a DO block that prepares it only when the server does not have it yet: a prepared
-    statement outlives a rolled-back transaction). Leaves the cursor on its rows."""
-    raw = connection.connection
-    known = _PREPARED.setdefault(raw, set())
-    execute = f"EXECUTE {name}({args_sql})"
-    if name in known:
-        try:
-            _execute(cursor, execute, args, hints)
-            return
-        except DatabaseError as error:
-            # the server lost it (DISCARD ALL, a pooler's new session): prepare again
-            if not isinstance(error.__cause__, psycopg_errors.InvalidSqlStatementName):
-                raise
-            known.discard(name)
-            if connection.in_atomic_block:
-                raise
-    body = f"PREPARE {name} ({types}) AS {text}".replace("%", "%%")
-    prepare = (
-        "DO $portal_prepare$ BEGIN IF NOT EXISTS (SELECT FROM pg_prepared_statements"
-        f" WHERE name = '{name}') THEN EXECUTE $portal_body${body}$portal_body$; END IF;"
-        " END $portal_prepare$;\n"
-    )
-    _execute(cursor, prepare + execute, args, hints)
-    known.add(name)
-
-
 def _box_search(
     params: SearchParams, tsquery: str, text: str, now, size: int, *, with_facets: bool
 ):
@@ -1077,7 +1040,15 @@ def _box_search(
     fields = _box_fields()
     width = len(fields)
     with connection.cursor() as cursor:
-        _prepared_execute(cursor, name, statement, _BOX_TYPES, _BOX_ARGS, args, _BOX_HINTS)
+        queries.execute_prepared(
+            cursor,
+            name,
+            statement,
+            _BOX_TYPES,
+            args,
+            args_sql=_BOX_ARGS,
+            send=lambda c, sql, a: _execute(c, sql, a, _BOX_HINTS),
+        )
         rows = cursor.fetchall()
     counts, exact_facets, sample_facets, page, names = {}, [], [], [], {}
     for row in rows:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import connections
+import weakref
+
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
+from psycopg.errors import InvalidSqlStatementName
 
 
 def counts(**querysets: QuerySet) -> dict[str, int]:
@@ -75,3 +78,62 @@ def from_row(model, row, start: int, connection):
         for converter in converters:
             values[i] = converter(values[i], column, connection)
     return model.from_db(connection.alias, names, values)
+
+
+# -- statements prepared once per database connection -------------------------------------
+# For the hottest statements whose planning costs more than running them (the portal's
+# search box, the waiting room's join): ``PREPARE`` on a connection's first use, then
+# ``EXECUTE``. A prepared statement is planned against the search_path in force and again
+# when it changes, so one serves every institution's schema. It lives as long as the
+# server session: a pooler in transaction mode (another session per transaction) breaks
+# it, which is why each use has a setting to turn it off (docs/deployment.md).
+
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def numbered(sql: str, numbers: tuple[int, ...] | None = None) -> str:
+    """``sql`` with its ``%s`` placeholders replaced, in order, by ``$n`` of ``numbers``
+    (default 1, 2, 3 …)."""
+    parts = sql.split("%s")
+    numbers = numbers if numbers is not None else tuple(range(1, len(parts)))
+    if len(parts) != len(numbers) + 1:
+        raise ValueError("placeholders and numbers differ")
+    return "".join(f"{part}${n}" for part, n in zip(parts, numbers, strict=False)) + parts[-1]
+
+
+def _send(cursor, statement: str, args) -> None:
+    cursor.execute(statement, args)
+    while cursor.description is None and cursor.cursor.nextset():
+        pass
+
+
+def execute_prepared(cursor, name: str, text: str, types: str, args, *, args_sql="", send=None):
+    """EXECUTE the statement ``name`` (``text``, with ``$n`` parameters of ``types``) with
+    ``args``, PREPAREd first on a connection that has not got it — by a DO block that
+    prepares it only when the server has not (a prepared statement outlives a rolled-back
+    transaction), in the same round trip — and again when the server lost it (DISCARD
+    ALL, a new session) outside a transaction. ``args_sql``: the EXECUTE's argument list
+    (default one ``%s`` per arg); ``send(cursor, statement, args)``: how the statement
+    goes (default: executed, the cursor left on its rows)."""
+    send = send or _send
+    db = cursor.db
+    known = _PREPARED.setdefault(db.connection, set())
+    execute = f"EXECUTE {name}({args_sql or ', '.join(['%s'] * len(args))})"
+    if name in known:
+        try:
+            send(cursor, execute, args)
+            return
+        except DatabaseError as error:
+            if not isinstance(error.__cause__, InvalidSqlStatementName):
+                raise
+            known.discard(name)
+            if db.in_atomic_block:
+                raise
+    body = f"PREPARE {name} ({types}) AS {text}".replace("%", "%%")
+    prepare = (
+        "DO $suite_prepare$ BEGIN IF NOT EXISTS (SELECT FROM pg_prepared_statements"
+        f" WHERE name = '{name}') THEN EXECUTE $suite_body${body}$suite_body$; END IF;"
+        " END $suite_prepare$;\n"
+    )
+    send(cursor, prepare + execute, args)
+    known.add(name)

@@ -22,6 +22,7 @@ from api.tokens import token_create
 from facility_booking import waiting_room as wr
 from facility_booking import waiting_room_lane as lane
 from facility_booking.models import WaitingPlace, WaitingRoom
+from suite import queries as suite_queries
 from tenants.models import Institution
 from tests.facility_booking.conftest import make_facility
 from tests.facility_booking.test_waiting_room import make_room, queue_url
@@ -495,10 +496,10 @@ def test_the_joins_statement_is_prepared_once_and_again_when_lost(committed_db, 
         assert run() == (42, "가") and name in _prepared_names()
         with connection.cursor() as cursor:
             cursor.execute("DEALLOCATE ALL")
-        wr._PREPARED.clear()
+        suite_queries._PREPARED.clear()
         settings.DB_PREPARED_STATEMENTS = False
         assert run() == (42, "가") and name not in _prepared_names()
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DEALLOCATE ALL")
-        wr._PREPARED.clear()
+        suite_queries._PREPARED.clear()

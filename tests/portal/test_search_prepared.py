@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal import public, search
+from suite import queries
 from tests.portal.conftest import put
 
 
@@ -141,7 +142,7 @@ def test_a_connection_that_already_has_the_statement_does_not_prepare_it_twice(
     """A statement prepared in a transaction that rolled back stays on the server: a
     connection whose record of it was lost prepares only what the server lacks."""
     search.run(search.SearchParams(q="체육관"))
-    search._PREPARED.pop(connection.connection, None)
+    queries._PREPARED.pop(connection.connection, None)
     with CaptureQueriesContext(connection) as captured:
         result = search.run(search.SearchParams(q="체육관"))
     assert result.count == 15
