@@ -348,6 +348,22 @@ class ReservationCreateSerializer(FlatInputSerializer):
     )
 
 
+def request_fields(d: dict) -> dict:
+    """The booking service's arguments (``reservation_request``) from a validated
+    ``ReservationCreateSerializer`` — the API's, and the waiting room's lane's
+    (booking_lane.py), which must ask the service exactly what the API asks."""
+    return {
+        "start": d["start"],
+        "end": d["end"],
+        "purpose": d["purpose"],
+        "headcount": d["headcount"],
+        "organisation": d.get("organisation", ""),
+        "contact_phone": d.get("contact_phone", ""),
+        "discount_categories": d.get("discount_categories", []),
+        "equipment_ids": d.get("equipment_ids", []),
+    }
+
+
 @extend_schema_field(
     {
         "type": "string",
@@ -574,14 +590,7 @@ class ReservationListView(GenericAPIView):
                 actor=request.user,
                 institution=request.institution,
                 facility=facility,
-                start=d["start"],
-                end=d["end"],
-                purpose=d["purpose"],
-                headcount=d["headcount"],
-                organisation=d.get("organisation", ""),
-                contact_phone=d.get("contact_phone", ""),
-                discount_categories=d.get("discount_categories", []),
-                equipment_ids=d.get("equipment_ids", []),
+                **request_fields(d),
             )
         return Response(_out(request, _reservations().get(pk=reservation.pk)), status=201)
 

@@ -79,7 +79,10 @@ def answer(environ: dict) -> tuple[str, list[tuple[str, str]], bytes] | None:
         token.institution_id is not None and token.institution_id != institution.pk
     ):
         return None
-    language = _language(token.user)
+    # Django answers a bearer token in the platform's language: suite.locale reads the
+    # person's choice from the session or cookies (none here — a cookie goes to Django)
+    # before DRF signs the token's person in.
+    language = settings.LANGUAGE_CODE
     with translation.override(language):
         refusal = _refusal(environ, data, token, institution, state, now)
     if refusal is None:
@@ -137,13 +140,6 @@ def _body(raw: bytes) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _language(user) -> str:
-    """The language Django answers a bearer token in: suite.locale reads the person's
-    choice from the session or cookies (none here — a cookie goes to Django) before DRF
-    signs the token's person in, so the platform's."""
-    return settings.LANGUAGE_CODE
-
-
 def _refusal(environ, data, token, institution, state, now) -> tuple[int, dict] | None:
     from api.tokens import token_touch
     from facility_booking import selectors
@@ -184,6 +180,7 @@ def _taken(user, institution, facility, d, now) -> tuple[int, dict] | None:
     """The booking service's answer to a request for a taken slot (it refuses before
     any write when told ``taken=True``): 409 as the API gives it, or None."""
     from facility_booking import services
+    from facility_booking.api import request_fields
     from facility_booking.errors import SlotTaken
 
     try:
@@ -191,16 +188,9 @@ def _taken(user, institution, facility, d, now) -> tuple[int, dict] | None:
             actor=user,
             institution=institution,
             facility=facility,
-            start=d["start"],
-            end=d["end"],
-            purpose=d["purpose"],
-            headcount=d["headcount"],
-            organisation=d.get("organisation", ""),
-            contact_phone=d.get("contact_phone", ""),
-            discount_categories=d.get("discount_categories", []),
-            equipment_ids=d.get("equipment_ids", []),
             now=now,
             taken=True,
+            **request_fields(d),
         )
     except SlotTaken as error:
         return _error("taken", error)
