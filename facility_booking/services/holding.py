@@ -16,14 +16,21 @@ from facility_booking.state import record_event, transition
 OVERLAP_CONSTRAINT = "fb_res_no_overlap"
 
 
+# The facility's insert lock, keyed by the schema too (facility ids repeat across
+# institutions): transaction-scoped here, session-scoped around one booking request's
+# insert (services.reservations.facility_insert_turn) — the same lock either way.
+FACILITY_LOCK_KEY = "hashtext('fb_facility:' || current_schema()), %s"
+
+
 def lock_facility(facility_id: int) -> None:
-    """The facility's insert lock (issue 10), the same key as
-    ``services.reservations.lock_facility``: one request at a time checks and inserts."""
+    """Serialise the inserts of one facility's bookings and blocks. Transaction-scoped.
+
+    Without it, concurrent inserts of partly overlapping ranges wait on each other inside
+    the exclusion constraint's check, and PostgreSQL breaks the cycle with DeadlockDetected
+    (a 500); in turn, each request checks and inserts alone and the loser gets SlotTaken.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('fb_facility:' || current_schema()), %s)",
-            [int(facility_id)],
-        )
+        cursor.execute(f"SELECT pg_advisory_xact_lock({FACILITY_LOCK_KEY})", [int(facility_id)])
 
 
 def hold_period(facility: Facility, start, end) -> tuple[dt.datetime, dt.datetime]:

@@ -31,6 +31,7 @@ from facility_booking.portal import publish_booking
 from facility_booking.selectors_fair import open_round_slot
 from facility_booking.services import fairness
 from facility_booking.services.common import acting_institution
+from facility_booking.services.holding import FACILITY_LOCK_KEY, lock_facility
 from facility_booking.state import record_event, transition
 from institution.audit import audit_record
 
@@ -47,21 +48,6 @@ def lock_person(user_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s)", [PERSON_LOCK_NAMESPACE * 2**16 + int(user_id)]
-        )
-
-
-def lock_facility(facility_id: int) -> None:
-    """Serialise the inserts of one facility's bookings and blocks. Transaction-scoped.
-
-    Without it, concurrent inserts of partly overlapping ranges wait on each other inside
-    the exclusion constraint's check, and PostgreSQL breaks the cycle with DeadlockDetected
-    (a 500); in turn, each request checks and inserts alone and the loser gets SlotTaken.
-    Keyed by the schema too: facility ids repeat across institutions.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('fb_facility:' || current_schema()), %s)",
-            [int(facility_id)],
         )
 
 
@@ -91,8 +77,7 @@ def facility_insert_turn(facility_id: int):
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_lock(hashtext('fb_facility:' || current_schema()), %s),"
-            " current_setting('lock_timeout')",
+            f"SELECT pg_advisory_lock({FACILITY_LOCK_KEY}), current_setting('lock_timeout')",
             [int(facility_id)],
         )
         before = cursor.fetchone()[1]
@@ -109,7 +94,7 @@ def facility_insert_turn(facility_id: int):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_unlock(hashtext('fb_facility:' || current_schema()), %s),"
+                f"SELECT pg_advisory_unlock({FACILITY_LOCK_KEY}),"
                 " set_config('lock_timeout', %s, true)",
                 [int(facility_id), before],
             )
