@@ -350,23 +350,26 @@ def _before_server(args, env: dict, cluster) -> tuple[int, _Served]:
     return port, _Served(popen)
 
 
+def refused_api_booking(fixture: dict, k: int) -> tuple[str, str, bytes]:
+    """Resident ``k``'s refused API booking: (token, address, JSON body for a taken slot)."""
+    start, end = fixture["slots"][k % len(fixture["slots"])]
+    body = json.dumps(
+        {
+            "facility": fixture["facility"],
+            "start": start,
+            "end": end,
+            "purpose": "거절 측정",
+            "headcount": 10,
+            "contact_phone": "010-0000-0000",
+        }
+    ).encode()
+    return fixture["tokens"][k], f"10.9.{k // 256}.{k % 256}", body
+
+
 def _api_requests(fixture: dict, port: int, residents: int) -> list[bytes]:
     host = f"{fixture['host']}:{port}"
-    out = []
-    for k in range(min(residents, len(fixture["tokens"]) - len(fixture["slots"]))):
-        start, end = fixture["slots"][k % len(fixture["slots"])]
-        body = json.dumps(
-            {
-                "facility": fixture["facility"],
-                "start": start,
-                "end": end,
-                "purpose": "거절 측정",
-                "headcount": 10,
-                "contact_phone": "010-0000-0000",
-            }
-        ).encode()
-        out.append(api_request(host, fixture["tokens"][k], f"10.9.{k // 256}.{k % 256}", body))
-    return out
+    count = min(residents, len(fixture["tokens"]) - len(fixture["slots"]))
+    return [api_request(host, *refused_api_booking(fixture, k)) for k in range(count)]
 
 
 def _form_requests(fixture: dict, port: int, sessions: dict) -> list[bytes]:

@@ -125,24 +125,12 @@ def inner(n: int, profile: bool) -> None:
     import cProfile
     import pstats
 
+    from bench.refused_booking import refused_api_booking
     from suite.wsgi import application
 
     fixture = json.loads(Path(os.environ["REFUSED_FIXTURE"]).read_text())
     residents = len(fixture["tokens"]) - len(fixture["slots"])
-    requests = []
-    for k in range(residents):
-        start, end = fixture["slots"][k % len(fixture["slots"])]
-        body = json.dumps(
-            {
-                "facility": fixture["facility"],
-                "start": start,
-                "end": end,
-                "purpose": "거절 측정",
-                "headcount": 10,
-                "contact_phone": "010-0000-0000",
-            }
-        ).encode()
-        requests.append((fixture["tokens"][k], f"10.9.{k // 256}.{k % 256}", body))
+    requests = [refused_api_booking(fixture, k) for k in range(residents)]
     host = f"{fixture['host']}:8199"
     statuses: dict[int, int] = {}
 
