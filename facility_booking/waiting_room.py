@@ -287,24 +287,38 @@ def place_join(*, user, state: RoomState, now: dt.datetime | None = None) -> tup
     try:
         with transaction.atomic():
             row = _join_once(state, user.pk, now)
-    except IntegrityError:
-        # The same person joined twice at once: the other request's place stands.
-        existing = place_of(state, user)
-        if existing is None:
-            raise
-        return existing, False
+    except IntegrityError as error:
+        return _held_after_race(state, user, error)
+    return _joined(state, user, row, now)
+
+
+def _held_after_race(state: RoomState, user, error: IntegrityError) -> tuple[Place, bool]:
+    """The same person joined twice at once (the unique constraint broke the second
+    join, ``error``): the other request's place stands."""
+    existing = place_of(state, user)
+    if existing is None:
+        raise error
+    return existing, False
+
+
+def _joined(state: RoomState, user, row, now: dt.datetime) -> tuple[Place, bool]:
+    """A join statement's row (seq, joined_at, created) as the place — or, when the time
+    to book on a place held ran out, a new place at the back of the line."""
     if row is None:  # the room went away meanwhile
-        raise ValidationError(_("대기열이 종료되었습니다."), code="room_closed")
+        raise _room_closed()
     place, created = Place(row[0], row[1]), bool(row[2])
     if created or now < state.ticket_window(place.seq, place.joined_at)[1]:
         return place, created
-    # The time to book ran out: a new place at the back of the line.
     with transaction.atomic():
         WaitingPlace.objects.filter(room_id=state.id, user_id=user.pk).delete()
         row = _join_once(state, user.pk, now)
     if row is None:
-        raise ValidationError(_("대기열이 종료되었습니다."), code="room_closed")
+        raise _room_closed()
     return Place(row[0], row[1]), True
+
+
+def _room_closed() -> ValidationError:
+    return ValidationError(_("대기열이 종료되었습니다."), code="room_closed")
 
 
 def place_join_counted(
@@ -352,23 +366,13 @@ def place_join_counted(
         with connection.cursor() as cursor:
             _run_prepared(cursor, name, sql, types, params)
             rows = cursor.fetchall()
-    except IntegrityError:
-        # The same person joined twice at once: the other request's place stands.
-        existing = place_of(state, user)
-        if existing is None:
-            raise
-        return existing, False
+    except IntegrityError as error:
+        return _held_after_race(state, user, error)
     refusal = count.refusal({key: hits for key, hits, *_rest in rows if key is not None})
     if refusal is not None:
         return refusal
     placed = [(seq, joined_at, created) for key, _h, seq, joined_at, created in rows if key is None]
-    if not placed:  # the room went away meanwhile
-        raise ValidationError(_("대기열이 종료되었습니다."), code="room_closed")
-    place, created = Place(placed[0][0], placed[0][1]), bool(placed[0][2])
-    if created or now < state.ticket_window(place.seq, place.joined_at)[1]:
-        return place, created
-    # The time to book ran out: a new place at the back of the line.
-    return place_join(user=user, state=state, now=now)
+    return _joined(state, user, placed[0] if placed else None, now)
 
 
 # The join's statement is prepared once per database connection (suite.queries): planning
