@@ -112,12 +112,12 @@ def _poll_allowed(binding: str) -> bool:
 _fixed: list[tuple[str, str]] = []
 
 
-def _headers(standing: wr.Standing, secure: bool) -> list[tuple[str, str]]:
+def _headers(poll_after: int, secure: bool) -> list[tuple[str, str]]:
     if not _fixed:
         _fixed[:] = _fixed_headers()  # one assignment: threads never see half of it
     headers = list(_fixed)
-    if standing.poll_after:
-        headers.append(("Retry-After", str(standing.poll_after)))
+    if poll_after:
+        headers.append(("Retry-After", str(poll_after)))
     hsts = int(getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0)
     if secure and hsts:
         value = f"max-age={hsts}"
@@ -232,7 +232,7 @@ def _respond(status, state, user_id, place, binding, schema, now, secure):
         wr.place_token(state, user_id, place, binding=binding, schema=schema) if place else ""
     )
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    headers = _headers(standing, secure)
+    headers = _headers(standing.poll_after, secure)
     headers.append(("Content-Length", str(len(data))))
     return f"{status} {'Created' if status == 201 else 'OK'}", headers, data
 
@@ -243,7 +243,7 @@ _REASONS = {200: "OK", 201: "Created", 403: "Forbidden", 409: "Conflict"}
 def json_answer(status: int, body: dict, *, secure: bool, language: str):
     """An answer of the lane in the API's JSON, with the API's headers."""
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    headers = _headers(wr.Standing(state=""), secure)
+    headers = _headers(0, secure)
     headers += [("Content-Language", language), ("Content-Length", str(len(data)))]
     return f"{status} {_REASONS[status]}", headers, data
 
