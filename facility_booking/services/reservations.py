@@ -17,7 +17,6 @@ from facility_booking import permissions, pricing, rules, selectors
 from facility_booking.errors import BookingError, InvalidTransition, SlotTaken
 from facility_booking.models import (
     ACTIVE_BOOKING_STATES,
-    HOLDING_STATES,
     BlockReason,
     Discount,
     Facility,
@@ -32,10 +31,12 @@ from facility_booking.selectors_fair import open_round_slot
 from facility_booking.services import fairness
 from facility_booking.services.common import acting_institution
 from facility_booking.services.holding import FACILITY_LOCK_KEY, lock_facility
+from facility_booking.services.holding import held as overlaps  # the services' name
+from facility_booking.services.holding import hold_period as _hold_period
+from facility_booking.services.holding import is_overlap_error as _is_overlap_error
 from facility_booking.state import record_event, transition
 from institution.audit import audit_record
 
-OVERLAP_CONSTRAINT = "fb_res_no_overlap"
 PERSON_LOCK_NAMESPACE = 0x46420000  # "FB" — keeps our advisory locks apart from others'
 
 
@@ -120,22 +121,6 @@ def _require_manager(actor, institution) -> None:
         raise PermissionDenied
 
 
-def _hold_period(facility: Facility, start, end) -> tuple[dt.datetime, dt.datetime]:
-    return start, end + dt.timedelta(minutes=facility.buffer_minutes)
-
-
-def overlaps(facility: Facility, hold_start, hold_end, *, exclude_pk=None) -> bool:
-    qs = Reservation.objects.filter(
-        facility=facility,
-        status__in=HOLDING_STATES,
-        hold_start__lt=hold_end,
-        hold_end__gt=hold_start,
-    ).exclude(kind=Kind.SERIES)  # a series bill is money, not time
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.exists()
-
-
 def slot_taken(facility: Facility, start, end) -> bool:
     """Whether [start, end) — buffer included — is held already, read without a lock:
     what ``reservation_request(taken=…)`` takes to refuse a taken slot at once."""
@@ -148,13 +133,6 @@ def check_person_limit(applicant, facility: Facility, now) -> None:
     active = selectors.active_bookings(applicant, facility, now).count()
     if active >= facility.max_active_per_person:
         raise BookingError("over_person_limit", limit=facility.max_active_per_person)
-
-
-def _is_overlap_error(error: IntegrityError) -> bool:
-    cause = getattr(error, "__cause__", None)
-    diag = getattr(cause, "diag", None)
-    name = getattr(diag, "constraint_name", None) or ""
-    return name == OVERLAP_CONSTRAINT or OVERLAP_CONSTRAINT in str(error)
 
 
 def _payment_due(facility: Facility, start, now):
